@@ -1,0 +1,42 @@
+/** A message received on a subscription; `respond` answers a request. */
+export interface BrokerMessage {
+  readonly subject: string;
+  readonly data: Uint8Array;
+  respond(data: Uint8Array): void;
+}
+
+export interface BrokerSubscription {
+  unsubscribe(): void;
+}
+
+export enum BrokerErrorCode {
+  NoResponders = 'NO_RESPONDERS',
+  Timeout = 'TIMEOUT',
+  Unavailable = 'UNAVAILABLE',
+}
+
+export class BrokerError extends Error {
+  override readonly name = 'BrokerError';
+
+  constructor(
+    readonly code: BrokerErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Live messaging between services: NATS when scaled, in-process on a single node.
+ * Subjects are logical; each implementation adds the deployment's prefix.
+ */
+export abstract class Broker {
+  abstract publish(subject: string, data: Uint8Array): Promise<void>;
+  /** Resolves with the first reply; rejects with a BrokerError when nobody answers. */
+  abstract request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
+  abstract subscribe(subject: string, handler: (message: BrokerMessage) => void): BrokerSubscription;
+  /** Resolves once the broker is reachable; for readiness checks. */
+  abstract ping(): Promise<void>;
+  abstract close(): Promise<void>;
+}

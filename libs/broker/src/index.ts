@@ -1,0 +1,5 @@
+export * from './broker';
+export * from './broker.module';
+export * from './memory-broker';
+export * from './nats-broker';
+export * from './subjects';

@@ -1,0 +1,78 @@
+import { connect, type NatsConnection, RequestError, TimeoutError } from '@nats-io/transport-node';
+import { Broker, BrokerError, BrokerErrorCode, type BrokerMessage, type BrokerSubscription } from './broker';
+
+export interface NatsBrokerOptions {
+  url: string;
+  /** Prepended to every subject, so deployments and test runs sharing a server stay apart. */
+  subjectPrefix: string;
+  name: string;
+}
+
+/** The scaled broker: core NATS request-reply and publish-subscribe. */
+export class NatsBroker extends Broker {
+  private constructor(
+    private readonly connection: NatsConnection,
+    private readonly prefix: string,
+  ) {
+    super();
+  }
+
+  static async connect({ url, subjectPrefix, name }: NatsBrokerOptions): Promise<NatsBroker> {
+    // Reconnect forever: a NATS restart must not take the service down with it.
+    const connection = await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    return new NatsBroker(connection, subjectPrefix === '' ? '' : `${subjectPrefix}.`);
+  }
+
+  publish(subject: string, data: Uint8Array): Promise<void> {
+    try {
+      this.connection.publish(this.prefix + subject, data);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(new BrokerError(BrokerErrorCode.Unavailable, `publish on ${subject} failed`, { cause: error }));
+    }
+  }
+
+  async request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+    try {
+      const reply = await this.connection.request(this.prefix + subject, data, { timeout: timeoutMs });
+      return reply.data;
+    } catch (error) {
+      throw toBrokerError(subject, timeoutMs, error);
+    }
+  }
+
+  subscribe(subject: string, handler: (message: BrokerMessage) => void): BrokerSubscription {
+    const subscription = this.connection.subscribe(this.prefix + subject, {
+      callback: (error, message) => {
+        // A subscription error is terminal for it and is reported by the connection's status.
+        if (error !== null) return;
+        handler({
+          subject,
+          data: message.data,
+          respond: (answer) => {
+            message.respond(answer);
+          },
+        });
+      },
+    });
+    return { unsubscribe: () => subscription.unsubscribe() };
+  }
+
+  async ping(): Promise<void> {
+    await this.connection.flush();
+  }
+
+  async close(): Promise<void> {
+    await this.connection.drain();
+  }
+}
+
+function toBrokerError(subject: string, timeoutMs: number, error: unknown): BrokerError {
+  if (error instanceof RequestError && error.isNoResponders()) {
+    return new BrokerError(BrokerErrorCode.NoResponders, `no subscriber on ${subject}`, { cause: error });
+  }
+  if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError)) {
+    return new BrokerError(BrokerErrorCode.Timeout, `no reply on ${subject} within ${timeoutMs} ms`, { cause: error });
+  }
+  return new BrokerError(BrokerErrorCode.Unavailable, `request on ${subject} failed`, { cause: error });
+}

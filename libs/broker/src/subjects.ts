@@ -1,0 +1,9 @@
+/** NATS subjects, in one place so publishers and subscribers cannot drift apart. */
+export const subjects = {
+  /** Request: push an envelope to a connected device. */
+  deliver: (accountId: string, deviceId: number) => `deliver.${accountId}.${deviceId}`,
+  /** Event: an envelope was committed to a device's mailbox. */
+  mailboxStored: (accountId: string, deviceId: number) => `mailbox.stored.${accountId}.${deviceId}`,
+  /** Event: a device opened a new connection; older ones must close. */
+  deviceConnected: (accountId: string, deviceId: number) => `presence.connected.${accountId}.${deviceId}`,
+};

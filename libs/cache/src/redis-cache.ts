@@ -1,0 +1,56 @@
+import { Redis } from 'ioredis';
+import { Cache, type WindowCount } from './cache';
+
+export interface RedisCacheOptions {
+  url: string;
+  /** Prepended to every key, so deployments and test runs sharing a server stay apart. */
+  keyPrefix: string;
+}
+
+export class RedisCache extends Cache {
+  private constructor(private readonly redis: Redis) {
+    super();
+  }
+
+  static connect({ url, keyPrefix }: RedisCacheOptions): RedisCache {
+    // Commands issued while Redis is away fail fast instead of queueing without bound.
+    const redis = new Redis(url, { keyPrefix, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    // Connection errors surface on the commands that need Redis; ioredis keeps reconnecting.
+    redis.on('error', () => undefined);
+    return new RedisCache(redis);
+  }
+
+  async set(key: string, value: Uint8Array, ttlMs: number): Promise<void> {
+    await this.redis.set(key, Buffer.from(value), 'PX', ttlMs);
+  }
+
+  async take(key: string): Promise<Uint8Array | null> {
+    return this.redis.getdelBuffer(key);
+  }
+
+  async getMany(keys: string[]): Promise<(Uint8Array | null)[]> {
+    if (keys.length === 0) return [];
+    return this.redis.mgetBuffer(...keys);
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    if (keys.length > 0) await this.redis.del(...keys);
+  }
+
+  async increment(key: string, windowMs: number): Promise<WindowCount> {
+    const results = await this.redis.multi().incr(key).pexpire(key, windowMs, 'NX').pttl(key).exec();
+    const [count, , remaining] = (results ?? []).map(([error, value]) => {
+      if (error !== null) throw error;
+      return Number(value);
+    });
+    return { count: count ?? 0, remainingMs: remaining ?? windowMs };
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit();
+  }
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidAccountIdError, publicKeyFromAccountId } from './account-id';
+import { accountKeyFromMnemonic, createMnemonic, InvalidMnemonicError } from './account-key';
+import { signLogin, verifyLogin } from './login-digest';
+
+// BIP-39's published test mnemonic; only its determinism matters here.
+const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+
+describe('account identity', () => {
+  it('derives the same account ID from the same mnemonic, and a different one from another', () => {
+    const first = accountKeyFromMnemonic(MNEMONIC);
+    expect(accountKeyFromMnemonic(` ${MNEMONIC.replaceAll(' ', '  ')} `).accountId).toBe(first.accountId);
+    expect(first.accountId).toMatch(/^coming1[02-9ac-hj-np-z]{58}$/);
+    expect(accountKeyFromMnemonic(createMnemonic()).accountId).not.toBe(first.accountId);
+    expect(publicKeyFromAccountId(first.accountId)).toEqual(first.publicKey);
+  });
+
+  it('rejects a mnemonic with a bad checksum', () => {
+    expect(() => accountKeyFromMnemonic(MNEMONIC.replace('about', 'abandon'))).toThrow(InvalidMnemonicError);
+  });
+
+  it('names what is wrong with a bad account ID', () => {
+    expect(() => publicKeyFromAccountId('bitcoin1qqqq')).toThrow(InvalidAccountIdError);
+    const { accountId } = accountKeyFromMnemonic(MNEMONIC);
+    const typo = accountId.slice(0, -1) + (accountId.endsWith('q') ? 'p' : 'q');
+    expect(() => publicKeyFromAccountId(typo)).toThrow(/not a bech32m account ID/);
+  });
+
+  it('verifies a login signature only for the exact claim that was signed', () => {
+    const key = accountKeyFromMnemonic(MNEMONIC);
+    const claim = { challenge: new Uint8Array(32).fill(7), accountId: key.accountId, deviceId: 1, audience: 'coming' };
+    const signature = signLogin(claim, key.privateKey);
+    expect(verifyLogin(claim, signature)).toBe(true);
+    expect(verifyLogin({ ...claim, deviceId: 2 }, signature)).toBe(false);
+    expect(verifyLogin({ ...claim, audience: 'elsewhere' }, signature)).toBe(false);
+    expect(verifyLogin({ ...claim, challenge: new Uint8Array(32) }, signature)).toBe(false);
+    const other = accountKeyFromMnemonic(createMnemonic());
+    expect(verifyLogin({ ...claim, accountId: other.accountId }, signature)).toBe(false);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './account-id';
+export * from './account-key';
+export * from './login-digest';

@@ -1,0 +1,28 @@
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+export interface LoggerOptions {
+  service: string;
+  level?: string;
+  destination?: DestinationStream;
+}
+
+/**
+ * Structured JSON logs, one object a line. Fields that could carry credentials are
+ * redacted as a second line of defence; the first is never passing them to a logger.
+ */
+export function createLogger({ service, level = 'info', destination }: LoggerOptions): Logger {
+  return pino(
+    {
+      level,
+      base: { service },
+      redact: {
+        paths: ['*.authorization', '*.accessToken', '*.refreshToken', '*.signature', '*.mnemonic', '*.content'],
+        censor: '[redacted]',
+      },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}

@@ -1,0 +1,2 @@
+export * from './create-logger';
+export * from './nest-pino-logger';

@@ -1,0 +1,10 @@
+import { join } from 'node:path';
+
+export * as auth from './generated/coming/auth/v1/auth';
+export * as events from './generated/coming/events/v1/events';
+export * as mailbox from './generated/coming/mailbox/v1/mailbox';
+export * as messaging from './generated/coming/messaging/v1/envelope';
+export * as wire from './generated/coming/wire/v1/wire';
+
+/** Folder holding the .proto sources, which the gRPC loader reads at run time. */
+export const PROTO_ROOT = join(__dirname, '..', 'proto');
