@@ -1,2 +1,3 @@
 export * from './create-logger';
 export * from './nest-pino-logger';
+export * from './logger.token';

@@ -1,0 +1,2 @@
+export * from './auth.app';
+export * from './auth.config';

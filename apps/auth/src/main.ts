@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { runScaledService } from '@coming/runtime';
+import { startAuth } from './auth.app';
+import { authConfigSchema } from './auth.config';
+
+runScaledService('auth', authConfigSchema, startAuth);

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as accounts from './20261126000000-accounts';
+
+/** Every auth migration, by name in the order they apply. Never edit one that has landed. */
+export const authMigrations: Record<string, Migration> = {
+  '20261126000000-accounts': accounts,
+};

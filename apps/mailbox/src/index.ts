@@ -1,0 +1,2 @@
+export * from './mailbox.app';
+export * from './mailbox.config';

@@ -1,0 +1,16 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** The tables mailbox owns; kept in step with migrations/ by the repository tests. */
+export interface MailboxDatabase {
+  envelopes: {
+    /** bigint, read back as a string by the driver. */
+    sequence: ColumnType<string, never, never> & Generated<string>;
+    server_guid: Uint8Array;
+    account_id: string;
+    device_id: number;
+    /** The whole encoded Envelope protobuf: opaque ciphertext plus addressing. */
+    envelope: Uint8Array;
+    created_at: ColumnType<Date, never, never>;
+    expires_at: Date;
+  };
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { AccessTokenErrorCode, signAccessToken, verifyAccessToken } from './access-token';
+import { generateSigningKey, importPublicKey, importSigningKey, publicKeyOf } from './signing-key';
+
+describe('access tokens', () => {
+  const signingKey = generateSigningKey();
+  const key = importSigningKey(signingKey);
+  const publicKey = importPublicKey(publicKeyOf(signingKey));
+  const claims = { accountId: 'coming1example', deviceId: 3 };
+  const inAMinute = () => new Date(Date.now() + 60_000);
+
+  const codeOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'accepted',
+      (error: { code: string }) => error.code,
+    );
+
+  it('round-trips the account and device', async () => {
+    const token = await signAccessToken(claims, { key, audience: 'coming', expiresAt: inAMinute() });
+    await expect(verifyAccessToken(token, publicKey, 'coming')).resolves.toEqual(claims);
+  });
+
+  it('tells expired, forged, malformed and missing tokens apart', async () => {
+    const expired = await signAccessToken(claims, { key, audience: 'coming', expiresAt: new Date(Date.now() - 1000) });
+    const otherKey = importSigningKey(generateSigningKey());
+    const forged = await signAccessToken(claims, { key: otherKey, audience: 'coming', expiresAt: inAMinute() });
+    const elsewhere = await signAccessToken(claims, { key, audience: 'other', expiresAt: inAMinute() });
+    expect(await codeOf(verifyAccessToken(expired, publicKey, 'coming'))).toBe(AccessTokenErrorCode.Expired);
+    expect(await codeOf(verifyAccessToken(forged, publicKey, 'coming'))).toBe(AccessTokenErrorCode.Forged);
+    expect(await codeOf(verifyAccessToken(elsewhere, publicKey, 'coming'))).toBe(AccessTokenErrorCode.Malformed);
+    expect(await codeOf(verifyAccessToken('not.a.token', publicKey, 'coming'))).toBe(AccessTokenErrorCode.Malformed);
+    expect(await codeOf(verifyAccessToken(undefined, publicKey, 'coming'))).toBe(AccessTokenErrorCode.Missing);
+  });
+});

@@ -1,0 +1,74 @@
+import { errors, jwtVerify, SignJWT } from 'jose';
+import type { KeyObject } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+
+const ISSUER = 'coming-auth';
+const ALGORITHM = 'EdDSA';
+
+/** Who a gateway is talking to, as vouched for by auth. */
+export interface AccessClaims {
+  accountId: string;
+  deviceId: number;
+}
+
+export enum AccessTokenErrorCode {
+  Missing = 'MISSING',
+  Malformed = 'MALFORMED',
+  Expired = 'EXPIRED',
+  Forged = 'FORGED',
+}
+
+export class AccessTokenError extends Error {
+  override readonly name = 'AccessTokenError';
+
+  constructor(
+    readonly code: AccessTokenErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export async function signAccessToken(
+  { accountId, deviceId }: AccessClaims,
+  { key, audience, expiresAt }: { key: KeyObject; audience: string; expiresAt: Date },
+): Promise<string> {
+  return new SignJWT({ dev: deviceId })
+    .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+    .setIssuer(ISSUER)
+    .setAudience(audience)
+    .setSubject(accountId)
+    .setIssuedAt()
+    .setExpirationTime(expiresAt)
+    .setJti(randomUUID())
+    .sign(key);
+}
+
+/** Checks an access token locally with auth's public key; no call to auth. */
+export async function verifyAccessToken(token: string | undefined, key: KeyObject, audience: string): Promise<AccessClaims> {
+  if (token === undefined || token === '') {
+    throw new AccessTokenError(AccessTokenErrorCode.Missing, 'no access token: send "Authorization: Bearer <token>"');
+  }
+  try {
+    const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience, algorithms: [ALGORITHM] });
+    const deviceId = payload['dev'];
+    if (typeof payload.sub !== 'string' || typeof deviceId !== 'number') {
+      throw new AccessTokenError(AccessTokenErrorCode.Malformed, 'access token lacks its account or device claim');
+    }
+    return { accountId: payload.sub, deviceId };
+  } catch (error) {
+    throw toAccessTokenError(error);
+  }
+}
+
+function toAccessTokenError(error: unknown): AccessTokenError {
+  if (error instanceof AccessTokenError) return error;
+  if (error instanceof errors.JWTExpired) {
+    return new AccessTokenError(AccessTokenErrorCode.Expired, 'access token expired: refresh it or log in again', { cause: error });
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return new AccessTokenError(AccessTokenErrorCode.Forged, 'access token signature does not verify', { cause: error });
+  }
+  return new AccessTokenError(AccessTokenErrorCode.Malformed, 'access token is malformed or not for this server', { cause: error });
+}

@@ -1,0 +1,40 @@
+import { status } from '@grpc/grpc-js';
+import { lastValueFrom, type Observable, timeout } from 'rxjs';
+
+export { status as GrpcStatus } from '@grpc/grpc-js';
+
+/** A gRPC failure as the caller sees it: the status code and the callee's message. */
+export class GrpcCallError extends Error {
+  override readonly name = 'GrpcCallError';
+
+  constructor(
+    readonly code: status,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Awaits one unary call. Past the deadline the call is cancelled (unsubscribing cancels
+ * it) and fails as DEADLINE_EXCEEDED.
+ */
+export async function callGrpc<Response>(call: Observable<Response>, deadlineMs: number): Promise<Response> {
+  try {
+    return await lastValueFrom(call.pipe(timeout(deadlineMs)));
+  } catch (error) {
+    throw toGrpcCallError(error, deadlineMs);
+  }
+}
+
+function toGrpcCallError(error: unknown, deadlineMs: number): GrpcCallError {
+  if (error instanceof Error && error.name === 'TimeoutError') {
+    return new GrpcCallError(status.DEADLINE_EXCEEDED, `no answer within ${deadlineMs} ms`, { cause: error });
+  }
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number') {
+    const details = 'details' in error && typeof error.details === 'string' ? error.details : String(error);
+    return new GrpcCallError(error.code as status, details, { cause: error });
+  }
+  return new GrpcCallError(status.UNKNOWN, String(error), { cause: error });
+}

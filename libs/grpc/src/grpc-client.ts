@@ -1,0 +1,44 @@
+import { PROTO_ROOT } from '@coming/proto';
+import { InterceptingCall, type InterceptorOptions, type Metadata, type NextCall } from '@grpc/grpc-js';
+import { type ClientGrpc, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { join } from 'node:path';
+import { grpcLoaderOptions } from './grpc-server-options';
+import { type GrpcServiceDefinition, SERVICE_TOKEN_METADATA_KEY } from './grpc-services';
+
+export interface GrpcClientOptions {
+  url: string;
+  /** Shared secret that proves to the callee that the caller is one of our services. */
+  serviceToken: string;
+}
+
+/**
+ * A typed client for one of our gRPC services, `Client` being the interface ts-proto
+ * generated for it. Every call carries the service token.
+ */
+export function createGrpcClient<Client extends object>(
+  definition: GrpcServiceDefinition,
+  { url, serviceToken }: GrpcClientOptions,
+): Client {
+  const proxy = ClientProxyFactory.create({
+    transport: Transport.GRPC,
+    options: {
+      url,
+      package: definition.package,
+      protoPath: join(PROTO_ROOT, definition.protoPath),
+      loader: grpcLoaderOptions,
+      // Nest passes channel options through to the grpc-js client constructor.
+      channelOptions: { interceptors: [serviceTokenInterceptor(serviceToken)] } as Record<string, unknown>,
+    },
+  }) as unknown as ClientGrpc;
+  return proxy.getService<Client>(definition.service);
+}
+
+function serviceTokenInterceptor(serviceToken: string) {
+  return (options: InterceptorOptions, nextCall: NextCall): InterceptingCall =>
+    new InterceptingCall(nextCall(options), {
+      start(metadata: Metadata, listener, next) {
+        metadata.set(SERVICE_TOKEN_METADATA_KEY, serviceToken);
+        next(metadata, listener);
+      },
+    });
+}

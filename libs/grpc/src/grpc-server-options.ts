@@ -1,0 +1,32 @@
+import { PROTO_ROOT } from '@coming/proto';
+import { type GrpcOptions, Transport } from '@nestjs/microservices';
+import { join } from 'node:path';
+import type { GrpcServiceDefinition } from './grpc-services';
+
+/** 4 MiB: an envelope is capped well below this by the gateway's frame limit. */
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+// Matches ts-proto's output: camelCase fields, numbers for 64-bit integers and enums.
+export const grpcLoaderOptions = {
+  keepCase: false,
+  longs: Number,
+  enums: Number,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [PROTO_ROOT],
+};
+
+export function grpcServerOptions(definition: GrpcServiceDefinition, url: string): GrpcOptions {
+  return {
+    transport: Transport.GRPC,
+    options: {
+      url,
+      package: definition.package,
+      protoPath: join(PROTO_ROOT, definition.protoPath),
+      loader: grpcLoaderOptions,
+      maxReceiveMessageLength: MAX_MESSAGE_BYTES,
+      maxSendMessageLength: MAX_MESSAGE_BYTES,
+      gracefulShutdown: true,
+    },
+  };
+}

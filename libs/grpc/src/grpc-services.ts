@@ -1,0 +1,20 @@
+import { auth, mailbox } from '@coming/proto';
+
+/** What the gRPC loader needs to serve or call one of our services. */
+export interface GrpcServiceDefinition {
+  package: string;
+  protoPath: string;
+  service: string;
+}
+
+export const grpcServices = {
+  auth: { package: auth.COMING_AUTH_V1_PACKAGE_NAME, protoPath: 'coming/auth/v1/auth.proto', service: auth.AUTH_SERVICE_NAME },
+  mailbox: {
+    package: mailbox.COMING_MAILBOX_V1_PACKAGE_NAME,
+    protoPath: 'coming/mailbox/v1/mailbox.proto',
+    service: mailbox.MAILBOX_SERVICE_NAME,
+  },
+} satisfies Record<string, GrpcServiceDefinition>;
+
+/** Metadata key carrying the deployment's shared service token on every internal call. */
+export const SERVICE_TOKEN_METADATA_KEY = 'x-coming-service-token';

@@ -1,0 +1,6 @@
+export * from './grpc-call';
+export * from './grpc-exception.filter';
+export * from './grpc-client';
+export * from './grpc-server-options';
+export * from './grpc-services';
+export * from './service-token.guard';

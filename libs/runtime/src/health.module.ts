@@ -1,0 +1,66 @@
+import { Broker } from '@coming/broker';
+import { Cache } from '@coming/cache';
+import { InjectKysely } from '@coming/database';
+import { Controller, Get, HttpCode, Injectable, Module, ServiceUnavailableException } from '@nestjs/common';
+import { type Kysely, sql } from 'kysely';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+@Injectable()
+export class DependencyChecks {
+  constructor(
+    @InjectKysely() private readonly db: Kysely<unknown>,
+    private readonly cache: Cache,
+    private readonly broker: Broker,
+  ) {}
+
+  /** Names each backend that did not answer in time. */
+  async unreachable(): Promise<string[]> {
+    const checks = {
+      postgres: () => sql`select 1`.execute(this.db),
+      cache: () => this.cache.ping(),
+      broker: () => this.broker.ping(),
+    };
+    const results = await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => ((await withTimeout(check())) ? null : name)),
+    );
+    return results.filter((name): name is string => name !== null);
+  }
+}
+
+@Controller()
+export class HealthController {
+  constructor(private readonly checks: DependencyChecks) {}
+
+  /** Liveness: the process serves requests. */
+  @Get('healthz')
+  @HttpCode(200)
+  live() {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: every backend this service needs answers. */
+  @Get('readyz')
+  async ready() {
+    const unreachable = await this.checks.unreachable();
+    if (unreachable.length > 0) throw new ServiceUnavailableException({ status: 'unavailable', unreachable });
+    return { status: 'ready' };
+  }
+}
+
+@Module({ controllers: [HealthController], providers: [DependencyChecks] })
+export class HealthModule {}
+
+async function withTimeout(check: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([check.then(() => true as const), timedOut]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

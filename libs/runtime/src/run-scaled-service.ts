@@ -1,0 +1,27 @@
+import { loadConfig } from '@coming/config';
+import { z } from 'zod';
+import { closeInfrastructure, connectInfrastructure, type Infrastructure } from './infrastructure';
+import { infrastructureConfigSchema } from './infrastructure.config';
+import { type RunningService, runUntilSignal } from './run-until-signal';
+
+/**
+ * The whole of a scaled service's main: read its settings and the shared ones, connect
+ * to PostgreSQL, Redis and NATS, start, and stop cleanly on SIGTERM.
+ */
+export function runScaledService<Schema extends z.ZodType>(
+  service: string,
+  schema: Schema,
+  start: (config: z.infer<Schema>, infrastructure: Infrastructure) => Promise<RunningService>,
+): void {
+  const boot = async () => {
+    const config = loadConfig(schema);
+    const infrastructure = await connectInfrastructure(service, loadConfig(infrastructureConfigSchema));
+    const running = await start(config, infrastructure);
+    infrastructure.logger.info(`${service} ready`);
+    runUntilSignal({ close: () => running.close().finally(() => closeInfrastructure(infrastructure)) }, infrastructure.logger);
+  };
+  boot().catch((error: unknown) => {
+    console.error(`${service} failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,32 @@
+import { grpcServerOptions, type GrpcServiceDefinition } from '@coming/grpc';
+import { NestPinoLogger } from '@coming/logging';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Infrastructure } from './infrastructure';
+import type { RunningService } from './run-until-signal';
+
+export interface ServiceOptions {
+  module: DynamicModule;
+  infrastructure: Infrastructure;
+  /** The gRPC service this app serves, if any, and where. */
+  grpc?: { definition: GrpcServiceDefinition; url: string };
+  /** HTTP port for health (and any HTTP routes); none on a single node's inner services. */
+  httpPort?: number;
+  httpHost?: string;
+}
+
+export interface StartedService extends RunningService {
+  app: INestApplication;
+}
+
+/** Boots one service's NestJS app with its gRPC server and health endpoints. */
+export async function startService({ module, infrastructure, grpc, httpPort, httpHost }: ServiceOptions): Promise<StartedService> {
+  const app = await NestFactory.create(module, { logger: new NestPinoLogger(infrastructure.logger), abortOnError: false });
+  if (grpc !== undefined) {
+    app.connectMicroservice(grpcServerOptions(grpc.definition, grpc.url), { inheritAppConfig: true });
+    await app.startAllMicroservices();
+  }
+  if (httpPort === undefined) await app.init();
+  else await app.listen(httpPort, httpHost ?? '0.0.0.0');
+  return { app, close: () => app.close() };
+}
