@@ -13,6 +13,8 @@ export interface ServiceOptions {
   /** HTTP port for health (and any HTTP routes); none on a single node's inner services. */
   httpPort?: number;
   httpHost?: string;
+  /** Adjusts the app before it starts listening, e.g. to install a WebSocket adapter. */
+  configure?: (app: INestApplication) => void;
 }
 
 export interface StartedService extends RunningService {
@@ -20,8 +22,9 @@ export interface StartedService extends RunningService {
 }
 
 /** Boots one service's NestJS app with its gRPC server and health endpoints. */
-export async function startService({ module, infrastructure, grpc, httpPort, httpHost }: ServiceOptions): Promise<StartedService> {
+export async function startService({ module, infrastructure, grpc, httpPort, httpHost, configure }: ServiceOptions): Promise<StartedService> {
   const app = await NestFactory.create(module, { logger: new NestPinoLogger(infrastructure.logger), abortOnError: false });
+  configure?.(app);
   if (grpc !== undefined) {
     app.connectMicroservice(grpcServerOptions(grpc.definition, grpc.url), { inheritAppConfig: true });
     await app.startAllMicroservices();

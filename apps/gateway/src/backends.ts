@@ -1,0 +1,30 @@
+import { createGrpcClient, grpcServices } from '@coming/grpc';
+import type { auth, mailbox } from '@coming/proto';
+import { type FactoryProvider, Inject } from '@nestjs/common';
+import { ServiceToken } from '@coming/grpc';
+import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config';
+
+const AUTH_CLIENT = Symbol('AuthServiceClient');
+const MAILBOX_CLIENT = Symbol('MailboxServiceClient');
+
+export const InjectAuthClient = () => Inject(AUTH_CLIENT);
+export const InjectMailboxClient = () => Inject(MAILBOX_CLIENT);
+
+/** gRPC clients of the services behind the gateway. */
+export const backendClientProviders: FactoryProvider[] = [
+  {
+    provide: AUTH_CLIENT,
+    inject: [GATEWAY_CONFIG, ServiceToken],
+    useFactory: (config: GatewayConfig, token: ServiceToken) =>
+      createGrpcClient<auth.AuthServiceClient>(grpcServices.auth, { url: config.AUTH_GRPC_TARGET, serviceToken: token.value }),
+  },
+  {
+    provide: MAILBOX_CLIENT,
+    inject: [GATEWAY_CONFIG, ServiceToken],
+    useFactory: (config: GatewayConfig, token: ServiceToken) =>
+      createGrpcClient<mailbox.MailboxServiceClient>(grpcServices.mailbox, {
+        url: config.MAILBOX_GRPC_TARGET,
+        serviceToken: token.value,
+      }),
+  },
+];

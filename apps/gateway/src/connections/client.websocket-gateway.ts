@@ -1,0 +1,179 @@
+import type { AccessClaims } from '@coming/access-token';
+import { assertUnreachable } from '@coming/config';
+import { GrpcCallError } from '@coming/grpc';
+import { InjectLogger, type Logger } from '@coming/logging';
+import { wire } from '@coming/proto';
+import type { BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
+import { CloseCode } from '../delivery/close-codes';
+import type { DeviceSession } from '../delivery/device-session';
+import { DeviceSessionsService } from '../delivery/device-sessions.service';
+import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
+import { SendMessageError, SendMessageErrorCode } from '../messages/messages.errors';
+import { SendMessageService } from '../messages/send-message.service';
+import { decodeClientFrame, encodeServerFrame, errorFrame, wireError } from './frame-codec';
+import { UpgradeAuthenticator } from './upgrade-authenticator';
+
+const MAX_ACKS_PER_FRAME = 100;
+const SHUTDOWN_GRACE_MS = 10_000;
+const UNAUTHENTICATED = 4401;
+
+interface Connection {
+  device: AccessClaims;
+  session: Promise<DeviceSession | undefined>;
+  alive: boolean;
+}
+
+/** The client endpoint: translates WebSocket frames to and from the services behind it. */
+@WebSocketGateway({ path: '/v1/websocket' })
+export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
+  private readonly connections = new Map<WebSocket, Connection>();
+  private keepalive: NodeJS.Timeout | undefined;
+  private inFlight = 0;
+  private stopping = false;
+
+  constructor(
+    private readonly authenticator: UpgradeAuthenticator,
+    private readonly sessions: DeviceSessionsService,
+    private readonly sendMessage: SendMessageService,
+    @InjectGatewayConfig() private readonly config: GatewayConfig,
+    @InjectLogger() private readonly logger: Logger,
+  ) {}
+
+  afterInit(_server: WebSocketServer) {
+    this.keepalive = setInterval(() => this.checkAlive(), this.config.GATEWAY_KEEPALIVE_INTERVAL_MS).unref();
+  }
+
+  handleConnection(socket: WebSocket, request: IncomingMessage) {
+    const device = this.authenticator.claimsOf(request);
+    if (device === undefined) {
+      socket.close(UNAUTHENTICATED, 'unauthenticated');
+      return;
+    }
+    const session = this.sessions.open(device, socketOf(socket)).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'could not start device session');
+      socket.close(1011, 'could not start the session; reconnect');
+      return undefined;
+    });
+    const connection: Connection = { device, session, alive: true };
+    this.connections.set(socket, connection);
+    socket.on('pong', () => {
+      connection.alive = true;
+    });
+    socket.on('message', (data, isBinary) => void this.onFrame(socket, connection, data, isBinary));
+  }
+
+  async handleDisconnect(socket: WebSocket) {
+    const connection = this.connections.get(socket);
+    this.connections.delete(socket);
+    const session = await connection?.session;
+    if (session !== undefined) this.sessions.closed(session);
+  }
+
+  /** Graceful stop: refuse new sends, let in-flight ones finish, then send clients elsewhere. */
+  async beforeApplicationShutdown() {
+    this.stopping = true;
+    clearInterval(this.keepalive);
+    const deadline = Date.now() + SHUTDOWN_GRACE_MS;
+    while (this.inFlight > 0 && Date.now() < deadline) await sleep(20);
+    this.sessions.closeAll('server restarting; reconnect');
+  }
+
+  private async onFrame(socket: WebSocket, connection: Connection, data: RawData, isBinary: boolean) {
+    const decoded = decodeClientFrame(data, isBinary, this.config.GATEWAY_MAX_FRAME_BYTES);
+    if (!decoded.ok) {
+      send(socket, errorFrame(0, decoded.error));
+      return;
+    }
+    const { requestId } = decoded.frame;
+    this.inFlight += 1;
+    try {
+      send(socket, { response: { requestId, ...(await this.handle(connection, decoded.frame)) } });
+    } catch (error) {
+      send(socket, errorFrame(requestId, this.toWireError(error)));
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private async handle(connection: Connection, frame: wire.ClientFrame): Promise<Omit<wire.Response, 'requestId'>> {
+    if (frame.sendMessage !== undefined) {
+      if (this.stopping) throw new SendMessageError(SendMessageErrorCode.Unavailable, 'gateway is restarting; resend elsewhere');
+      return { sendMessage: await this.sendMessage.send(connection.device, frame.sendMessage) };
+    }
+    if (frame.acknowledge !== undefined) {
+      const { serverGuids } = frame.acknowledge;
+      if (serverGuids.length > MAX_ACKS_PER_FRAME || serverGuids.some((guid) => guid.length !== 16)) {
+        throw new SendMessageError(
+          SendMessageErrorCode.InvalidArgument,
+          `acknowledge.server_guids must hold 1 to ${MAX_ACKS_PER_FRAME} GUIDs of 16 bytes`,
+        );
+      }
+      const session = await connection.session;
+      await session?.acknowledge(serverGuids);
+      return { acknowledge: {} };
+    }
+    if (frame.ping !== undefined) return { ping: { serverTimeMs: Date.now() } };
+    return {
+      error: wireError(wire.ErrorCode.ERROR_CODE_UNKNOWN_FRAME_TYPE, 'the frame carries no request this server knows; check the protocol version'),
+    };
+  }
+
+  private toWireError(error: unknown): wire.Error {
+    if (error instanceof SendMessageError) return wireError(errorCodeOf(error.code), error.message, error.details);
+    if (error instanceof GrpcCallError) {
+      return wireError(wire.ErrorCode.ERROR_CODE_UNAVAILABLE, `a backend is unavailable (${error.message}); retry`);
+    }
+    this.logger.error({ err: error }, 'unhandled error serving a frame');
+    return wireError(wire.ErrorCode.ERROR_CODE_INTERNAL, 'internal error; retry');
+  }
+
+  private checkAlive() {
+    for (const [socket, connection] of this.connections) {
+      if (!connection.alive) {
+        socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      socket.ping();
+    }
+  }
+}
+
+function errorCodeOf(code: SendMessageErrorCode): wire.ErrorCode {
+  switch (code) {
+    case SendMessageErrorCode.InvalidArgument:
+      return wire.ErrorCode.ERROR_CODE_INVALID_ARGUMENT;
+    case SendMessageErrorCode.RateLimited:
+      return wire.ErrorCode.ERROR_CODE_RATE_LIMITED;
+    case SendMessageErrorCode.UnknownAccount:
+      return wire.ErrorCode.ERROR_CODE_UNKNOWN_ACCOUNT;
+    case SendMessageErrorCode.DeviceMismatch:
+      return wire.ErrorCode.ERROR_CODE_DEVICE_MISMATCH;
+    case SendMessageErrorCode.MailboxFull:
+      return wire.ErrorCode.ERROR_CODE_MAILBOX_FULL;
+    case SendMessageErrorCode.Unavailable:
+      return wire.ErrorCode.ERROR_CODE_UNAVAILABLE;
+    default:
+      return assertUnreachable(code);
+  }
+}
+
+function send(socket: WebSocket, frame: wire.ServerFrame) {
+  if (socket.readyState === socket.OPEN) socket.send(encodeServerFrame(frame));
+}
+
+function socketOf(socket: WebSocket) {
+  return {
+    send: (frame: wire.ServerFrame) => send(socket, frame),
+    close: (code: CloseCode, reason: string) => socket.close(code, reason),
+  };
+}

@@ -1,0 +1,44 @@
+import { type AccessClaims, AccessTokenError, importPublicKey, verifyAccessToken } from '@coming/access-token';
+import { Injectable } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import type { KeyObject } from 'node:crypto';
+import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
+
+type VerifyCallback = (accepted: boolean, code?: number, message?: string, headers?: Record<string, string>) => void;
+
+/**
+ * Checks the access token before the WebSocket upgrade completes: a client without a
+ * valid token never gets a socket, only an HTTP 401 whose body says why.
+ */
+@Injectable()
+export class UpgradeAuthenticator {
+  private readonly verified = new WeakMap<IncomingMessage, AccessClaims>();
+  private readonly publicKey: KeyObject;
+
+  constructor(@InjectGatewayConfig() private readonly config: GatewayConfig) {
+    this.publicKey = importPublicKey(config.AUTH_PUBLIC_KEY);
+  }
+
+  /** ws's asynchronous verifyClient hook. */
+  readonly verifyClient = (info: { req: IncomingMessage }, callback: VerifyCallback): void => {
+    verifyAccessToken(bearerToken(info.req), this.publicKey, this.config.AUTH_AUDIENCE).then(
+      (claims) => {
+        this.verified.set(info.req, claims);
+        callback(true);
+      },
+      (error: unknown) => {
+        const message = error instanceof AccessTokenError ? `${error.code}: ${error.message}` : 'token check failed';
+        callback(false, 401, message, { 'Content-Type': 'text/plain; charset=utf-8', 'WWW-Authenticate': 'Bearer' });
+      },
+    );
+  };
+
+  claimsOf(request: IncomingMessage): AccessClaims | undefined {
+    return this.verified.get(request);
+  }
+}
+
+function bearerToken(request: IncomingMessage): string | undefined {
+  const header = request.headers.authorization;
+  return header?.startsWith('Bearer ') === true ? header.slice('Bearer '.length).trim() : undefined;
+}

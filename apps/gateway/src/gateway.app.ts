@@ -1,0 +1,29 @@
+import { type Infrastructure, startService, type StartedService } from '@coming/runtime';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ClientWsAdapter } from './connections/client-ws-adapter';
+import { UpgradeAuthenticator } from './connections/upgrade-authenticator';
+import type { GatewayConfig } from './gateway.config';
+import { GatewayModule } from './gateway.module';
+
+// Frames up to this multiple of the limit get a FRAME_TOO_LARGE error and the socket
+// stays open; beyond it ws closes the socket with 1009 without buffering the rest.
+const HARD_PAYLOAD_FACTOR = 4;
+
+/** Serves clients: login over HTTP, and the WebSocket at /v1/websocket. The gateway owns no tables. */
+export function startGateway(config: GatewayConfig, infrastructure: Infrastructure): Promise<StartedService> {
+  return startService({
+    module: GatewayModule.register(config, infrastructure),
+    infrastructure,
+    httpPort: config.GATEWAY_PORT,
+    httpHost: config.GATEWAY_HOST,
+    configure: (app) => {
+      (app as NestExpressApplication).set('trust proxy', config.GATEWAY_TRUSTED_PROXIES);
+      app.useWebSocketAdapter(
+        new ClientWsAdapter(app, {
+          verifyClient: app.get(UpgradeAuthenticator).verifyClient,
+          maxPayload: config.GATEWAY_MAX_FRAME_BYTES * HARD_PAYLOAD_FACTOR,
+        }),
+      );
+    },
+  });
+}

@@ -1,0 +1,2 @@
+export * from './gateway.app';
+export * from './gateway.config';

@@ -1,0 +1,27 @@
+export enum SendMessageErrorCode {
+  InvalidArgument = 'INVALID_ARGUMENT',
+  RateLimited = 'RATE_LIMITED',
+  UnknownAccount = 'UNKNOWN_ACCOUNT',
+  DeviceMismatch = 'DEVICE_MISMATCH',
+  MailboxFull = 'MAILBOX_FULL',
+  Unavailable = 'UNAVAILABLE',
+}
+
+export interface SendMessageErrorDetails {
+  missingDevices?: number[];
+  extraDevices?: number[];
+  retryAfterMs?: number;
+}
+
+export class SendMessageError extends Error {
+  override readonly name = 'SendMessageError';
+
+  constructor(
+    readonly code: SendMessageErrorCode,
+    message: string,
+    readonly details: SendMessageErrorDetails = {},
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

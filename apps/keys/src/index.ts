@@ -1,0 +1,2 @@
+export * from './keys.app';
+export * from './keys.config';

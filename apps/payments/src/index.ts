@@ -1,0 +1,2 @@
+export * from './payments.app';
+export * from './payments.config';

@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { runScaledService } from '@coming/runtime';
+import { startPayments } from './payments.app';
+import { paymentsConfigSchema } from './payments.config';
+
+runScaledService('payments', paymentsConfigSchema, startPayments);
