@@ -1,0 +1,33 @@
+import type { wire } from '@coming/proto';
+
+export enum ClientErrorCode {
+  /** The server did not answer at all. */
+  ServerUnreachable = 'SERVER_UNREACHABLE',
+  /** Login or token refresh was refused. */
+  Unauthenticated = 'UNAUTHENTICATED',
+  /** The server answered a request with an error frame; see `serverError`. */
+  Rejected = 'REJECTED',
+  /** The connection closed before the answer came. */
+  ConnectionLost = 'CONNECTION_LOST',
+  /** Another connection of this device took over. */
+  Displaced = 'DISPLACED',
+  /** No identity in this home yet, or one already. */
+  Identity = 'IDENTITY',
+  Timeout = 'TIMEOUT',
+  /** A value given by the caller is malformed; the message names it. */
+  InvalidArgument = 'INVALID_ARGUMENT',
+}
+
+export class ClientError extends Error {
+  override readonly name = 'ClientError';
+
+  constructor(
+    readonly code: ClientErrorCode,
+    message: string,
+    /** With REJECTED: what the server said. */
+    readonly serverError?: wire.Error,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

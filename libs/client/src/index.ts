@@ -1,0 +1,6 @@
+export * from './client.errors';
+export * from './coming-client';
+export * from './received-message';
+export * from './store/client-store';
+export * from './store/file-client-store';
+export * from './store/memory-client-store';

@@ -1,0 +1,29 @@
+/** Tokens for one server, as auth issued them. */
+export interface StoredTokens {
+  accessToken: string;
+  accessTokenExpiresAtMs: number;
+  refreshToken: string;
+  refreshTokenExpiresAtMs: number;
+}
+
+/** Everything a client keeps between runs. The mnemonic never leaves this store. */
+export interface ClientState {
+  mnemonic: string;
+  accountId: string;
+  /** Assigned by the server at first login. */
+  deviceId?: number;
+  /** The server the device and tokens belong to. */
+  server?: string;
+  tokens?: StoredTokens;
+  /** Last known device lists of recipients, corrected by the server on mismatch. */
+  recipients: Record<string, number[]>;
+  /** Recently received messages, to drop redeliveries: server GUIDs and sender message keys. */
+  seen: string[];
+}
+
+/** Where a client keeps its state: a folder on disk for the CLI, anything else elsewhere. */
+export interface ClientStore {
+  load(): Promise<ClientState | null>;
+  /** Durable when it resolves: a received message is acknowledged only after this. */
+  save(state: ClientState): Promise<void>;
+}

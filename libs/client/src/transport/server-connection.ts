@@ -1,0 +1,105 @@
+import { type messaging, wire } from '@coming/proto';
+import WebSocket from 'ws';
+import { ClientError, ClientErrorCode } from '../client.errors';
+
+export interface ConnectionHandlers {
+  onDeliver(envelope: messaging.Envelope): void;
+  onQueueEmpty(): void;
+  onClose(code: number, reason: string): void;
+}
+
+type ResponseBody = Omit<wire.Response, 'requestId' | 'error'>;
+
+const DISPLACED = 4409;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** One authenticated WebSocket to a gateway, with requests matched to responses by ID. */
+export class ServerConnection {
+  private readonly pending = new Map<number, { resolve(body: ResponseBody): void; reject(error: ClientError): void }>();
+  private nextRequestId = 1;
+
+  private constructor(private readonly socket: WebSocket) {}
+
+  static connect(serverUrl: string, accessToken: string, handlers: ConnectionHandlers): Promise<ServerConnection> {
+    const url = `${serverUrl.replace(/\/+$/, '')}/v1/websocket`;
+    const socket = new WebSocket(url, { headers: { Authorization: `Bearer ${accessToken}` }, handshakeTimeout: CONNECT_TIMEOUT_MS });
+    const connection = new ServerConnection(socket);
+    socket.on('message', (data: Buffer) => connection.onFrame(data, handlers));
+    socket.on('close', (code, reason) => {
+      connection.failPending(code, reason.toString());
+      handlers.onClose(code, reason.toString());
+    });
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(connection));
+      socket.once('unexpected-response', (_request, response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => {
+          const code = response.statusCode === 401 ? ClientErrorCode.Unauthenticated : ClientErrorCode.ServerUnreachable;
+          reject(new ClientError(code, `gateway refused the connection (HTTP ${response.statusCode}): ${body}`));
+        });
+      });
+      socket.once('error', (error) => {
+        reject(new ClientError(ClientErrorCode.ServerUnreachable, `cannot connect to ${url}: ${error.message}`, undefined, { cause: error }));
+      });
+    });
+  }
+
+  /** Sends a request and resolves with the server's answer; an error frame rejects as REJECTED. */
+  request(body: Omit<wire.ClientFrame, 'requestId'>, timeoutMs: number): Promise<ResponseBody> {
+    const requestId = this.nextRequestId;
+    this.nextRequestId = (this.nextRequestId % 0xffff_fffe) + 1;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(requestId);
+        reject(new ClientError(ClientErrorCode.Timeout, `no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(requestId, {
+        resolve: (answer) => {
+          clearTimeout(timer);
+          resolve(answer);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+      this.socket.send(wire.ClientFrame.encode({ requestId, ...body }).finish());
+    });
+  }
+
+  close(): void {
+    this.socket.close(1000, 'client closing');
+  }
+
+  private onFrame(data: Buffer, handlers: ConnectionHandlers) {
+    let frame: wire.ServerFrame;
+    try {
+      frame = wire.ServerFrame.decode(data);
+    } catch {
+      // 1002 is the protocol-error close; the reconnect logic takes it from there.
+      this.socket.close(1002, 'undecodable server frame');
+      return;
+    }
+    if (frame.deliver?.envelope !== undefined) handlers.onDeliver(frame.deliver.envelope);
+    else if (frame.queueEmpty !== undefined) handlers.onQueueEmpty();
+    else if (frame.response !== undefined) this.onResponse(frame.response);
+  }
+
+  private onResponse({ requestId, error, ...body }: wire.Response) {
+    const waiter = this.pending.get(requestId);
+    this.pending.delete(requestId);
+    if (waiter === undefined) return;
+    if (error === undefined) waiter.resolve(body);
+    else waiter.reject(new ClientError(ClientErrorCode.Rejected, `server refused the request: ${error.message}`, error));
+  }
+
+  private failPending(code: number, reason: string) {
+    const error =
+      code === DISPLACED
+        ? new ClientError(ClientErrorCode.Displaced, 'another connection of this device took over')
+        : new ClientError(ClientErrorCode.ConnectionLost, `connection closed (${code}${reason === '' ? '' : `: ${reason}`})`);
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
+  }
+}
