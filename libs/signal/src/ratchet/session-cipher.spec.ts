@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { OurParty } from '../../test/support/our-party';
+import { utf8ToBytes } from '../crypto/bytes';
+import { CiphertextMessageType } from '../protocol/message-version';
+import { SignalProtocolErrorCode } from '../signal-protocol.errors';
+import type { CiphertextMessage } from './session-cipher';
+import { SessionCipher } from './session-cipher';
+
+const text = (value: string) => utf8ToBytes(value);
+const decoded = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+async function establishedPair(withOneTimePreKey = true) {
+  const alice = new OurParty({ name: 'alice', deviceId: 1 });
+  const bob = new OurParty({ name: 'bob', deviceId: 2 }, withOneTimePreKey);
+  await alice.builder(bob.address).processPreKeyBundle(await bob.bundle());
+  return { alice, bob, aliceCipher: alice.cipher(bob.address), bobCipher: bob.cipher(alice.address) };
+}
+
+function decrypt(cipher: SessionCipher, message: CiphertextMessage): Promise<Uint8Array> {
+  return message.type === CiphertextMessageType.PreKey ? cipher.decryptPreKeySignalMessage(message.serialized) : cipher.decryptSignalMessage(message.serialized);
+}
+
+describe(SessionCipher.name, () => {
+  it.each([true, false])('runs a conversation both ways (one-time prekey: %s)', async (withOneTimePreKey) => {
+    const { aliceCipher, bobCipher, bob } = await establishedPair(withOneTimePreKey);
+    const first = await aliceCipher.encrypt(text('hello bob'));
+    expect(first.type).toBe(CiphertextMessageType.PreKey);
+    expect(decoded(await decrypt(bobCipher, first))).toBe('hello bob');
+    expect(await bob.store.loadPreKey(1)).toBeUndefined();
+    expect(bob.store.usedKyberPreKeys).toHaveLength(1);
+
+    const reply = await bobCipher.encrypt(text('hi alice'));
+    expect(reply.type).toBe(CiphertextMessageType.Whisper);
+    expect(decoded(await decrypt(aliceCipher, reply))).toBe('hi alice');
+
+    const next = await aliceCipher.encrypt(text('after the reply'));
+    expect(next.type).toBe(CiphertextMessageType.Whisper);
+    expect(decoded(await decrypt(bobCipher, next))).toBe('after the reply');
+  });
+
+  it('keeps wrapping in PreKeySignalMessages until the first reply, and the responder accepts each', async () => {
+    const { aliceCipher, bobCipher } = await establishedPair();
+    const messages = [];
+    for (let index = 0; index < 3; index++) messages.push(await aliceCipher.encrypt(text(`m${index}`)));
+    expect(messages.every((message) => message.type === CiphertextMessageType.PreKey)).toBe(true);
+    for (const index of [2, 0, 1]) expect(decoded(await decrypt(bobCipher, messages[index]!))).toBe(`m${index}`);
+  });
+
+  it('decrypts out-of-order messages across several ratchet steps', async () => {
+    const { aliceCipher, bobCipher } = await establishedPair();
+    await decrypt(bobCipher, await aliceCipher.encrypt(text('start')));
+    await decrypt(aliceCipher, await bobCipher.encrypt(text('ack')));
+    const held: CiphertextMessage[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (let index = 0; index < 4; index++) held.push(await aliceCipher.encrypt(text(`r${round}m${index}`)));
+      await decrypt(aliceCipher, await bobCipher.encrypt(text(`bob ${round}`)));
+      await decrypt(bobCipher, held.pop()!);
+      await decrypt(aliceCipher, await bobCipher.encrypt(text(`bob again ${round}`)));
+    }
+    for (const message of held.reverse()) expect(decoded(await decrypt(bobCipher, message))).toMatch(/^r\dm\d$/);
+  });
+
+  it('rejects a replayed message as a duplicate', async () => {
+    const { aliceCipher, bobCipher } = await establishedPair();
+    await decrypt(bobCipher, await aliceCipher.encrypt(text('start')));
+    await decrypt(aliceCipher, await bobCipher.encrypt(text('ack')));
+    const message = await aliceCipher.encrypt(text('once'));
+    await decrypt(bobCipher, message);
+    await expect(decrypt(bobCipher, message)).rejects.toMatchObject({ code: SignalProtocolErrorCode.DuplicateMessage });
+  });
+
+  it('rejects a tampered message with BAD_MAC and still decrypts the genuine one', async () => {
+    const { aliceCipher, bobCipher } = await establishedPair();
+    await decrypt(bobCipher, await aliceCipher.encrypt(text('start')));
+    await decrypt(aliceCipher, await bobCipher.encrypt(text('ack')));
+    const message = await aliceCipher.encrypt(text('genuine'));
+    const tampered = Uint8Array.from(message.serialized);
+    tampered[tampered.length - 12]! ^= 1;
+    await expect(bobCipher.decryptSignalMessage(tampered)).rejects.toMatchObject({ code: SignalProtocolErrorCode.BadMac });
+    expect(decoded(await decrypt(bobCipher, message))).toBe('genuine');
+  });
+
+  it('rejects a message too far ahead of its chain', async () => {
+    const { aliceCipher, bobCipher, alice } = await establishedPair();
+    await decrypt(bobCipher, await aliceCipher.encrypt(text('start')));
+    await decrypt(aliceCipher, await bobCipher.encrypt(text('ack')));
+    const record = (await alice.store.loadSession({ name: 'bob', deviceId: 2 }))!;
+    record.currentState!.senderChain.index = 25_002;
+    await alice.store.storeSession({ name: 'bob', deviceId: 2 }, record);
+    await expect(decrypt(bobCipher, await aliceCipher.encrypt(text('far')))).rejects.toMatchObject({ code: SignalProtocolErrorCode.TooFarAhead });
+  });
+
+  it('refuses a bundle whose signed prekey signature does not verify', async () => {
+    const alice = new OurParty({ name: 'alice', deviceId: 1 });
+    const bob = new OurParty({ name: 'bob', deviceId: 2 });
+    const bundle = await bob.bundle();
+    bundle.signedPreKeySignature[5]! ^= 1;
+    await expect(alice.builder(bob.address).processPreKeyBundle(bundle)).rejects.toMatchObject({ code: SignalProtocolErrorCode.InvalidSignature });
+  });
+
+  it('refuses a bundle whose Kyber prekey signature does not verify', async () => {
+    const alice = new OurParty({ name: 'alice', deviceId: 1 });
+    const bob = new OurParty({ name: 'bob', deviceId: 2 });
+    const bundle = await bob.bundle();
+    bundle.kyberPreKey = (await bob.bundle(2)).kyberPreKey;
+    await expect(alice.builder(bob.address).processPreKeyBundle(bundle)).rejects.toMatchObject({ code: SignalProtocolErrorCode.InvalidSignature });
+  });
+
+  it('reports a missing one-time prekey as UNKNOWN_PREKEY', async () => {
+    const { aliceCipher, bobCipher, bob } = await establishedPair();
+    await bob.store.removePreKey(1);
+    await expect(decrypt(bobCipher, await aliceCipher.encrypt(text('hello')))).rejects.toMatchObject({ code: SignalProtocolErrorCode.UnknownPreKey });
+  });
+
+  it('refuses a changed identity key as UNTRUSTED_IDENTITY', async () => {
+    const { alice, bob } = await establishedPair();
+    const impostor = new OurParty(bob.address);
+    await expect(alice.builder(bob.address).processPreKeyBundle(await impostor.bundle())).rejects.toMatchObject({
+      code: SignalProtocolErrorCode.UntrustedIdentity,
+    });
+  });
+
+  it('reports encrypting without a session as NO_SESSION', async () => {
+    const alice = new OurParty({ name: 'alice', deviceId: 1 });
+    await expect(alice.cipher({ name: 'nobody', deviceId: 1 }).encrypt(text('x'))).rejects.toMatchObject({ code: SignalProtocolErrorCode.NoSession });
+  });
+
+  it('switches to a new session when the peer starts over, and still reads late messages of the old one', async () => {
+    const { alice, aliceCipher, bobCipher, bob } = await establishedPair();
+    await decrypt(bobCipher, await aliceCipher.encrypt(text('start')));
+    await decrypt(aliceCipher, await bobCipher.encrypt(text('ack')));
+    const late = await aliceCipher.encrypt(text('late, old session'));
+    await alice.builder(bob.address).processPreKeyBundle(await bob.bundle(7));
+    expect(decoded(await decrypt(bobCipher, await aliceCipher.encrypt(text('new session'))))).toBe('new session');
+    expect(decoded(await decrypt(bobCipher, late))).toBe('late, old session');
+    expect(decoded(await decrypt(bobCipher, await aliceCipher.encrypt(text('still new'))))).toBe('still new');
+  });
+});
