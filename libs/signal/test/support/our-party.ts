@@ -3,7 +3,8 @@ import { generateCurveKeyPair } from '../../src/keys/curve-key-pair';
 import { generateKyberPreKey, generatePreKey, generateSignedPreKey } from '../../src/keys/pre-key-records';
 import type { PreKeyBundle } from '../../src/pqxdh/pre-key-bundle';
 import { SessionBuilder } from '../../src/ratchet/session-builder';
-import { SessionCipher } from '../../src/ratchet/session-cipher';
+import { CiphertextMessageType } from '../../src/protocol/message-version';
+import { type CiphertextMessage, SessionCipher } from '../../src/ratchet/session-cipher';
 import { InMemorySignalProtocolStore } from '../../src/stores/in-memory-signal-protocol.store';
 import type { ProtocolAddress } from '../../src/stores/protocol-address';
 
@@ -45,6 +46,15 @@ export class OurParty {
 
   builder(remote: ProtocolAddress): SessionBuilder {
     return new SessionBuilder({ sessionStore: this.store, identityKeyStore: this.store }, remote);
+  }
+
+  encrypt(remote: ProtocolAddress, plaintext: Uint8Array): Promise<CiphertextMessage> {
+    return this.cipher(remote).encrypt(plaintext);
+  }
+
+  decrypt(remote: ProtocolAddress, message: CiphertextMessage): Promise<Uint8Array> {
+    const cipher = this.cipher(remote);
+    return message.type === CiphertextMessageType.PreKey ? cipher.decryptPreKeySignalMessage(message.serialized) : cipher.decryptSignalMessage(message.serialized);
   }
 
   cipher(remote: ProtocolAddress): SessionCipher {
