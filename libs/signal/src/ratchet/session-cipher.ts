@@ -36,6 +36,11 @@ export class SessionCipher {
     return { type: 'baseKey' in message ? CiphertextMessageType.PreKey : CiphertextMessageType.Whisper, serialized: message.serialized };
   }
 
+  /** Decrypts either kind of message, dispatching on its type. */
+  decrypt(message: CiphertextMessage): Promise<Uint8Array> {
+    return message.type === CiphertextMessageType.PreKey ? this.decryptPreKeySignalMessage(message.serialized) : this.decryptSignalMessage(message.serialized);
+  }
+
   async decryptSignalMessage(serialized: Uint8Array): Promise<Uint8Array> {
     const record = await this.stores.sessionStore.loadSession(this.remoteAddress);
     if (!record) throw this.noSession();

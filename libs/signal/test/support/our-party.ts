@@ -3,7 +3,6 @@ import { generateCurveKeyPair } from '../../src/keys/curve-key-pair';
 import { generateKyberPreKey, generatePreKey, generateSignedPreKey } from '../../src/keys/pre-key-records';
 import type { PreKeyBundle } from '../../src/pqxdh/pre-key-bundle';
 import { SessionBuilder } from '../../src/ratchet/session-builder';
-import { CiphertextMessageType } from '../../src/protocol/message-version';
 import { type CiphertextMessage, SessionCipher } from '../../src/ratchet/session-cipher';
 import { InMemorySignalProtocolStore } from '../../src/stores/in-memory-signal-protocol.store';
 import type { ProtocolAddress } from '../../src/stores/protocol-address';
@@ -53,8 +52,7 @@ export class OurParty {
   }
 
   decrypt(remote: ProtocolAddress, message: CiphertextMessage): Promise<Uint8Array> {
-    const cipher = this.cipher(remote);
-    return message.type === CiphertextMessageType.PreKey ? cipher.decryptPreKeySignalMessage(message.serialized) : cipher.decryptSignalMessage(message.serialized);
+    return this.cipher(remote).decrypt(message);
   }
 
   cipher(remote: ProtocolAddress): SessionCipher {
