@@ -17,7 +17,11 @@ export interface CiphertextMessage {
   serialized: Uint8Array;
 }
 
-/** Encrypts to and decrypts from one remote device, keeping its session record in the stores. */
+/**
+ * Encrypts to and decrypts from one remote device, keeping its session record in the stores.
+ * Each call loads, updates and stores the record, so callers must not run two calls for the
+ * same remote device at once.
+ */
 export class SessionCipher {
   constructor(
     private readonly stores: SignalProtocolStores,

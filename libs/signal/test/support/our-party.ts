@@ -47,6 +47,10 @@ export class OurParty {
     return new SessionBuilder({ sessionStore: this.store, identityKeyStore: this.store }, remote);
   }
 
+  processPreKeyBundle(remote: ProtocolAddress, bundle: PreKeyBundle): Promise<void> {
+    return this.builder(remote).processPreKeyBundle(bundle);
+  }
+
   encrypt(remote: ProtocolAddress, plaintext: Uint8Array): Promise<CiphertextMessage> {
     return this.cipher(remote).encrypt(plaintext);
   }
