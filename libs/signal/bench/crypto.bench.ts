@@ -1,6 +1,7 @@
 // Ours vs libsignal 0.90.0: PQXDH session setups and 1 KiB ratchet round trips per second.
 // Run with `npm run bench:crypto`. Figures, not assertions: the machine may be shared.
 import { randomBytes } from '../src/crypto/bytes';
+import { createWebCryptoBackend } from '../src/crypto/web-crypto-backend';
 import type { PreKeyBundle } from '../src/pqxdh/pre-key-bundle';
 import type { CiphertextMessage } from '../src/ratchet/session-cipher';
 import type { ProtocolAddress } from '../src/stores/protocol-address';
@@ -58,10 +59,16 @@ async function measureRoundTrips(implementation: Implementation, alternating: bo
 
 async function main(): Promise<void> {
   const libsignal = await loadLibsignal();
+  const webCrypto = createWebCryptoBackend();
+  // libsignal last: the ratios divide by it.
   const implementations: Implementation[] = [
     {
       name: 'ours',
       party: (address, withOneTimePreKey) => new OurParty(address, withOneTimePreKey),
+    },
+    {
+      name: 'ours, WebCrypto',
+      party: (address, withOneTimePreKey) => new OurParty(address, withOneTimePreKey, webCrypto),
     },
     {
       name: 'libsignal 0.90.0',
@@ -86,7 +93,12 @@ async function main(): Promise<void> {
       (rows[measure] ??= {})[implementation.name] = value.toFixed(0);
     }
   }
-  for (const [measure, [ours, theirs]] of Object.entries(figures)) rows[measure]!['ours / libsignal'] = (ours! / theirs!).toFixed(2);
+  for (const [measure, values] of Object.entries(figures)) {
+    const libsignalFigure = values.at(-1)!;
+    for (const [index, implementation] of implementations.slice(0, -1).entries()) {
+      rows[measure]![`${implementation.name} / libsignal`] = (values[index]! / libsignalFigure).toFixed(2);
+    }
+  }
   console.table(rows);
 }
 

@@ -2,6 +2,7 @@ export { SignalProtocolError, SignalProtocolErrorCode } from './signal-protocol.
 
 export type { CryptoBackend } from './crypto/crypto-backend';
 export { nobleCryptoBackend } from './crypto/noble-crypto-backend';
+export { createWebCryptoBackend } from './crypto/web-crypto-backend';
 
 export { type CurveKeyPair, calculateAgreement, curveKeyPairFromPrivateKey, generateCurveKeyPair } from './keys/curve-key-pair';
 export { xeddsaSign, xeddsaVerify } from './keys/xeddsa';

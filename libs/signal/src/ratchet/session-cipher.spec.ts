@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { runRandomConversation, seededRandom } from '../../test/support/conversation';
 import { OurParty } from '../../test/support/our-party';
 import { concatBytes, utf8ToBytes } from '../crypto/bytes';
+import { createWebCryptoBackend } from '../crypto/web-crypto-backend';
 import { CiphertextMessageType } from '../protocol/message-version';
 import { createPreKeySignalMessage, parsePreKeySignalMessage } from '../protocol/pre-key-signal-message';
 import { SignalProtocolErrorCode } from '../signal-protocol.errors';
@@ -168,5 +170,13 @@ describe(SessionCipher.name, () => {
     for (const [turn, message] of late.entries()) {
       if (turn > 0) expect(decoded(await bobCipher.decrypt(message))).toBe(`late ${turn}`);
     }
+  });
+
+  it('interoperates across crypto backends: noble on one side, WebCrypto on the other', async () => {
+    const alice = new OurParty({ name: 'alice', deviceId: 1 });
+    const bob = new OurParty({ name: 'bob', deviceId: 2 }, true, createWebCryptoBackend());
+    await alice.processPreKeyBundle(bob.address, await bob.bundle());
+    const { outOfOrderDeliveries } = await runRandomConversation(alice, bob, 100, seededRandom(1));
+    expect(outOfOrderDeliveries).toBeGreaterThan(0);
   });
 });

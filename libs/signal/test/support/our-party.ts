@@ -1,4 +1,6 @@
 import { randomBytes } from '../../src/crypto/bytes';
+import type { CryptoBackend } from '../../src/crypto/crypto-backend';
+import { nobleCryptoBackend } from '../../src/crypto/noble-crypto-backend';
 import { generateCurveKeyPair } from '../../src/keys/curve-key-pair';
 import { generateKyberPreKey, generatePreKey, generateSignedPreKey } from '../../src/keys/pre-key-records';
 import type { PreKeyBundle } from '../../src/pqxdh/pre-key-bundle';
@@ -15,6 +17,7 @@ export class OurParty {
   constructor(
     readonly address: ProtocolAddress,
     private readonly withOneTimePreKey = true,
+    private readonly crypto: CryptoBackend = nobleCryptoBackend,
   ) {
     this.store = new InMemorySignalProtocolStore(generateCurveKeyPair(), this.registrationId);
   }
@@ -44,7 +47,7 @@ export class OurParty {
   }
 
   builder(remote: ProtocolAddress): SessionBuilder {
-    return new SessionBuilder({ sessionStore: this.store, identityKeyStore: this.store }, remote);
+    return new SessionBuilder({ sessionStore: this.store, identityKeyStore: this.store }, remote, this.crypto);
   }
 
   processPreKeyBundle(remote: ProtocolAddress, bundle: PreKeyBundle): Promise<void> {
@@ -61,6 +64,6 @@ export class OurParty {
 
   cipher(remote: ProtocolAddress): SessionCipher {
     const store = this.store;
-    return new SessionCipher({ sessionStore: store, identityKeyStore: store, preKeyStore: store, signedPreKeyStore: store, kyberPreKeyStore: store }, remote);
+    return new SessionCipher({ sessionStore: store, identityKeyStore: store, preKeyStore: store, signedPreKeyStore: store, kyberPreKeyStore: store }, remote, this.crypto);
   }
 }
