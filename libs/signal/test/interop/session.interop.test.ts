@@ -125,6 +125,22 @@ describe('sessions against libsignal 0.90.0', () => {
     expect(await theirSide.ours.decrypt(theirSide.theirs.address, fromTheirs)).toEqual(utf8ToBytes('first'));
   });
 
+  it.each(['ours', 'libsignal'])('recovers when %s starts a new session, still reading late messages of the old one', async (restarter) => {
+    const { ours, theirs } = await ourInitiatorSession();
+    await exchange(ours, theirs, 'open');
+    await exchange(theirs, ours, 'ack');
+    const [from, to] = restarter === 'ours' ? [ours, theirs] : [theirs, ours];
+    const late = await from.encrypt(to.address, utf8ToBytes('late, old session'));
+    await from.processPreKeyBundle(to.address, await to.bundle(2));
+    const restart = await from.encrypt(to.address, utf8ToBytes('new session'));
+    expect(restart.type).toBe(CiphertextMessageType.PreKey);
+    expect(await to.decrypt(from.address, restart)).toEqual(utf8ToBytes('new session'));
+    await exchange(to, from, 'reply on the new session');
+    expect(await to.decrypt(from.address, late)).toEqual(utf8ToBytes('late, old session'));
+    await exchange(from, to, 'still talking');
+    await exchange(to, from, 'still talking back');
+  });
+
   it("runs sessions over libsignal's published Kyber-1024 test key pair in both roles", async () => {
     const publicKey = concatBytes(Uint8Array.of(0x08), readFileSync(join(fixtures, 'libsignal-kyber1024-test.pk')));
     const secretKey = concatBytes(Uint8Array.of(0x08), readFileSync(join(fixtures, 'libsignal-kyber1024-test.sk')));
