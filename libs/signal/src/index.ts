@@ -14,6 +14,14 @@ export {
   generatePreKey,
   generateSignedPreKey,
 } from './keys/pre-key-records';
+export {
+  deserializeKyberPreKeyRecord,
+  deserializePreKeyRecord,
+  deserializeSignedPreKeyRecord,
+  serializeKyberPreKeyRecord,
+  serializePreKeyRecord,
+  serializeSignedPreKeyRecord,
+} from './keys/pre-key-records.codec';
 export { type KyberEncapsulation, type KyberKeyPair, generateKyberKeyPair, kyberDecapsulate, kyberEncapsulate } from './kyber/kyber1024';
 
 export { CiphertextMessageType } from './protocol/message-version';
@@ -26,7 +34,7 @@ export { SessionBuilder } from './ratchet/session-builder';
 export { type CiphertextMessage, SessionCipher } from './ratchet/session-cipher';
 export { SessionRecord } from './ratchet/session-record';
 export { deserializeSessionRecord, serializeSessionRecord } from './ratchet/session-record.codec';
-export type { SignalProtocolStores } from './ratchet/signal-protocol-stores';
+export type { SignalProtocolStores } from './stores/signal-protocol-stores';
 export { MAX_ARCHIVED_STATES, MAX_FORWARD_JUMPS, MAX_RECEIVER_CHAINS, MAX_SKIPPED_MESSAGE_KEYS } from './ratchet/ratchet-limits';
 
 export type { ProtocolAddress } from './stores/protocol-address';

@@ -95,6 +95,13 @@ export class ProtobufReader {
     return value;
   }
 
+  /** Up to 2^53 - 1; larger values are rejected rather than rounded. */
+  requiredUint64(fieldNumber: number, name: string): number {
+    const value = this.last(fieldNumber, WIRE_TYPE_VARINT);
+    if (value === undefined) throw this.error(`missing ${name}`);
+    return value as number;
+  }
+
   private last(fieldNumber: number, wireType: number): number | Uint8Array | undefined {
     const fields = this.fields.get(fieldNumber);
     const field = fields?.[fields.length - 1];

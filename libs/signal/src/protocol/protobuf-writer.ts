@@ -1,5 +1,6 @@
 const WIRE_TYPE_VARINT = 0;
 const WIRE_TYPE_LENGTH_DELIMITED = 2;
+const MAX_UINT32 = 0xffff_ffff;
 
 /** The few proto2 encodings the Signal wire format uses: varints and byte strings. */
 export class ProtobufWriter {
@@ -7,6 +8,12 @@ export class ProtobufWriter {
   private length = 0;
 
   uint32(fieldNumber: number, value: number): this {
+    if (value > MAX_UINT32) throw new RangeError(`${value} does not fit in a uint32`);
+    return this.uint64(fieldNumber, value);
+  }
+
+  /** Up to 2^53 - 1, the range a JavaScript number holds exactly (timestamps in milliseconds). */
+  uint64(fieldNumber: number, value: number): this {
     this.varint((fieldNumber << 3) | WIRE_TYPE_VARINT);
     return this.varint(value);
   }

@@ -10,7 +10,7 @@ import type { ProtocolAddress } from '../stores/protocol-address';
 import { ratchetDecrypt, ratchetEncrypt } from './double-ratchet';
 import { SessionRecord } from './session-record';
 import { cloneSessionState, type SessionState } from './session-state';
-import type { SignalProtocolStores } from './signal-protocol-stores';
+import type { SignalProtocolStores } from '../stores/signal-protocol-stores';
 
 export interface CiphertextMessage {
   type: CiphertextMessageType;
