@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sha3_256, shake256 } from '@noble/hashes/sha3.js';
 import { describe, expect, it } from 'vitest';
 import { concatBytes } from '../crypto/bytes';
 import { generateKyberKeyPair, kyberDecapsulate, kyberEncapsulate, kyberPublicKeyFromSecretKey } from './kyber1024';
@@ -38,7 +39,8 @@ describe('Kyber-1024', () => {
     tampered[100]! ^= 1;
     const rejected = kyberDecapsulate(keyPair.secretKey, tampered);
     expect(rejected).not.toEqual(sharedSecret);
-    // Deterministic: the same bad ciphertext always gives the same pseudo-random secret.
-    expect(kyberDecapsulate(keyPair.secretKey, tampered)).toEqual(rejected);
+    // Round 3: K = SHAKE256(z ‖ SHA3-256(c)), z being the secret key's last 32 bytes.
+    const z = keyPair.secretKey.subarray(keyPair.secretKey.length - 32);
+    expect(rejected).toEqual(shake256(concatBytes(z, sha3_256(tampered.subarray(1))), { dkLen: 32 }));
   });
 });
