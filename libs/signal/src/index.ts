@@ -4,8 +4,15 @@ export type { CryptoBackend } from './crypto/crypto-backend';
 export { nobleCryptoBackend } from './crypto/noble-crypto-backend';
 export { createWebCryptoBackend } from './crypto/web-crypto-backend';
 
-export { type CurveKeyPair, calculateAgreement, curveKeyPairFromPrivateKey, generateCurveKeyPair } from './keys/curve-key-pair';
-export { xeddsaSign, xeddsaVerify } from './keys/xeddsa';
+export {
+  CURVE_KEY_TYPE,
+  type CurveKeyPair,
+  SERIALIZED_CURVE_PUBLIC_KEY_LENGTH,
+  calculateAgreement,
+  curveKeyPairFromPrivateKey,
+  generateCurveKeyPair,
+} from './keys/curve-key-pair';
+export { XEDDSA_SIGNATURE_LENGTH, xeddsaSign, xeddsaVerify } from './keys/xeddsa';
 export {
   type KyberPreKeyRecord,
   type PreKeyRecord,
@@ -22,7 +29,16 @@ export {
   serializePreKeyRecord,
   serializeSignedPreKeyRecord,
 } from './keys/pre-key-records.codec';
-export { type KyberEncapsulation, type KyberKeyPair, generateKyberKeyPair, kyberDecapsulate, kyberEncapsulate } from './kyber/kyber1024';
+export {
+  KYBER_1024_KEY_TYPE,
+  KYBER_1024_PUBLIC_KEY_LENGTH,
+  type KyberEncapsulation,
+  type KyberKeyPair,
+  generateKyberKeyPair,
+  kyberDecapsulate,
+  kyberEncapsulate,
+  kyberPublicKeyFromSecretKey,
+} from './kyber/kyber1024';
 
 export { CiphertextMessageType } from './protocol/message-version';
 export { type SignalMessage, parseSignalMessage } from './protocol/signal-message';

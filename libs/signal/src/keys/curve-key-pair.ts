@@ -5,7 +5,7 @@ import { SignalProtocolError, SignalProtocolErrorCode } from '../signal-protocol
 /** libsignal's type byte for Curve25519 public keys, prefixed everywhere a key is serialized. */
 export const CURVE_KEY_TYPE = 0x05;
 export const SERIALIZED_CURVE_PUBLIC_KEY_LENGTH = 33;
-export const CURVE_PRIVATE_KEY_LENGTH = 32;
+const CURVE_PRIVATE_KEY_LENGTH = 32;
 
 /** `publicKey` is always serialized (`0x05 ‖ 32`); `privateKey` is the clamped scalar. */
 export interface CurveKeyPair {
@@ -24,7 +24,7 @@ export function clampPrivateKey(privateKey: Uint8Array): Uint8Array {
   return clamped;
 }
 
-export function serializeCurvePublicKey(rawPublicKey: Uint8Array): Uint8Array {
+function serializeCurvePublicKey(rawPublicKey: Uint8Array): Uint8Array {
   return concatBytes(Uint8Array.of(CURVE_KEY_TYPE), rawPublicKey);
 }
 

@@ -6,8 +6,8 @@ import { SignalProtocolError, SignalProtocolErrorCode } from '../signal-protocol
 /** libsignal's type byte for round-3 CRYSTALS-Kyber-1024 keys and ciphertexts. */
 export const KYBER_1024_KEY_TYPE = 0x08;
 export const KYBER_1024_PUBLIC_KEY_LENGTH = 1568;
-export const KYBER_1024_SECRET_KEY_LENGTH = 3168;
-export const KYBER_1024_CIPHERTEXT_LENGTH = 1568;
+const KYBER_1024_SECRET_KEY_LENGTH = 3168;
+const KYBER_1024_CIPHERTEXT_LENGTH = 1568;
 const IMPLICIT_REJECTION_SEED_LENGTH = 32;
 // k × 384 bytes of the encoded secret vector s, which the secret key starts with.
 const SECRET_VECTOR_LENGTH = 1536;

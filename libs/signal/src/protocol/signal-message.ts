@@ -6,7 +6,7 @@ import { assertSupportedVersion, VERSION_BYTE } from './message-version';
 import { ProtobufReader } from './protobuf-reader';
 import { ProtobufWriter } from './protobuf-writer';
 
-export const SIGNAL_MESSAGE_MAC_LENGTH = 8;
+const SIGNAL_MESSAGE_MAC_LENGTH = 8;
 
 const enum SignalMessageField {
   RatchetKey = 1,
