@@ -1,0 +1,66 @@
+import type { CryptoBackend } from '../crypto/crypto-backend';
+import { calculateAgreement, type CurveKeyPair, generateCurveKeyPair } from '../keys/curve-key-pair';
+import { xeddsaVerify } from '../keys/xeddsa';
+import { kyberEncapsulate } from '../kyber/kyber1024';
+import { CIPHERTEXT_MESSAGE_VERSION } from '../protocol/message-version';
+import { stepRootKey } from '../ratchet/root-key';
+import type { SessionState } from '../ratchet/session-state';
+import { SignalProtocolError, SignalProtocolErrorCode } from '../signal-protocol.errors';
+import type { PreKeyBundle } from './pre-key-bundle';
+import { derivePqxdhSecrets } from './pqxdh-secrets';
+
+export interface PqxdhInitiatorInput {
+  identityKeyPair: CurveKeyPair;
+  localRegistrationId: number;
+  bundle: PreKeyBundle;
+}
+
+function assertSigned(bundle: PreKeyBundle, signedKey: Uint8Array, signature: Uint8Array, what: string): void {
+  if (!xeddsaVerify(bundle.identityKey, signedKey, signature)) {
+    throw new SignalProtocolError(SignalProtocolErrorCode.InvalidSignature, `the bundle's ${what} signature does not verify under its identity key`);
+  }
+}
+
+/**
+ * Alice's side of PQXDH: checks the bundle, agrees on the secrets, then takes the first
+ * Diffie-Hellman ratchet step against Bob's signed prekey, his first ratchet key.
+ */
+export async function createInitiatorSession(input: PqxdhInitiatorInput, crypto: CryptoBackend): Promise<SessionState> {
+  const { bundle, identityKeyPair } = input;
+  assertSigned(bundle, bundle.signedPreKey, bundle.signedPreKeySignature, 'signed prekey');
+  assertSigned(bundle, bundle.kyberPreKey, bundle.kyberPreKeySignature, 'Kyber prekey');
+  if ((bundle.preKeyId === undefined) !== (bundle.preKey === undefined)) {
+    throw new SignalProtocolError(SignalProtocolErrorCode.InvalidKey, 'the bundle has a one-time prekey ID without its key, or a key without its ID');
+  }
+
+  const baseKeyPair = generateCurveKeyPair();
+  const agreements = [
+    calculateAgreement(identityKeyPair.privateKey, bundle.signedPreKey),
+    calculateAgreement(baseKeyPair.privateKey, bundle.identityKey),
+    calculateAgreement(baseKeyPair.privateKey, bundle.signedPreKey),
+  ];
+  if (bundle.preKey) agreements.push(calculateAgreement(baseKeyPair.privateKey, bundle.preKey));
+  const kyber = kyberEncapsulate(bundle.kyberPreKey);
+  const secrets = await derivePqxdhSecrets(agreements, kyber.sharedSecret, crypto);
+
+  const ratchetKeyPair = generateCurveKeyPair();
+  const sending = await stepRootKey(secrets.rootKey, bundle.signedPreKey, ratchetKeyPair.privateKey, crypto);
+  return {
+    version: CIPHERTEXT_MESSAGE_VERSION,
+    localIdentityKey: identityKeyPair.publicKey,
+    remoteIdentityKey: bundle.identityKey,
+    localRegistrationId: input.localRegistrationId,
+    remoteRegistrationId: bundle.registrationId,
+    rootKey: sending.rootKey,
+    previousCounter: 0,
+    senderChain: { ratchetKeyPair, chainKey: sending.chainKey, index: 0 },
+    receiverChains: [],
+    baseKey: baseKeyPair.publicKey,
+    pendingPreKey: {
+      ...(bundle.preKeyId === undefined ? {} : { preKeyId: bundle.preKeyId }),
+      signedPreKeyId: bundle.signedPreKeyId,
+      kyberPreKeyId: bundle.kyberPreKeyId,
+      kyberCiphertext: kyber.ciphertext,
+    },
+  };
+}
