@@ -9,7 +9,7 @@ export interface ListenOptions {
 /** Prints messages as they arrive until `count` have, the timeout passes, or Ctrl-C. */
 export async function listen(client: ComingClient, { count, timeoutSeconds, json }: ListenOptions): Promise<void> {
   let received = 0;
-  await new Promise<void>((resolve, reject) => {
+  const done = new Promise<void>((resolve, reject) => {
     const timer = timeoutSeconds === undefined ? undefined : setTimeout(resolve, timeoutSeconds * 1000);
     process.once('SIGINT', () => resolve());
     client.onMessage((message) => {
@@ -24,7 +24,11 @@ export async function listen(client: ComingClient, { count, timeoutSeconds, json
     });
     client.connect().catch(reject);
   });
-  await client.close();
+  try {
+    await done;
+  } finally {
+    await client.close();
+  }
 }
 
 function toJson(message: ReceivedMessage) {

@@ -68,8 +68,11 @@ export async function runCli(argv: string[]): Promise<number> {
         const [to, text] = rest;
         if (to === undefined || text === undefined || rest.length > 2) return usageError('send takes ACCOUNT_ID and TEXT (quote the text)');
         const client = await ComingClient.open(options);
-        await client.send(to, text);
-        await client.close();
+        try {
+          await client.send(to, text);
+        } finally {
+          await client.close();
+        }
         return 0;
       }
       case 'listen': {
