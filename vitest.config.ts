@@ -5,7 +5,14 @@ export default defineConfig({
   // SWC instead of esbuild: NestJS injection needs emitted decorator metadata.
   plugins: [swc.vite({ module: { type: 'es6' } })],
   test: {
-    include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'apps/**/test/**/*.test.ts', 'libs/**/test/**/*.test.ts', 'deploy/**/*.test.ts', 'tools/**/*.test.ts'],
+    include: [
+      'apps/**/*.spec.ts',
+      'libs/**/*.spec.ts',
+      'apps/**/test/**/*.test.ts',
+      'libs/**/test/**/*.test.ts',
+      'deploy/**/*.test.ts',
+      'tools/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -12,7 +12,12 @@ export const gatewayConfigSchema = z.object({
   AUTH_GRPC_TARGET: z.string().default('127.0.0.1:50051'),
   MAILBOX_GRPC_TARGET: z.string().default('127.0.0.1:50052'),
   /** Largest client frame accepted; larger ones get FRAME_TOO_LARGE. */
-  GATEWAY_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(4 * 1024 * 1024).default(256 * 1024),
+  GATEWAY_MAX_FRAME_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(4 * 1024 * 1024)
+    .default(256 * 1024),
   /** How long a live push waits for the device's acknowledgement before the envelope is stored instead. */
   GATEWAY_LIVE_ACK_TIMEOUT_MS: millisecondsSchema.default(5_000),
   /** Deadline of each gRPC call to auth and mailbox. */

@@ -28,7 +28,11 @@ export type MessageListener = (message: ReceivedMessage) => boolean | void;
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const MAX_TEXT_BYTES = 64 * 1024;
-const RETRYABLE = new Set([wire.ErrorCode.ERROR_CODE_UNAVAILABLE, wire.ErrorCode.ERROR_CODE_INTERNAL, wire.ErrorCode.ERROR_CODE_RATE_LIMITED]);
+const RETRYABLE = new Set([
+  wire.ErrorCode.ERROR_CODE_UNAVAILABLE,
+  wire.ErrorCode.ERROR_CODE_INTERNAL,
+  wire.ErrorCode.ERROR_CODE_RATE_LIMITED,
+]);
 
 /** A Coming account on one device: login, send with retries, receive exactly once. */
 export class ComingClient {
@@ -101,7 +105,10 @@ export class ComingClient {
       }));
       try {
         const connection = await this.connect();
-        await connection.request({ sendMessage: { destinationAccount: to, clientMessageId, clientTimestampMs, messages } }, REQUEST_TIMEOUT_MS);
+        await connection.request(
+          { sendMessage: { destinationAccount: to, clientMessageId, clientTimestampMs, messages } },
+          REQUEST_TIMEOUT_MS,
+        );
         return;
       } catch (error) {
         if (await this.adoptDeviceList(to, error)) continue;

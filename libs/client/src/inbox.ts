@@ -44,9 +44,11 @@ export class Inbox {
     if (this.batch.length === 0) return;
     const envelopes = this.batch;
     this.batch = [];
-    this.processing = this.processing.then(() => this.process(envelopes)).catch(() => {
-      // Unacknowledged envelopes come back on the next connection.
-    });
+    this.processing = this.processing
+      .then(() => this.process(envelopes))
+      .catch(() => {
+        // Unacknowledged envelopes come back on the next connection.
+      });
   }
 
   private async process(envelopes: messaging.Envelope[]): Promise<void> {

@@ -11,7 +11,9 @@ export async function ensureDatabase(url: string): Promise<void> {
 
 /** Drops the database a URL names, disconnecting anyone still using it. */
 export async function dropDatabase(url: string): Promise<void> {
-  await withMaintenanceClient(url, (client) => client.query(`drop database if exists ${quoteIdentifier(databaseNameOf(url))} with (force)`));
+  await withMaintenanceClient(url, (client) =>
+    client.query(`drop database if exists ${quoteIdentifier(databaseNameOf(url))} with (force)`),
+  );
 }
 
 async function withMaintenanceClient<Result>(url: string, use: (client: Client) => Promise<Result>): Promise<Result> {

@@ -5,11 +5,7 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
  * Kysely holds a PostgreSQL advisory lock while migrating, so replicas booting at once
  * apply each migration exactly once.
  */
-export async function migrateToLatest(
-  db: Kysely<unknown>,
-  service: string,
-  migrations: Record<string, Migration>,
-): Promise<void> {
+export async function migrateToLatest(db: Kysely<unknown>, service: string, migrations: Record<string, Migration>): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(migrations) },

@@ -4,9 +4,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import { Pool } from 'pg';
 
 /** Where a service's tables live: a PostgreSQL server, or PGlite files for a single node. */
-export type DatabaseConnection =
-  | { kind: 'postgres'; url: string; poolSize: number }
-  | { kind: 'pglite'; dataDir: string };
+export type DatabaseConnection = { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
 
 /**
  * Opens the database. PGlite has a single connection; its dialect serialises every

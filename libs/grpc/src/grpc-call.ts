@@ -33,8 +33,8 @@ function toGrpcCallError(error: unknown, deadlineMs: number): GrpcCallError {
     return new GrpcCallError(status.DEADLINE_EXCEEDED, `no answer within ${deadlineMs} ms`, { cause: error });
   }
   if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number') {
-    const details = 'details' in error && typeof error.details === 'string' ? error.details : String(error);
-    return new GrpcCallError(error.code as status, details, { cause: error });
+    const details = 'details' in error && typeof error.details === 'string' ? error.details : `gRPC status ${error.code}`;
+    return new GrpcCallError(error.code, details, { cause: error });
   }
   return new GrpcCallError(status.UNKNOWN, String(error), { cause: error });
 }

@@ -24,7 +24,14 @@ export function loginDigest({ challenge, accountId, deviceId, audience }: LoginC
   const device = new Uint8Array(4);
   new DataView(device.buffer).setUint32(0, deviceId);
   return sha256(
-    concatBytes(TAG_HASH, TAG_HASH, lengthPrefixed(challenge), lengthPrefixed(utf8ToBytes(accountId)), device, lengthPrefixed(utf8ToBytes(audience))),
+    concatBytes(
+      TAG_HASH,
+      TAG_HASH,
+      lengthPrefixed(challenge),
+      lengthPrefixed(utf8ToBytes(accountId)),
+      device,
+      lengthPrefixed(utf8ToBytes(audience)),
+    ),
   );
 }
 

@@ -21,9 +21,7 @@ export class DependencyChecks {
       cache: () => this.cache.ping(),
       broker: () => this.broker.ping(),
     };
-    const results = await Promise.all(
-      Object.entries(checks).map(async ([name, check]) => ((await withTimeout(check())) ? null : name)),
-    );
+    const results = await Promise.all(Object.entries(checks).map(async ([name, check]) => ((await withTimeout(check())) ? null : name)));
     return results.filter((name): name is string => name !== null);
   }
 }

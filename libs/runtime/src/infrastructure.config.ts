@@ -7,7 +7,10 @@ export const infrastructureConfigSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().default('coming:'),
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
-  NATS_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/, 'NATS subject tokens only').default('coming'),
+  NATS_SUBJECT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/, 'NATS subject tokens only')
+    .default('coming'),
   SERVICE_TOKEN: z.string().min(32, 'at least 32 characters of shared secret'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

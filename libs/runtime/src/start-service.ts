@@ -22,7 +22,14 @@ export interface StartedService extends RunningService {
 }
 
 /** Boots one service's NestJS app with its gRPC server and health endpoints. */
-export async function startService({ module, infrastructure, grpc, httpPort, httpHost, configure }: ServiceOptions): Promise<StartedService> {
+export async function startService({
+  module,
+  infrastructure,
+  grpc,
+  httpPort,
+  httpHost,
+  configure,
+}: ServiceOptions): Promise<StartedService> {
   const app = await NestFactory.create(module, { logger: new NestPinoLogger(infrastructure.logger), abortOnError: false });
   configure?.(app);
   if (grpc !== undefined) {

@@ -16,7 +16,10 @@ const PLAINTEXT = randomBytes(1024);
 
 interface Implementation {
   name: string;
-  party(address: ProtocolAddress, withOneTimePreKey: boolean): ConversationPeer & {
+  party(
+    address: ProtocolAddress,
+    withOneTimePreKey: boolean,
+  ): ConversationPeer & {
     bundle(id: number): Promise<PreKeyBundle>;
     processPreKeyBundle(remote: ProtocolAddress, bundle: PreKeyBundle): Promise<void>;
   };

@@ -28,11 +28,15 @@ export class ServiceProcess {
   async start(): Promise<void> {
     const { app, env, logFile } = this.options;
     this.log ??= logFile === undefined ? undefined : createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(process.execPath, ['-r', join(REPOSITORY_ROOT, 'tools', 'register.cjs'), join(REPOSITORY_ROOT, 'apps', app, 'src', 'main.ts')], {
-      cwd: REPOSITORY_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', this.log === undefined ? 'inherit' : 'pipe', this.log === undefined ? 'inherit' : 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', join(REPOSITORY_ROOT, 'tools', 'register.cjs'), join(REPOSITORY_ROOT, 'apps', app, 'src', 'main.ts')],
+      {
+        cwd: REPOSITORY_ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', this.log === undefined ? 'inherit' : 'pipe', this.log === undefined ? 'inherit' : 'pipe'],
+      },
+    );
     if (this.log !== undefined) {
       child.stdout?.pipe(this.log, { end: false });
       child.stderr?.pipe(this.log, { end: false });

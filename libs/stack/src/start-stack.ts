@@ -58,7 +58,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...(options.logDir === undefined ? {} : { logFile: join(options.logDir, `${name}.log`) }),
     });
 
-  const auth = service('auth', 'auth', { AUTH_GRPC_URL: grpc(0), AUTH_HEALTH_PORT: String(health(0)), AUTH_SIGNING_KEY: signingKey }, health(0));
+  const auth = service(
+    'auth',
+    'auth',
+    { AUTH_GRPC_URL: grpc(0), AUTH_HEALTH_PORT: String(health(0)), AUTH_SIGNING_KEY: signingKey },
+    health(0),
+  );
   const mailbox = service('mailbox', 'mailbox', { MAILBOX_GRPC_URL: grpc(1), MAILBOX_HEALTH_PORT: String(health(1)) }, health(1));
   const keys = service('keys', 'keys', { KEYS_HEALTH_PORT: String(health(2)) }, health(2));
   const payments = service('payments', 'payments', { PAYMENTS_HEALTH_PORT: String(health(3)) }, health(3));

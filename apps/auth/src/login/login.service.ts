@@ -72,7 +72,11 @@ export class LoginService {
   private async limit(name: string, limit: number, subject: string): Promise<void> {
     const decision = await this.rateLimiter.consume({ name, limit, windowMs: MINUTE_MS }, subject);
     if (!decision.allowed) {
-      throw new LoginError(LoginErrorCode.RateLimited, `too many attempts (${name}); retry in ${Math.ceil(decision.retryAfterMs / 1000)} s`, decision.retryAfterMs);
+      throw new LoginError(
+        LoginErrorCode.RateLimited,
+        `too many attempts (${name}); retry in ${Math.ceil(decision.retryAfterMs / 1000)} s`,
+        decision.retryAfterMs,
+      );
     }
   }
 }

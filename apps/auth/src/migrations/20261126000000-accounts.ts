@@ -20,8 +20,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('account_id', 'text', (column) => column.notNull())
     .addColumn('device_id', 'integer', (column) => column.notNull())
     .addColumn('expires_at', 'timestamptz', (column) => column.notNull())
-    .addForeignKeyConstraint('refresh_tokens_device_fkey', ['account_id', 'device_id'], 'devices', ['account_id', 'device_id'], (constraint) =>
-      constraint.onDelete('cascade'),
+    .addForeignKeyConstraint(
+      'refresh_tokens_device_fkey',
+      ['account_id', 'device_id'],
+      'devices',
+      ['account_id', 'device_id'],
+      (constraint) => constraint.onDelete('cascade'),
     )
     .execute();
   await db.schema.createIndex('refresh_tokens_expires_at_idx').on('refresh_tokens').column('expires_at').execute();

@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
-import type { ServerOptions } from 'ws';
+import type { ServerOptions, WebSocketServer } from 'ws';
 
 /**
  * Nest's ws adapter with two additions: token checks at upgrade, and a hard payload
@@ -15,7 +15,7 @@ export class ClientWsAdapter extends WsAdapter {
     super(app, { messageParser: () => undefined });
   }
 
-  override create(port: number, options: Record<string, unknown> & { path?: string }) {
-    return super.create(port, { ...options, ...this.serverOptions });
+  override create(port: number, options: Record<string, unknown> & { path?: string }): WebSocketServer {
+    return super.create(port, { ...options, ...this.serverOptions }) as WebSocketServer;
   }
 }

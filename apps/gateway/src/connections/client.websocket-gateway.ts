@@ -4,12 +4,7 @@ import { GrpcCallError } from '@coming/grpc';
 import { InjectLogger, type Logger } from '@coming/logging';
 import { wire } from '@coming/proto';
 import type { BeforeApplicationShutdown } from '@nestjs/common';
-import {
-  type OnGatewayConnection,
-  type OnGatewayDisconnect,
-  type OnGatewayInit,
-  WebSocketGateway,
-} from '@nestjs/websockets';
+import { type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
@@ -123,7 +118,10 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     }
     if (frame.ping !== undefined) return { ping: { serverTimeMs: Date.now() } };
     return {
-      error: wireError(wire.ErrorCode.ERROR_CODE_UNKNOWN_FRAME_TYPE, 'the frame carries no request this server knows; check the protocol version'),
+      error: wireError(
+        wire.ErrorCode.ERROR_CODE_UNKNOWN_FRAME_TYPE,
+        'the frame carries no request this server knows; check the protocol version',
+      ),
     };
   }
 

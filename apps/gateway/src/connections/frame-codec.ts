@@ -1,14 +1,13 @@
 import { wire } from '@coming/proto';
 import type { RawData } from 'ws';
 
-export type DecodedFrame =
-  | { ok: true; frame: wire.ClientFrame }
-  | { ok: false; error: wire.Error };
+export type DecodedFrame = { ok: true; frame: wire.ClientFrame } | { ok: false; error: wire.Error };
 
 /** Reads one client frame, or says exactly why it cannot. */
 export function decodeClientFrame(data: RawData, isBinary: boolean, maxBytes: number): DecodedFrame {
   const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-  if (!isBinary) return failure(wire.ErrorCode.ERROR_CODE_MALFORMED_FRAME, 'text frames are not accepted: send a binary ClientFrame protobuf');
+  if (!isBinary)
+    return failure(wire.ErrorCode.ERROR_CODE_MALFORMED_FRAME, 'text frames are not accepted: send a binary ClientFrame protobuf');
   if (bytes.length > maxBytes) {
     return failure(wire.ErrorCode.ERROR_CODE_FRAME_TOO_LARGE, `frame is ${bytes.length} bytes; the limit is ${maxBytes}`);
   }

@@ -40,7 +40,9 @@ export class ServerConnection {
         });
       });
       socket.once('error', (error) => {
-        reject(new ClientError(ClientErrorCode.ServerUnreachable, `cannot connect to ${url}: ${error.message}`, undefined, { cause: error }));
+        reject(
+          new ClientError(ClientErrorCode.ServerUnreachable, `cannot connect to ${url}: ${error.message}`, undefined, { cause: error }),
+        );
       });
     });
   }

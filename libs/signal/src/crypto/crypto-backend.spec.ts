@@ -16,7 +16,9 @@ describe('crypto backends', () => {
   it.each([undefined, randomBytes(32)])('agree on HKDF-SHA256 (salt %s)', async (salt) => {
     const inputKeyMaterial = randomBytes(64);
     const info = randomBytes(10);
-    expect(await webCrypto.hkdfSha256(inputKeyMaterial, salt, info, 96)).toEqual(await nobleCryptoBackend.hkdfSha256(inputKeyMaterial, salt, info, 96));
+    expect(await webCrypto.hkdfSha256(inputKeyMaterial, salt, info, 96)).toEqual(
+      await nobleCryptoBackend.hkdfSha256(inputKeyMaterial, salt, info, 96),
+    );
   });
 
   it.each([0, 15, 16, 1024])('agree on AES-256-CBC with PKCS#7 for %d bytes', async (length) => {

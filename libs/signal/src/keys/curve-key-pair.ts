@@ -15,7 +15,10 @@ export interface CurveKeyPair {
 
 export function clampPrivateKey(privateKey: Uint8Array): Uint8Array {
   if (privateKey.length !== CURVE_PRIVATE_KEY_LENGTH) {
-    throw new SignalProtocolError(SignalProtocolErrorCode.InvalidKey, `private key must be ${CURVE_PRIVATE_KEY_LENGTH} bytes, got ${privateKey.length}`);
+    throw new SignalProtocolError(
+      SignalProtocolErrorCode.InvalidKey,
+      `private key must be ${CURVE_PRIVATE_KEY_LENGTH} bytes, got ${privateKey.length}`,
+    );
   }
   const clamped = Uint8Array.from(privateKey);
   clamped[0]! &= 248;

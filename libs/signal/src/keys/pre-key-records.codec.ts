@@ -16,7 +16,10 @@ const enum PreKeyRecordField {
 const reader = (bytes: Uint8Array) => new ProtobufReader(bytes, SignalProtocolErrorCode.InvalidKey);
 
 function writeKeyPair(id: number, publicKey: Uint8Array, privateKey: Uint8Array): ProtobufWriter {
-  return new ProtobufWriter().uint32(PreKeyRecordField.Id, id).bytes(PreKeyRecordField.PublicKey, publicKey).bytes(PreKeyRecordField.PrivateKey, privateKey);
+  return new ProtobufWriter()
+    .uint32(PreKeyRecordField.Id, id)
+    .bytes(PreKeyRecordField.PublicKey, publicKey)
+    .bytes(PreKeyRecordField.PrivateKey, privateKey);
 }
 
 function readKeyPair(bytes: Uint8Array) {

@@ -28,7 +28,11 @@ describe('XEdDSA', () => {
   it('rejects a signature with a flipped sign bit or any flipped byte', () => {
     const keyPair = generateCurveKeyPair();
     const signature = xeddsaSign(keyPair.privateKey, message);
-    for (const [index, mask] of [[63, 0x80], [0, 0x01], [40, 0x10]] as const) {
+    for (const [index, mask] of [
+      [63, 0x80],
+      [0, 0x01],
+      [40, 0x10],
+    ] as const) {
       const tampered = Uint8Array.from(signature);
       tampered[index]! ^= mask;
       expect(xeddsaVerify(keyPair.publicKey, message, tampered)).toBe(false);

@@ -30,7 +30,10 @@ function serialize(raw: Uint8Array): Uint8Array {
 
 function deserialize(serialized: Uint8Array, rawLength: number, what: string, code: SignalProtocolErrorCode): Uint8Array {
   if (serialized.length !== rawLength + 1 || serialized[0] !== KYBER_1024_KEY_TYPE) {
-    throw new SignalProtocolError(code, `Kyber-1024 ${what} must be 0x08 followed by ${rawLength} bytes, got ${serialized.length} bytes starting with ${serialized[0]}`);
+    throw new SignalProtocolError(
+      code,
+      `Kyber-1024 ${what} must be 0x08 followed by ${rawLength} bytes, got ${serialized.length} bytes starting with ${serialized[0]}`,
+    );
   }
   return serialized.subarray(1);
 }

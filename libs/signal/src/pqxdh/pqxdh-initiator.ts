@@ -17,7 +17,10 @@ export interface PqxdhInitiatorInput {
 
 function assertSigned(bundle: PreKeyBundle, signedKey: Uint8Array, signature: Uint8Array, what: string): void {
   if (!xeddsaVerify(bundle.identityKey, signedKey, signature)) {
-    throw new SignalProtocolError(SignalProtocolErrorCode.InvalidSignature, `the bundle's ${what} signature does not verify under its identity key`);
+    throw new SignalProtocolError(
+      SignalProtocolErrorCode.InvalidSignature,
+      `the bundle's ${what} signature does not verify under its identity key`,
+    );
   }
 }
 
@@ -30,7 +33,10 @@ export async function createInitiatorSession(input: PqxdhInitiatorInput, crypto:
   assertSigned(bundle, bundle.signedPreKey, bundle.signedPreKeySignature, 'signed prekey');
   assertSigned(bundle, bundle.kyberPreKey, bundle.kyberPreKeySignature, 'Kyber prekey');
   if ((bundle.preKeyId === undefined) !== (bundle.preKey === undefined)) {
-    throw new SignalProtocolError(SignalProtocolErrorCode.InvalidKey, 'the bundle has a one-time prekey ID without its key, or a key without its ID');
+    throw new SignalProtocolError(
+      SignalProtocolErrorCode.InvalidKey,
+      'the bundle has a one-time prekey ID without its key, or a key without its ID',
+    );
   }
 
   const baseKeyPair = generateCurveKeyPair();

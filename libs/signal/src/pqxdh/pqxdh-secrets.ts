@@ -14,7 +14,16 @@ export interface PqxdhSecrets {
  * HKDF over `0xFF×32 ‖ DH1 ‖ DH2 ‖ DH3 ‖ [DH4] ‖ Kyber secret`, no salt, 96 bytes. The last 32
  * bytes seed SPQR, which libsignal 0.90 peers without it do not use.
  */
-export async function derivePqxdhSecrets(agreements: Uint8Array[], kyberSharedSecret: Uint8Array, crypto: CryptoBackend): Promise<PqxdhSecrets> {
-  const keyMaterial = await crypto.hkdfSha256(concatBytes(DISCONTINUITY_BYTES, ...agreements, kyberSharedSecret), undefined, PQXDH_INFO, 96);
+export async function derivePqxdhSecrets(
+  agreements: Uint8Array[],
+  kyberSharedSecret: Uint8Array,
+  crypto: CryptoBackend,
+): Promise<PqxdhSecrets> {
+  const keyMaterial = await crypto.hkdfSha256(
+    concatBytes(DISCONTINUITY_BYTES, ...agreements, kyberSharedSecret),
+    undefined,
+    PQXDH_INFO,
+    96,
+  );
   return { rootKey: keyMaterial.slice(0, 32), chainKey: keyMaterial.slice(32, 64) };
 }

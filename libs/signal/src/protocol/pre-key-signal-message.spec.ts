@@ -35,12 +35,20 @@ describe('PreKeySignalMessage', () => {
   it('rejects version 3 (X3DH-only) messages as UNSUPPORTED_VERSION', async () => {
     const serialized = Uint8Array.from((await sample()).serialized);
     serialized[0] = 0x33;
-    expect(() => parsePreKeySignalMessage(serialized)).toThrow(expect.objectContaining({ code: SignalProtocolErrorCode.UnsupportedVersion }));
+    expect(() => parsePreKeySignalMessage(serialized)).toThrow(
+      expect.objectContaining({ code: SignalProtocolErrorCode.UnsupportedVersion }),
+    );
   });
 
   it('rejects a message without Kyber fields as INVALID_MESSAGE', async () => {
     const { message, baseKey, identityKey } = await sample();
-    const body = new ProtobufWriter().uint32(5, 1).uint32(6, 2).bytes(2, baseKey).bytes(3, identityKey).bytes(4, message.serialized).finish();
+    const body = new ProtobufWriter()
+      .uint32(5, 1)
+      .uint32(6, 2)
+      .bytes(2, baseKey)
+      .bytes(3, identityKey)
+      .bytes(4, message.serialized)
+      .finish();
     expect(() => parsePreKeySignalMessage(concatBytes(Uint8Array.of(0x44), body))).toThrow(
       expect.objectContaining({ code: SignalProtocolErrorCode.InvalidMessage }),
     );
@@ -56,6 +64,8 @@ describe('PreKeySignalMessage', () => {
       .uint32(7, 1)
       .bytes(8, kyberCiphertext)
       .finish();
-    expect(() => parsePreKeySignalMessage(concatBytes(Uint8Array.of(0x44), body))).toThrow(expect.objectContaining({ code: SignalProtocolErrorCode.InvalidKey }));
+    expect(() => parsePreKeySignalMessage(concatBytes(Uint8Array.of(0x44), body))).toThrow(
+      expect.objectContaining({ code: SignalProtocolErrorCode.InvalidKey }),
+    );
   });
 });

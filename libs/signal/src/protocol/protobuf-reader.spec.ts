@@ -5,7 +5,13 @@ import { ProtobufWriter } from './protobuf-writer';
 
 describe(ProtobufReader.name, () => {
   it('reads back what the writer wrote, including multi-byte varints', () => {
-    const encoded = new ProtobufWriter().uint32(1, 0).uint32(2, 300).uint32(3, 0xffff_ffff).bytes(4, Uint8Array.of(1, 2, 3)).bytes(4, Uint8Array.of(4)).finish();
+    const encoded = new ProtobufWriter()
+      .uint32(1, 0)
+      .uint32(2, 300)
+      .uint32(3, 0xffff_ffff)
+      .bytes(4, Uint8Array.of(1, 2, 3))
+      .bytes(4, Uint8Array.of(4))
+      .finish();
     const reader = new ProtobufReader(encoded);
     expect(reader.requiredUint32(1, 'a')).toBe(0);
     expect(reader.requiredUint32(2, 'b')).toBe(300);

@@ -55,7 +55,10 @@ export async function ratchetDecrypt(state: SessionState, message: SignalMessage
   try {
     plaintext = await crypto.aes256CbcDecrypt(keys.cipherKey, keys.iv, message.ciphertext);
   } catch (error) {
-    throw new SignalProtocolError(SignalProtocolErrorCode.InvalidMessage, `authenticated ciphertext did not decrypt: ${(error as Error).message}`);
+    throw new SignalProtocolError(
+      SignalProtocolErrorCode.InvalidMessage,
+      `authenticated ciphertext did not decrypt: ${(error as Error).message}`,
+    );
   }
   // The peer has our session now, so stop wrapping messages as PreKeySignalMessages.
   delete state.pendingPreKey;
@@ -82,7 +85,10 @@ async function messageKeySeedFor(chain: ReceiverChain, counter: number, crypto: 
   if (counter < chain.index) {
     const position = chain.skippedMessageKeys.findIndex((key) => key.counter === counter);
     if (position < 0) {
-      throw new SignalProtocolError(SignalProtocolErrorCode.DuplicateMessage, `message ${counter} was already received (chain is at ${chain.index})`);
+      throw new SignalProtocolError(
+        SignalProtocolErrorCode.DuplicateMessage,
+        `message ${counter} was already received (chain is at ${chain.index})`,
+      );
     }
     return chain.skippedMessageKeys.splice(position, 1)[0]!.messageKeySeed;
   }

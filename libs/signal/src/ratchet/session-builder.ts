@@ -20,7 +20,10 @@ export class SessionBuilder {
   async processPreKeyBundle(bundle: PreKeyBundle): Promise<void> {
     const { sessionStore, identityKeyStore } = this.stores;
     if (!(await identityKeyStore.isTrustedIdentity(this.remoteAddress, bundle.identityKey, Direction.Sending))) {
-      throw new SignalProtocolError(SignalProtocolErrorCode.UntrustedIdentity, `the identity key of ${this.remoteAddress.name} has changed and is not trusted`);
+      throw new SignalProtocolError(
+        SignalProtocolErrorCode.UntrustedIdentity,
+        `the identity key of ${this.remoteAddress.name} has changed and is not trusted`,
+      );
     }
     const state = await createInitiatorSession(
       {

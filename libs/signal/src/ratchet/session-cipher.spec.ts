@@ -86,7 +86,9 @@ describe(SessionCipher.name, () => {
     const record = (await alice.store.loadSession({ name: 'bob', deviceId: 2 }))!;
     record.currentState!.senderChain.index = 25_002;
     await alice.store.storeSession({ name: 'bob', deviceId: 2 }, record);
-    await expect(bobCipher.decrypt(await aliceCipher.encrypt(text('far')))).rejects.toMatchObject({ code: SignalProtocolErrorCode.TooFarAhead });
+    await expect(bobCipher.decrypt(await aliceCipher.encrypt(text('far')))).rejects.toMatchObject({
+      code: SignalProtocolErrorCode.TooFarAhead,
+    });
   });
 
   it('refuses a bundle whose signed prekey signature does not verify', async () => {
@@ -94,7 +96,9 @@ describe(SessionCipher.name, () => {
     const bob = new OurParty({ name: 'bob', deviceId: 2 });
     const bundle = await bob.bundle();
     bundle.signedPreKeySignature[5]! ^= 1;
-    await expect(alice.builder(bob.address).processPreKeyBundle(bundle)).rejects.toMatchObject({ code: SignalProtocolErrorCode.InvalidSignature });
+    await expect(alice.builder(bob.address).processPreKeyBundle(bundle)).rejects.toMatchObject({
+      code: SignalProtocolErrorCode.InvalidSignature,
+    });
   });
 
   it('refuses a bundle whose Kyber prekey signature does not verify', async () => {
@@ -102,13 +106,17 @@ describe(SessionCipher.name, () => {
     const bob = new OurParty({ name: 'bob', deviceId: 2 });
     const bundle = await bob.bundle();
     bundle.kyberPreKey = (await bob.bundle(2)).kyberPreKey;
-    await expect(alice.builder(bob.address).processPreKeyBundle(bundle)).rejects.toMatchObject({ code: SignalProtocolErrorCode.InvalidSignature });
+    await expect(alice.builder(bob.address).processPreKeyBundle(bundle)).rejects.toMatchObject({
+      code: SignalProtocolErrorCode.InvalidSignature,
+    });
   });
 
   it('reports a missing one-time prekey as UNKNOWN_PREKEY', async () => {
     const { aliceCipher, bobCipher, bob } = await establishedPair();
     await bob.store.removePreKey(1);
-    await expect(bobCipher.decrypt(await aliceCipher.encrypt(text('hello')))).rejects.toMatchObject({ code: SignalProtocolErrorCode.UnknownPreKey });
+    await expect(bobCipher.decrypt(await aliceCipher.encrypt(text('hello')))).rejects.toMatchObject({
+      code: SignalProtocolErrorCode.UnknownPreKey,
+    });
   });
 
   it('refuses a changed identity key as UNTRUSTED_IDENTITY', async () => {
@@ -121,7 +129,9 @@ describe(SessionCipher.name, () => {
 
   it('reports encrypting without a session as NO_SESSION', async () => {
     const alice = new OurParty({ name: 'alice', deviceId: 1 });
-    await expect(alice.cipher({ name: 'nobody', deviceId: 1 }).encrypt(text('x'))).rejects.toMatchObject({ code: SignalProtocolErrorCode.NoSession });
+    await expect(alice.cipher({ name: 'nobody', deviceId: 1 }).encrypt(text('x'))).rejects.toMatchObject({
+      code: SignalProtocolErrorCode.NoSession,
+    });
   });
 
   it('switches to a new session when the peer starts over, and still reads late messages of the old one', async () => {
@@ -143,7 +153,9 @@ describe(SessionCipher.name, () => {
     const { serialized, ...fields } = parsePreKeySignalMessage((await aliceCipher.encrypt(text('hello'))).serialized);
     const forged = createPreKeySignalMessage({ ...fields, baseKey: concatBytes(Uint8Array.of(0x05), rawBaseKey) });
     expect(forged.serialized).not.toEqual(serialized);
-    await expect(bobCipher.decryptPreKeySignalMessage(forged.serialized)).rejects.toMatchObject({ code: SignalProtocolErrorCode.InvalidKey });
+    await expect(bobCipher.decryptPreKeySignalMessage(forged.serialized)).rejects.toMatchObject({
+      code: SignalProtocolErrorCode.InvalidKey,
+    });
   });
 
   it(`drops the oldest skipped keys beyond ${MAX_SKIPPED_MESSAGE_KEYS} per chain`, async () => {

@@ -42,7 +42,9 @@ export class SessionCipher {
 
   /** Decrypts either kind of message, dispatching on its type. */
   decrypt(message: CiphertextMessage): Promise<Uint8Array> {
-    return message.type === CiphertextMessageType.PreKey ? this.decryptPreKeySignalMessage(message.serialized) : this.decryptSignalMessage(message.serialized);
+    return message.type === CiphertextMessageType.PreKey
+      ? this.decryptPreKeySignalMessage(message.serialized)
+      : this.decryptSignalMessage(message.serialized);
   }
 
   async decryptSignalMessage(serialized: Uint8Array): Promise<Uint8Array> {
@@ -100,7 +102,7 @@ export class SessionCipher {
    */
   private async decryptWithRecord(record: SessionRecord, message: SignalMessage): Promise<Uint8Array> {
     const candidates = [record.currentState, ...record.previousStates];
-    let firstError: unknown;
+    let firstError: SignalProtocolError | undefined;
     for (const [position, candidate] of candidates.entries()) {
       if (!candidate) continue;
       const state = cloneSessionState(candidate);
@@ -123,12 +125,18 @@ export class SessionCipher {
 
   private async assertTrusted(identityKey: Uint8Array, direction: Direction): Promise<void> {
     if (!(await this.stores.identityKeyStore.isTrustedIdentity(this.remoteAddress, identityKey, direction))) {
-      throw new SignalProtocolError(SignalProtocolErrorCode.UntrustedIdentity, `the identity key of ${this.remoteAddress.name} has changed and is not trusted`);
+      throw new SignalProtocolError(
+        SignalProtocolErrorCode.UntrustedIdentity,
+        `the identity key of ${this.remoteAddress.name} has changed and is not trusted`,
+      );
     }
   }
 
   private noSession(): SignalProtocolError {
-    return new SignalProtocolError(SignalProtocolErrorCode.NoSession, `no session with ${this.remoteAddress.name}.${this.remoteAddress.deviceId}`);
+    return new SignalProtocolError(
+      SignalProtocolErrorCode.NoSession,
+      `no session with ${this.remoteAddress.name}.${this.remoteAddress.deviceId}`,
+    );
   }
 
   private unknownPreKey(what: string, id: number): SignalProtocolError {

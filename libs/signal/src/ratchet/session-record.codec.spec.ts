@@ -30,7 +30,9 @@ function sampleState(withPendingPreKey: boolean): SessionState {
       },
     ],
     baseKey: generateCurveKeyPair().publicKey,
-    ...(withPendingPreKey ? { pendingPreKey: { preKeyId: 0, signedPreKeyId: 2, kyberPreKeyId: 0xffff_ffff, kyberCiphertext: randomBytes(1569) } } : {}),
+    ...(withPendingPreKey
+      ? { pendingPreKey: { preKeyId: 0, signedPreKeyId: 2, kyberPreKeyId: 0xffff_ffff, kyberCiphertext: randomBytes(1569) } }
+      : {}),
   };
 }
 

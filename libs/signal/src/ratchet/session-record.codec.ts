@@ -125,7 +125,10 @@ function encodeReceiverChain(chain: ReceiverChain): Uint8Array {
   for (const key of chain.skippedMessageKeys) {
     writer.bytes(
       ReceiverChainField.SkippedMessageKey,
-      new ProtobufWriter().uint32(SkippedMessageKeyField.Counter, key.counter).bytes(SkippedMessageKeyField.MessageKeySeed, key.messageKeySeed).finish(),
+      new ProtobufWriter()
+        .uint32(SkippedMessageKeyField.Counter, key.counter)
+        .bytes(SkippedMessageKeyField.MessageKeySeed, key.messageKeySeed)
+        .finish(),
     );
   }
   return writer.finish();

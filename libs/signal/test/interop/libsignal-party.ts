@@ -1,4 +1,11 @@
-import type { KyberPreKeyRecord as TheirKyberPreKeyRecord, PreKeyRecord as TheirPreKeyRecord, ProtocolAddress as TheirProtocolAddress, PublicKey, SessionRecord, SignedPreKeyRecord } from '@signalapp/libsignal-client';
+import type {
+  KyberPreKeyRecord as TheirKyberPreKeyRecord,
+  PreKeyRecord as TheirPreKeyRecord,
+  ProtocolAddress as TheirProtocolAddress,
+  PublicKey,
+  SessionRecord,
+  SignedPreKeyRecord,
+} from '@signalapp/libsignal-client';
 import { concatBytes } from '../../src/crypto/bytes';
 import { CiphertextMessageType } from '../../src/protocol/message-version';
 import { ProtobufWriter } from '../../src/protocol/protobuf-writer';
@@ -97,7 +104,13 @@ export function createLibsignalParty(libsignal: Libsignal, address: ProtocolAddr
     }
     async markKyberPreKeyUsed() {}
   }
-  const stores = { sessions: new Sessions(), identities: new Identities(), preKeys: new PreKeys(), signedPreKeys: new SignedPreKeys(), kyberPreKeys: new KyberPreKeys() };
+  const stores = {
+    sessions: new Sessions(),
+    identities: new Identities(),
+    preKeys: new PreKeys(),
+    signedPreKeys: new SignedPreKeys(),
+    kyberPreKeys: new KyberPreKeys(),
+  };
 
   return {
     address,
@@ -131,7 +144,10 @@ export function createLibsignalParty(libsignal: Libsignal, address: ProtocolAddr
 
     storeKyberPreKey(id, publicKey, secretKey) {
       const signature = identityKeyPair.privateKey.sign(forLibsignal(publicKey));
-      kyberPreKeys.set(id, libsignal.KyberPreKeyRecord.deserialize(forLibsignal(kyberPreKeyRecordProtobuf(id, publicKey, secretKey, signature))));
+      kyberPreKeys.set(
+        id,
+        libsignal.KyberPreKeyRecord.deserialize(forLibsignal(kyberPreKeyRecordProtobuf(id, publicKey, secretKey, signature))),
+      );
       return signature;
     },
 
@@ -170,7 +186,12 @@ export function createLibsignalParty(libsignal: Libsignal, address: ProtocolAddr
           stores.kyberPreKeys,
         );
       }
-      return libsignal.signalDecrypt(libsignal.SignalMessage.deserialize(serialized), theirAddress(remote), stores.sessions, stores.identities);
+      return libsignal.signalDecrypt(
+        libsignal.SignalMessage.deserialize(serialized),
+        theirAddress(remote),
+        stores.sessions,
+        stores.identities,
+      );
     },
   };
 }

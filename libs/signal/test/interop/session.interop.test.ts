@@ -60,7 +60,13 @@ describe('sessions against libsignal 0.90.0', () => {
     const message = await theirs.encrypt(ours.address, utf8ToBytes('bytes'));
     expect(message.type).toBe(CiphertextMessageType.PreKey);
     const parsed = parsePreKeySignalMessage(message.serialized);
-    expect(parsed).toMatchObject({ registrationId: theirs.registrationId, preKeyId: 1, signedPreKeyId: 1, kyberPreKeyId: 1, identityKey: theirs.identityPublicKey });
+    expect(parsed).toMatchObject({
+      registrationId: theirs.registrationId,
+      preKeyId: 1,
+      signedPreKeyId: 1,
+      kyberPreKeyId: 1,
+      identityKey: theirs.identityPublicKey,
+    });
     const { serialized, ...fields } = parsed;
     expect(createPreKeySignalMessage(fields).serialized).toEqual(serialized);
   });
@@ -68,30 +74,40 @@ describe('sessions against libsignal 0.90.0', () => {
   it.each([
     ['ours', 'libsignal'],
     ['libsignal', 'ours'],
-  ])('exchanges 1,000 messages each way, %s initiating with %s replying, interleaved and reordered', async (initiator) => {
-    const seed = Math.floor(Math.random() * 2 ** 32);
-    const { ours, theirs } = initiator === 'ours' ? await ourInitiatorSession() : await theirInitiatorSession();
-    const [first, second] = initiator === 'ours' ? [ours, theirs] : [theirs, ours];
-    const { outOfOrderDeliveries } = await runRandomConversation(first, second, MESSAGES_EACH_WAY, seededRandom(seed)).catch((error: Error) => {
-      throw new Error(`conversation with seed ${seed} failed: ${error.message}`);
-    });
-    expect(outOfOrderDeliveries).toBeGreaterThan(MESSAGES_EACH_WAY / 4);
-  }, 120_000);
+  ])(
+    'exchanges 1,000 messages each way, %s initiating with %s replying, interleaved and reordered',
+    async (initiator) => {
+      const seed = Math.floor(Math.random() * 2 ** 32);
+      const { ours, theirs } = initiator === 'ours' ? await ourInitiatorSession() : await theirInitiatorSession();
+      const [first, second] = initiator === 'ours' ? [ours, theirs] : [theirs, ours];
+      const { outOfOrderDeliveries } = await runRandomConversation(first, second, MESSAGES_EACH_WAY, seededRandom(seed)).catch(
+        (error: Error) => {
+          throw new Error(`conversation with seed ${seed} failed: ${error.message}`);
+        },
+      );
+      expect(outOfOrderDeliveries).toBeGreaterThan(MESSAGES_EACH_WAY / 4);
+    },
+    120_000,
+  );
 
-  it.each(['ours', 'libsignal'])('delivers 1,500 skipped messages from %s after a later one', async (sender) => {
-    const { ours, theirs } = await ourInitiatorSession();
-    await exchange(ours, theirs, 'open');
-    await exchange(theirs, ours, 'ack');
-    const [from, to]: [ConversationPeer, ConversationPeer] = sender === 'ours' ? [ours, theirs] : [theirs, ours];
-    const messages = [];
-    for (let index = 0; index < 1_500; index++) messages.push(await from.encrypt(to.address, utf8ToBytes(`skipped ${index}`)));
-    const random = seededRandom(7);
-    const order = [...messages.keys()].reverse().sort(() => random() - 0.5);
-    expect(await to.decrypt(from.address, messages[1_499]!)).toEqual(utf8ToBytes('skipped 1499'));
-    for (const index of order.filter((index) => index !== 1_499)) {
-      expect(await to.decrypt(from.address, messages[index]!)).toEqual(utf8ToBytes(`skipped ${index}`));
-    }
-  }, 120_000);
+  it.each(['ours', 'libsignal'])(
+    'delivers 1,500 skipped messages from %s after a later one',
+    async (sender) => {
+      const { ours, theirs } = await ourInitiatorSession();
+      await exchange(ours, theirs, 'open');
+      await exchange(theirs, ours, 'ack');
+      const [from, to]: [ConversationPeer, ConversationPeer] = sender === 'ours' ? [ours, theirs] : [theirs, ours];
+      const messages = [];
+      for (let index = 0; index < 1_500; index++) messages.push(await from.encrypt(to.address, utf8ToBytes(`skipped ${index}`)));
+      const random = seededRandom(7);
+      const order = [...messages.keys()].reverse().sort(() => random() - 0.5);
+      expect(await to.decrypt(from.address, messages[1_499]!)).toEqual(utf8ToBytes('skipped 1499'));
+      for (const index of order.filter((index) => index !== 1_499)) {
+        expect(await to.decrypt(from.address, messages[index]!)).toEqual(utf8ToBytes(`skipped ${index}`));
+      }
+    },
+    120_000,
+  );
 
   it('has both implementations reject tampered ciphertext and then read the genuine message', async () => {
     const { ours, theirs } = await ourInitiatorSession();
@@ -109,17 +125,24 @@ describe('sessions against libsignal 0.90.0', () => {
       }
       expect(await to.decrypt(from.address, genuine)).toEqual(utf8ToBytes('genuine'));
     }
-    const ourRejection = ours.decrypt(theirs.address, { type: CiphertextMessageType.Whisper, serialized: flipLastByte((await theirs.encrypt(ours.address, utf8ToBytes('x'))).serialized) });
+    const ourRejection = ours.decrypt(theirs.address, {
+      type: CiphertextMessageType.Whisper,
+      serialized: flipLastByte((await theirs.encrypt(ours.address, utf8ToBytes('x'))).serialized),
+    });
     await expect(ourRejection).rejects.toMatchObject({ code: SignalProtocolErrorCode.BadMac });
   });
 
   it('rejects a tampered PreKeySignalMessage on both sides', async () => {
     const ourSide = await ourInitiatorSession();
     const fromOurs = await ourSide.ours.encrypt(ourSide.theirs.address, utf8ToBytes('first'));
-    await expect(ourSide.theirs.decrypt(ourSide.ours.address, { ...fromOurs, serialized: flipLastByte(fromOurs.serialized) })).rejects.toThrow();
+    await expect(
+      ourSide.theirs.decrypt(ourSide.ours.address, { ...fromOurs, serialized: flipLastByte(fromOurs.serialized) }),
+    ).rejects.toThrow();
     const theirSide = await theirInitiatorSession();
     const fromTheirs = await theirSide.theirs.encrypt(theirSide.ours.address, utf8ToBytes('first'));
-    await expect(theirSide.ours.decrypt(theirSide.theirs.address, { ...fromTheirs, serialized: flipLastByte(fromTheirs.serialized) })).rejects.toMatchObject({
+    await expect(
+      theirSide.ours.decrypt(theirSide.theirs.address, { ...fromTheirs, serialized: flipLastByte(fromTheirs.serialized) }),
+    ).rejects.toMatchObject({
       code: SignalProtocolErrorCode.BadMac,
     });
     expect(await theirSide.ours.decrypt(theirSide.theirs.address, fromTheirs)).toEqual(utf8ToBytes('first'));
@@ -149,7 +172,9 @@ describe('sessions against libsignal 0.90.0', () => {
     const toTheirs = await ourInitiatorSession();
     const theirBundle = await toTheirs.theirs.bundle(2);
     const theirSignature = toTheirs.theirs.storeKyberPreKey(9, publicKey, secretKey);
-    await toTheirs.ours.builder(toTheirs.theirs.address).processPreKeyBundle({ ...theirBundle, kyberPreKeyId: 9, kyberPreKey: publicKey, kyberPreKeySignature: theirSignature });
+    await toTheirs.ours
+      .builder(toTheirs.theirs.address)
+      .processPreKeyBundle({ ...theirBundle, kyberPreKeyId: 9, kyberPreKey: publicKey, kyberPreKeySignature: theirSignature });
     await exchange(toTheirs.ours, toTheirs.theirs, 'over the test key');
 
     // We decapsulate what libsignal encapsulated to the test key.
@@ -158,7 +183,12 @@ describe('sessions against libsignal 0.90.0', () => {
     const ourBundle = await ours.bundle(3);
     const ourSignature = xeddsaSign((await ours.store.getIdentityKeyPair()).privateKey, publicKey);
     await ours.store.storeKyberPreKey({ id: 9, keyPair: { publicKey, secretKey }, signature: ourSignature, timestamp: Date.now() });
-    await theirs.processPreKeyBundle(ours.address, { ...ourBundle, kyberPreKeyId: 9, kyberPreKey: publicKey, kyberPreKeySignature: ourSignature });
+    await theirs.processPreKeyBundle(ours.address, {
+      ...ourBundle,
+      kyberPreKeyId: 9,
+      kyberPreKey: publicKey,
+      kyberPreKeySignature: ourSignature,
+    });
     await exchange(theirs, ours, 'over the test key');
   });
 });

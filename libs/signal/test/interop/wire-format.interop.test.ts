@@ -45,7 +45,13 @@ describe('SignalMessage wire format against libsignal', () => {
     const parsed = parseSignalMessage(theirs.serialize());
     expect(parsed).toMatchObject({ ratchetKey, counter, previousCounter, ciphertext });
     expect(await verifySignalMessageMac(parsed, { macKey, senderIdentityKey, receiverIdentityKey }, nobleCryptoBackend)).toBe(true);
-    expect(await verifySignalMessageMac(parsed, { macKey, senderIdentityKey: receiverIdentityKey, receiverIdentityKey: senderIdentityKey }, nobleCryptoBackend)).toBe(false);
+    expect(
+      await verifySignalMessageMac(
+        parsed,
+        { macKey, senderIdentityKey: receiverIdentityKey, receiverIdentityKey: senderIdentityKey },
+        nobleCryptoBackend,
+      ),
+    ).toBe(false);
 
     const reparsed = libsignal.SignalMessage.deserialize(forLibsignal(ours.serialized));
     expect(reparsed.counter()).toBe(counter);

@@ -64,6 +64,10 @@ export class OurParty {
 
   cipher(remote: ProtocolAddress): SessionCipher {
     const store = this.store;
-    return new SessionCipher({ sessionStore: store, identityKeyStore: store, preKeyStore: store, signedPreKeyStore: store, kyberPreKeyStore: store }, remote, this.crypto);
+    return new SessionCipher(
+      { sessionStore: store, identityKeyStore: store, preKeyStore: store, signedPreKeyStore: store, kyberPreKeyStore: store },
+      remote,
+      this.crypto,
+    );
   }
 }
