@@ -1,0 +1,124 @@
+import { findFreePorts } from '@coming/testing';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const REGISTER = join(ROOT, 'tools', 'register.cjs');
+const run = promisify(execFile);
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('coming CLI on a single node', () => {
+  let node: ChildProcess;
+  let scratch: string;
+  let server: string;
+
+  const coming = async (home: string, ...args: string[]): Promise<CliResult> => {
+    try {
+      const { stdout, stderr } = await run(
+        process.execPath,
+        ['-r', REGISTER, join(ROOT, 'apps/cli/src/main.ts'), '--home', join(scratch, home), ...args],
+        {
+          cwd: ROOT,
+          env: { ...process.env, COMING_SERVER: server },
+        },
+      );
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  };
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'coming-cli-'));
+    const port = await findFreePorts(1);
+    server = `ws://127.0.0.1:${port}`;
+    node = spawn(process.execPath, ['-r', REGISTER, join(ROOT, 'apps/single-node/src/main.ts')], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        COMING_DATA_DIR: join(scratch, 'data'),
+        COMING_INTERNAL_PORT_BASE: String(await findFreePorts(4)),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: 'inherit',
+    });
+    for (let attempt = 0; attempt < 300; attempt += 1) {
+      if (
+        await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (response) => response.ok,
+          () => false,
+        )
+      )
+        return;
+      await new Promise((wait) => setTimeout(wait, 100));
+    }
+    throw new Error('single node did not become ready');
+  });
+
+  afterAll(async () => {
+    node.kill('SIGTERM');
+    await new Promise((exited) => node.once('exit', exited));
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('delivers messages sent while the recipient was offline, in order, and only once', async () => {
+    const alice = await coming('alice', 'init');
+    const bob = await coming('bob', 'init');
+    expect(alice.code).toBe(0);
+    const bobId = bob.stdout.trim().split('\n').pop() ?? '';
+    const aliceId = alice.stdout.trim().split('\n').pop() ?? '';
+    expect(bobId).toMatch(/^coming1/);
+    expect((await coming('bob', 'whoami')).stdout.trim()).toBe(bobId);
+
+    for (const text of ['first', 'second', 'third']) expect((await coming('alice', 'send', bobId, text)).code).toBe(0);
+
+    const listened = await coming('bob', 'listen', '--count', '3', '--json');
+    expect(listened.code).toBe(0);
+    const messages = listened.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, string>);
+    expect(messages.map((message) => message['text'])).toEqual(['first', 'second', 'third']);
+    for (const message of messages) {
+      expect(message['from']).toBe(aliceId);
+      expect(message['serverGuid']).toMatch(/^[0-9a-f]{32}$/);
+      expect(Number.isNaN(Date.parse(message['sentAt'] ?? ''))).toBe(false);
+    }
+
+    const again = await coming('bob', 'listen', '--timeout', '3');
+    expect(again).toMatchObject({ code: 0, stdout: '' });
+  });
+
+  it('restores an identity from its mnemonic', async () => {
+    const created = await coming('carol', 'init');
+    const mnemonic = created.stderr.split('\n')[1] ?? '';
+    const restored = await coming('carol-restored', 'init', '--mnemonic', mnemonic);
+    expect(restored.stdout.trim()).toBe(created.stdout.trim());
+  });
+
+  it('explains what to do on bad input', async () => {
+    const noIdentity = await coming('nobody', 'whoami');
+    expect(noIdentity.code).not.toBe(0);
+    expect(noIdentity.stderr).toMatch(/run "init" first/);
+
+    await coming('dave', 'init');
+    const badRecipient = await coming('dave', 'send', 'not-an-account', 'hi');
+    expect(badRecipient.code).not.toBe(0);
+    expect(badRecipient.stderr).toMatch(/not an account ID/);
+
+    const unknown = await coming('dave', 'frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+});

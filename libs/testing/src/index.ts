@@ -1,0 +1,4 @@
+export * from './free-ports';
+export * from './test-backends';
+export * from './test-clients';
+export * from './test-stack';

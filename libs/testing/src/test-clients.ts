@@ -1,0 +1,26 @@
+import { ComingClient, MemoryClientStore, type ReceivedMessage } from '@coming/client';
+
+/** A fresh account, registered with the server and ready to send. */
+export async function registeredClient(server: string): Promise<ComingClient> {
+  const client = await ComingClient.create({ store: new MemoryClientStore(), server });
+  await client.register();
+  return client;
+}
+
+/** Collects what a client receives, for assertions. */
+export function collectMessages(client: ComingClient): ReceivedMessage[] {
+  const received: ReceivedMessage[] = [];
+  client.onMessage((message) => {
+    received.push(message);
+  });
+  return received;
+}
+
+/** Waits until `condition` holds, polling; fails with `what` after the timeout. */
+export async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
