@@ -14,7 +14,6 @@ export class AccountSession {
   constructor(
     private readonly keeper: StateKeeper,
     private readonly api: LoginApi,
-    private readonly server: string,
     private readonly audience: string,
   ) {}
 
@@ -34,7 +33,7 @@ export class AccountSession {
   private async renew(): Promise<string> {
     const state = this.keeper.state;
     const now = Date.now();
-    const tokens = state.server === this.server ? state.tokens : undefined;
+    const tokens = state.tokens;
     if (tokens !== undefined && tokens.accessTokenExpiresAtMs - EXPIRY_MARGIN_MS > now) return tokens.accessToken;
     if (tokens !== undefined && tokens.refreshTokenExpiresAtMs - EXPIRY_MARGIN_MS > now) {
       try {
@@ -50,11 +49,10 @@ export class AccountSession {
   private async login(): Promise<string> {
     const state = this.keeper.state;
     const key = accountKeyFromMnemonic(state.mnemonic);
-    const deviceId = state.server === this.server ? (state.deviceId ?? 0) : 0;
+    const deviceId = state.deviceId ?? 0;
     const { challenge } = await this.api.challenge();
     const signature = signLogin({ challenge, accountId: key.accountId, deviceId, audience: this.audience }, key.privateKey);
     const response = await this.api.login({ accountId: key.accountId, deviceId, challenge, signature });
-    state.server = this.server;
     state.deviceId = response.deviceId;
     return this.store(response.tokens);
   }

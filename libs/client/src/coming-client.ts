@@ -39,6 +39,7 @@ export class ComingClient {
   private connection: Promise<ServerConnection> | undefined;
   private readonly listeners = new Set<MessageListener>();
   private readonly queueEmptyListeners = new Set<() => void>();
+  private readonly closeListeners = new Set<(code: number, reason: string) => void>();
   private readonly inbox: Inbox;
   private readonly session: AccountSession;
   private closed = false;
@@ -49,7 +50,7 @@ export class ComingClient {
     private readonly server: string,
     audience: string,
   ) {
-    this.session = new AccountSession(keeper, new LoginApi(server), server, audience);
+    this.session = new AccountSession(keeper, new LoginApi(server), audience);
     this.inbox = new Inbox(keeper, {
       deliver: (message) => [...this.listeners].every((listener) => listener(message) !== false),
       acknowledge: (serverGuids) => this.acknowledge(serverGuids),
@@ -104,7 +105,7 @@ export class ComingClient {
         content: body,
       }));
       try {
-        const connection = await this.connect();
+        const connection = await this.connected();
         await connection.request(
           { sendMessage: { destinationAccount: to, clientMessageId, clientTimestampMs, messages } },
           REQUEST_TIMEOUT_MS,
@@ -133,8 +134,19 @@ export class ComingClient {
     return () => this.queueEmptyListeners.delete(listener);
   }
 
+  /** Calls `listener` with the close code whenever the connection drops (4409: signed in elsewhere). */
+  onConnectionClosed(listener: (code: number, reason: string) => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
   /** Opens the connection, so that stored and live messages start arriving. */
-  async connect(): Promise<ServerConnection> {
+  async connect(): Promise<void> {
+    await this.connected();
+  }
+
+  /** The open connection, opening one if there is none; concurrent callers share it. */
+  private connected(): Promise<ServerConnection> {
     if (this.closed) throw new ClientError(ClientErrorCode.ConnectionLost, 'the client is closed');
     this.connection ??= this.open().catch((error: unknown) => {
       this.connection = undefined;
@@ -160,7 +172,10 @@ export class ComingClient {
         if (this.listeners.size > 0) this.inbox.receive(envelope);
       },
       onQueueEmpty: () => this.queueEmptyListeners.forEach((listener) => listener()),
-      onClose: (code: number) => this.onClosed(code),
+      onClose: (code: number, reason: string) => {
+        this.onClosed(code);
+        this.closeListeners.forEach((listener) => listener(code, reason));
+      },
     };
     try {
       return await ServerConnection.connect(this.server, await this.session.accessToken(), handlers);
@@ -192,7 +207,7 @@ export class ComingClient {
   }
 
   private async acknowledge(serverGuids: Uint8Array[]): Promise<void> {
-    const connection = await this.connect();
+    const connection = await this.connected();
     for (let start = 0; start < serverGuids.length; start += 100) {
       await connection.request({ acknowledge: { serverGuids: serverGuids.slice(start, start + 100) } }, REQUEST_TIMEOUT_MS);
     }

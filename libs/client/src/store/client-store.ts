@@ -10,10 +10,8 @@ export interface StoredTokens {
 export interface ClientState {
   mnemonic: string;
   accountId: string;
-  /** Assigned by the server at first login. */
+  /** Assigned by the deployment at first login; any of its gateways accepts it. */
   deviceId?: number;
-  /** The server the device and tokens belong to. */
-  server?: string;
   tokens?: StoredTokens;
   /** Last known device lists of recipients, corrected by the server on mismatch. */
   recipients: Record<string, number[]>;
