@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -17,6 +18,38 @@ export default tseslint.config(
       'no-empty': ['error', { allowEmptyCatch: false }],
       // Implementations of async interfaces need not await anything.
       '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/test/**'],
+    plugins: { '@nx': nx },
+    rules: {
+      // Who may import whom: the client never reaches server internals, services never
+      // import each other, and only the single node and tests assemble services.
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          // Service packages, importable only by type:app projects (the single node).
+          allow: [
+            '@coming/auth-service',
+            '@coming/gateway-service',
+            '@coming/keys-service',
+            '@coming/mailbox-service',
+            '@coming/payments-service',
+          ],
+          depConstraints: [
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:service'] },
+            { sourceTag: 'scope:protocol', onlyDependOnLibsWithTags: ['scope:protocol'] },
+            { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:protocol'] },
+            { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:client', 'scope:identity', 'scope:protocol'] },
+            { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform', 'scope:protocol', 'scope:identity'] },
+            { sourceTag: 'scope:ops', onlyDependOnLibsWithTags: ['scope:platform', 'scope:protocol'] },
+          ],
+        },
+      ],
     },
   },
   {
