@@ -2,3 +2,4 @@ export * from './free-ports';
 export * from './test-backends';
 export * from './test-clients';
 export * from './test-stack';
+export * from './test-infrastructure';
