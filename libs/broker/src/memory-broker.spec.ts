@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { BrokerErrorCode } from './broker';
+import { MemoryBroker } from './memory-broker';
+
+describe(MemoryBroker.name, () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+
+  it('answers a request with the first reply', async () => {
+    const broker = new MemoryBroker();
+    broker.subscribe('echo', (message) => message.respond(message.data));
+    expect(await broker.request('echo', bytes('hi'), 1_000)).toEqual(bytes('hi'));
+  });
+
+  it('fails a request at once when nobody subscribes, and after the timeout when nobody answers', async () => {
+    const broker = new MemoryBroker();
+    await expect(broker.request('nobody', bytes('?'), 1_000)).rejects.toMatchObject({ code: BrokerErrorCode.NoResponders });
+    broker.subscribe('silent', () => undefined);
+    await expect(broker.request('silent', bytes('?'), 20)).rejects.toMatchObject({ code: BrokerErrorCode.Timeout });
+  });
+
+  it('stops delivering after unsubscribe', async () => {
+    const broker = new MemoryBroker();
+    const seen: string[] = [];
+    const subscription = broker.subscribe('news', (message) => seen.push(new TextDecoder().decode(message.data)));
+    await broker.publish('news', bytes('one'));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    subscription.unsubscribe();
+    await broker.publish('news', bytes('two'));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(seen).toEqual(['one']);
+  });
+});
