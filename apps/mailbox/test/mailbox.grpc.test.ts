@@ -3,7 +3,15 @@ import { loadConfig } from '@coming/config';
 import { callGrpc, createGrpcClient, GrpcCallError, GrpcStatus, grpcServices } from '@coming/grpc';
 import { events, type mailbox, messaging } from '@coming/proto';
 import type { StartedService } from '@coming/runtime';
-import { createTestInfrastructure, eventually, findFreePorts, redisEntries, type TestInfrastructure } from '@coming/testing';
+import {
+  createTestInfrastructure,
+  type DeclaredColumns,
+  tableColumnMismatches,
+  eventually,
+  findFreePorts,
+  redisEntries,
+  type TestInfrastructure,
+} from '@coming/testing';
 import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +26,7 @@ const DEADLINE_MS = 5_000;
 // Every column the table types declare; the compiler keeps this in step with them.
 const DECLARED_COLUMNS = {
   envelopes: { sequence: true, server_guid: true, account_id: true, device_id: true, envelope: true, created_at: true, expires_at: true },
-} satisfies { [Table in keyof MailboxDatabase]: Record<keyof MailboxDatabase[Table], true> };
+} satisfies DeclaredColumns<MailboxDatabase>;
 
 const envelope = (device: number, overrides: Partial<messaging.Envelope> = {}): messaging.Envelope => ({
   serverGuid: randomBytes(16),
@@ -80,11 +88,7 @@ describe('mailbox gRPC service', () => {
   });
 
   it('has exactly the columns its table types declare', async () => {
-    const tables = await infrastructure.db.introspection.getTables();
-    for (const [table, columns] of Object.entries(DECLARED_COLUMNS)) {
-      const actual = tables.find((each) => each.name === table)?.columns.map((column) => column.name);
-      expect(actual?.sort()).toEqual(Object.keys(columns).sort());
-    }
+    expect(await tableColumnMismatches(infrastructure.db, DECLARED_COLUMNS)).toEqual([]);
   });
 
   it('stores an envelope once however often it is enqueued, and announces it', async () => {

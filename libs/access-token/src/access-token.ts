@@ -1,3 +1,4 @@
+import { DomainError } from '@coming/config';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { KeyObject } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
@@ -18,16 +19,8 @@ export enum AccessTokenErrorCode {
   Forged = 'FORGED',
 }
 
-export class AccessTokenError extends Error {
+export class AccessTokenError extends DomainError<AccessTokenErrorCode> {
   override readonly name = 'AccessTokenError';
-
-  constructor(
-    readonly code: AccessTokenErrorCode,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }
 
 export async function signAccessToken(

@@ -1,3 +1,5 @@
+import { DomainError } from '@coming/config';
+
 /** A message received on a subscription; `respond` answers a request. */
 export interface BrokerMessage {
   readonly subject: string;
@@ -15,16 +17,8 @@ export enum BrokerErrorCode {
   Unavailable = 'UNAVAILABLE',
 }
 
-export class BrokerError extends Error {
+export class BrokerError extends DomainError<BrokerErrorCode> {
   override readonly name = 'BrokerError';
-
-  constructor(
-    readonly code: BrokerErrorCode,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }
 
 /**

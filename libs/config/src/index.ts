@@ -1,2 +1,3 @@
 export * from './load-config';
 export * from './assert-unreachable';
+export * from './domain-error';

@@ -3,3 +3,4 @@ export * from './test-backends';
 export * from './test-clients';
 export * from './test-stack';
 export * from './test-infrastructure';
+export * from './table-columns';

@@ -1,3 +1,5 @@
+import { DomainError } from '@coming/config';
+
 export enum LoginErrorCode {
   InvalidArgument = 'INVALID_ARGUMENT',
   ChallengeRejected = 'CHALLENGE_REJECTED',
@@ -7,15 +9,6 @@ export enum LoginErrorCode {
   TooManyDevices = 'TOO_MANY_DEVICES',
 }
 
-export class LoginError extends Error {
+export class LoginError extends DomainError<LoginErrorCode> {
   override readonly name = 'LoginError';
-
-  constructor(
-    readonly code: LoginErrorCode,
-    message: string,
-    /** With RATE_LIMITED: when the caller may try again. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
 }

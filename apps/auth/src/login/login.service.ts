@@ -75,7 +75,6 @@ export class LoginService {
       throw new LoginError(
         LoginErrorCode.RateLimited,
         `too many attempts (${name}); retry in ${Math.ceil(decision.retryAfterMs / 1000)} s`,
-        decision.retryAfterMs,
       );
     }
   }

@@ -1,3 +1,5 @@
+import { DomainError } from '@coming/config';
+
 export enum SendMessageErrorCode {
   InvalidArgument = 'INVALID_ARGUMENT',
   RateLimited = 'RATE_LIMITED',
@@ -13,15 +15,15 @@ export interface SendMessageErrorDetails {
   retryAfterMs?: number;
 }
 
-export class SendMessageError extends Error {
+export class SendMessageError extends DomainError<SendMessageErrorCode> {
   override readonly name = 'SendMessageError';
 
   constructor(
-    readonly code: SendMessageErrorCode,
+    code: SendMessageErrorCode,
     message: string,
     readonly details: SendMessageErrorDetails = {},
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }

@@ -1,14 +1,9 @@
+import { DomainError } from '@coming/config';
+
 export enum EnvelopesErrorCode {
   InvalidArgument = 'INVALID_ARGUMENT',
 }
 
-export class EnvelopesError extends Error {
+export class EnvelopesError extends DomainError<EnvelopesErrorCode> {
   override readonly name = 'EnvelopesError';
-
-  constructor(
-    readonly code: EnvelopesErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
