@@ -12,16 +12,19 @@ export async function listen(client: ComingClient, { count, timeoutSeconds, json
   const done = new Promise<void>((resolve, reject) => {
     const timer = timeoutSeconds === undefined ? undefined : setTimeout(resolve, timeoutSeconds * 1000);
     process.once('SIGINT', () => resolve());
-    client.onMessage((message) => {
-      if (count !== undefined && received >= count) return false;
-      received += 1;
-      process.stdout.write(`${json ? JSON.stringify(toJson(message)) : toLine(message)}\n`);
-      if (received === count) {
-        clearTimeout(timer);
-        resolve();
-      }
-      return true;
-    });
+    client.onMessage(
+      (message) => {
+        received += 1;
+        process.stdout.write(`${json ? JSON.stringify(toJson(message)) : toLine(message)}\n`);
+        if (received === count) {
+          clearTimeout(timer);
+          resolve();
+        }
+      },
+      count === undefined ? {} : { max: count },
+    );
+    client.onIdentityChanged((accountId) => process.stderr.write(`warning: the identity key of ${accountId} changed\n`));
+    client.onError((error) => process.stderr.write(`warning: ${error.message}\n`));
     client.connect().catch(reject);
   });
   try {

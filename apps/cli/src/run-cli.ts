@@ -54,10 +54,13 @@ export async function runCli(argv: string[]): Promise<number> {
         if (values.mnemonic === undefined) {
           process.stderr.write(`Recovery phrase (write it down; it is your whole account):\n${client.mnemonic}\n`);
         }
-        await client.register().catch((error: unknown) => {
-          if (!(error instanceof ClientError && error.code === ClientErrorCode.ServerUnreachable)) throw error;
-          process.stderr.write(`warning: ${error.message}\nThe identity is saved; it registers on its first connection.\n`);
-        });
+        await client
+          .register()
+          .catch((error: unknown) => {
+            if (!(error instanceof ClientError && error.code === ClientErrorCode.ServerUnreachable)) throw error;
+            process.stderr.write(`warning: ${error.message}\nThe identity is saved; it registers on its first connection.\n`);
+          })
+          .finally(() => client.close());
         process.stdout.write(`${client.accountId}\n`);
         return 0;
       }

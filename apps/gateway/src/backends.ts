@@ -1,14 +1,16 @@
 import { createGrpcClient, grpcServices } from '@coming/grpc';
-import type { auth, mailbox } from '@coming/proto';
+import type { auth, keys, mailbox } from '@coming/proto';
 import { type FactoryProvider, Inject } from '@nestjs/common';
 import { ServiceToken } from '@coming/grpc';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config';
 
 const AUTH_CLIENT = Symbol('AuthServiceClient');
 const MAILBOX_CLIENT = Symbol('MailboxServiceClient');
+const KEYS_CLIENT = Symbol('KeysServiceClient');
 
 export const InjectAuthClient = () => Inject(AUTH_CLIENT);
 export const InjectMailboxClient = () => Inject(MAILBOX_CLIENT);
+export const InjectKeysClient = () => Inject(KEYS_CLIENT);
 
 /** gRPC clients of the services behind the gateway. */
 export const backendClientProviders: FactoryProvider[] = [
@@ -26,5 +28,11 @@ export const backendClientProviders: FactoryProvider[] = [
         url: config.MAILBOX_GRPC_TARGET,
         serviceToken: token.value,
       }),
+  },
+  {
+    provide: KEYS_CLIENT,
+    inject: [GATEWAY_CONFIG, ServiceToken],
+    useFactory: (config: GatewayConfig, token: ServiceToken) =>
+      createGrpcClient<keys.KeysServiceClient>(grpcServices.keys, { url: config.KEYS_GRPC_TARGET, serviceToken: token.value }),
   },
 ];

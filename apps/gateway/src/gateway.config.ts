@@ -11,6 +11,7 @@ export const gatewayConfigSchema = z.object({
   AUTH_AUDIENCE: z.string().min(1).default('coming'),
   AUTH_GRPC_TARGET: z.string().default('127.0.0.1:50051'),
   MAILBOX_GRPC_TARGET: z.string().default('127.0.0.1:50052'),
+  KEYS_GRPC_TARGET: z.string().default('127.0.0.1:50053'),
   /** Largest client frame accepted; larger ones get FRAME_TOO_LARGE. */
   GATEWAY_MAX_FRAME_BYTES: z.coerce
     .number()

@@ -6,6 +6,7 @@ import { UpgradeAuthenticator } from './connections/upgrade-authenticator';
 import { DeviceChannelRepository } from './delivery/device-channel.repository';
 import { DeviceSessionsService } from './delivery/device-sessions.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config';
+import { KeysRepository } from './keys/keys.repository';
 import { AuthRepository } from './login/auth.repository';
 import { LoginHttpController } from './login/login.http-controller';
 import { LiveDeliveryRepository } from './messages/live-delivery.repository';
@@ -26,6 +27,7 @@ export class GatewayModule {
         ClientWebSocketGateway,
         DeviceChannelRepository,
         DeviceSessionsService,
+        KeysRepository,
         LiveDeliveryRepository,
         MailboxRepository,
         SendMessageService,

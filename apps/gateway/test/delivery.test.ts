@@ -87,7 +87,7 @@ describe('delivery across two gateways', () => {
     const refusal = await alice.send(unknownAccount, 'anyone there?').catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(ClientError);
     expect((refusal as ClientError).code).toBe(ClientErrorCode.Rejected);
-    expect((refusal as ClientError).message).toMatch(/no account/);
+    expect((refusal as ClientError).message).toMatch(/published no keys/);
   });
 
   it('leaves no mnemonic or private key in PostgreSQL, Redis or the logs', async () => {

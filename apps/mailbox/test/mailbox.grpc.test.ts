@@ -37,8 +37,8 @@ const envelope = (device: number, overrides: Partial<messaging.Envelope> = {}): 
   clientMessageId: randomBytes(16),
   clientTimestampMs: Date.now(),
   serverTimestampMs: Date.now(),
-  contentType: messaging.ContentType.CONTENT_TYPE_PLAINTEXT_PLACEHOLDER,
-  content: randomBytes(64),
+  contentType: messaging.ContentType.CONTENT_TYPE_SIGNAL_MESSAGE,
+  content: Buffer.concat([Buffer.from([0x44]), randomBytes(64)]),
   ...overrides,
 });
 

@@ -38,7 +38,7 @@ async function main(config: SingleNodeConfig) {
 
   const auth = await startAuth(loadConfig(authConfigSchema, { AUTH_GRPC_URL: port(0), AUTH_SIGNING_KEY: signingKey }), infrastructure);
   const mailbox = await startMailbox(loadConfig(mailboxConfigSchema, { MAILBOX_GRPC_URL: port(1) }), infrastructure);
-  const keys = await startKeys(loadConfig(keysConfigSchema, {}), infrastructure);
+  const keys = await startKeys(loadConfig(keysConfigSchema, { KEYS_GRPC_URL: port(2) }), infrastructure);
   const payments = await startPayments(loadConfig(paymentsConfigSchema, {}), infrastructure);
   const gateway = await startGateway(
     loadConfig(gatewayConfigSchema, {
@@ -47,6 +47,7 @@ async function main(config: SingleNodeConfig) {
       AUTH_PUBLIC_KEY: publicKeyOf(signingKey),
       AUTH_GRPC_TARGET: port(0),
       MAILBOX_GRPC_TARGET: port(1),
+      KEYS_GRPC_TARGET: port(2),
     }),
     infrastructure,
   );

@@ -4,6 +4,8 @@ export const subjects = {
   deliver: (accountId: string, deviceId: number) => `deliver.${accountId}.${deviceId}`,
   /** Event: an envelope was committed to a device's mailbox. */
   mailboxStored: (accountId: string, deviceId: number) => `mailbox.stored.${accountId}.${deviceId}`,
+  /** Event: a device's one-time prekeys run low; it should upload more. */
+  keysLow: (accountId: string, deviceId: number) => `keys.low.${accountId}.${deviceId}`,
   /** Event: a device opened a new connection; older ones must close. */
   deviceConnected: (accountId: string, deviceId: number) => `presence.connected.${accountId}.${deviceId}`,
 };

@@ -14,6 +14,10 @@ export enum ClientErrorCode {
   /** No identity in this home yet, or one already. */
   Identity = 'IDENTITY',
   Timeout = 'TIMEOUT',
+  /** A contact's identity key is not signed by its account key. */
+  UntrustedIdentity = 'UNTRUSTED_IDENTITY',
+  /** A message could not be decrypted. */
+  Undecryptable = 'UNDECRYPTABLE',
   /** A value given by the caller is malformed; the message names it. */
   InvalidArgument = 'INVALID_ARGUMENT',
 }

@@ -1,11 +1,16 @@
-import { accountKeyFromMnemonic, createMnemonic, isAccountId } from '@coming/identity';
-import { content, messaging, wire } from '@coming/proto';
+import { accountKeyFromMnemonic, createMnemonic, isAccountId, signalIdentitySeed } from '@coming/identity';
+import { type keys, type messaging, wire } from '@coming/proto';
+import { curveKeyPairFromPrivateKey } from '@coming/signal';
 import { randomBytes } from 'node:crypto';
 import { AccountSession } from './account-session';
 import { ClientError, ClientErrorCode } from './client.errors';
 import { Inbox } from './inbox';
 import type { ReceivedMessage } from './received-message';
 import { backoff } from './retry';
+import { SerialQueue } from './serial-queue';
+import { ClientSignalStore } from './signal/client-signal-store';
+import { firstUpload, newSignalState, topUp } from './signal/device-keys';
+import { EndToEnd } from './signal/end-to-end';
 import { StateKeeper } from './state-keeper';
 import type { ClientState, ClientStore } from './store/client-store';
 import { LoginApi } from './transport/login-api';
@@ -24,7 +29,12 @@ export interface SendOptions {
   deadlineMs?: number;
 }
 
-export type MessageListener = (message: ReceivedMessage) => boolean | void;
+export type MessageListener = (message: ReceivedMessage) => void;
+
+export interface ListenOptions {
+  /** Take at most this many messages; later ones stay on the server for another session. */
+  max?: number;
+}
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const MAX_TEXT_BYTES = 64 * 1024;
@@ -37,12 +47,19 @@ const RETRYABLE = new Set([
 /** A Coming account on one device: login, send with retries, receive exactly once. */
 export class ComingClient {
   private connection: Promise<ServerConnection> | undefined;
-  private readonly listeners = new Set<MessageListener>();
+  private readonly listeners = new Map<MessageListener, { remaining: number }>();
+  private readonly identityListeners = new Set<(accountId: string) => void>();
+  private readonly errorListeners = new Set<(error: Error) => void>();
+  private readonly signal: SerialQueue = new SerialQueue();
+  private readonly endToEnd: EndToEnd;
+  private readonly signalStore: ClientSignalStore;
   private readonly queueEmptyListeners = new Set<() => void>();
   private readonly closeListeners = new Set<(code: number, reason: string) => void>();
   private readonly inbox: Inbox;
   private readonly session: AccountSession;
   private closed = false;
+  /** Counts connections opened, so that a late close event of an old one is recognised. */
+  private generation = 0;
   private displaced = false;
 
   private constructor(
@@ -51,8 +68,33 @@ export class ComingClient {
     audience: string,
   ) {
     this.session = new AccountSession(keeper, new LoginApi(server), audience);
+    const account = accountKeyFromMnemonic(keeper.state.mnemonic);
+    const identityKeyPair = curveKeyPairFromPrivateKey(signalIdentitySeed(keeper.state.mnemonic));
+    this.signalStore = new ClientSignalStore(keeper, identityKeyPair);
+    this.endToEnd = new EndToEnd(
+      this.signalStore,
+      { accountId: account.accountId, accountPrivateKey: account.privateKey, identityKeyPair },
+      (accountId) => this.identityListeners.forEach((listener) => listener(accountId)),
+    );
     this.inbox = new Inbox(keeper, {
-      deliver: (message) => [...this.listeners].every((listener) => listener(message) !== false),
+      accepting: () => [...this.listeners.values()].some(({ remaining }) => remaining > 0),
+      open: (envelope) => this.signal.run(() => this.endToEnd.decrypt(envelope)),
+      deliver: (message) => {
+        for (const [listener, quota] of this.listeners) {
+          if (quota.remaining <= 0) continue;
+          quota.remaining -= 1;
+          listener(message);
+        }
+      },
+      reject: (envelope, error) =>
+        this.report(
+          new ClientError(
+            ClientErrorCode.Undecryptable,
+            `could not decrypt a message from ${envelope.sourceAccount}: ${error instanceof Error ? error.message : String(error)}`,
+            undefined,
+            { cause: error },
+          ),
+        ),
       acknowledge: (serverGuids) => this.acknowledge(serverGuids),
     });
   }
@@ -83,49 +125,74 @@ export class ComingClient {
     return this.keeper.state.mnemonic;
   }
 
-  /** Logs in, which on first use registers the account and this device with the server. */
+  /** Logs in and publishes this device's keys; on first use this registers the account and device. */
   async register(): Promise<void> {
-    await this.session.accessToken();
+    await this.connected();
   }
 
-  /** Sends a text and resolves once the server has acknowledged it for every recipient device. */
+  /** Encrypts a text for every device of the recipient and resolves once the server has acknowledged it. */
   async send(to: string, text: string, { deadlineMs = 60_000 }: SendOptions = {}): Promise<void> {
     if (!isAccountId(to)) throw new ClientError(ClientErrorCode.InvalidArgument, `"${to}" is not an account ID (coming1…)`);
-    const body = content.Content.encode({ text: { text } }).finish();
-    if (body.length > MAX_TEXT_BYTES) throw new ClientError(ClientErrorCode.InvalidArgument, `text is over ${MAX_TEXT_BYTES} bytes`);
+    if (Buffer.byteLength(text) > MAX_TEXT_BYTES)
+      throw new ClientError(ClientErrorCode.InvalidArgument, `text is over ${MAX_TEXT_BYTES} bytes`);
     const clientMessageId = randomBytes(16);
     const clientTimestampMs = Date.now();
     const deadline = Date.now() + deadlineMs;
+    let messages: wire.OutgoingMessage[] | undefined;
     for (let attempt = 0; ; attempt += 1) {
-      const devices = this.keeper.state.recipients[to] ?? [1];
-      if (devices.length === 0) return;
-      const messages = devices.map((destinationDevice) => ({
-        destinationDevice,
-        contentType: messaging.ContentType.CONTENT_TYPE_PLAINTEXT_PLACEHOLDER,
-        content: body,
-      }));
       try {
         const connection = await this.connected();
+        // Encrypted once and resent as is: a retry must not advance the ratchet again.
+        messages ??= await this.signal.run(() => this.encryptForAllDevices(connection, to, text));
+        if (messages.length === 0) return;
         await connection.request(
           { sendMessage: { destinationAccount: to, clientMessageId, clientTimestampMs, messages } },
           REQUEST_TIMEOUT_MS,
         );
         return;
       } catch (error) {
-        if (await this.adoptDeviceList(to, error)) continue;
+        if (await this.adoptDeviceList(to, error)) {
+          messages = undefined;
+          continue;
+        }
         if (!isRetryable(error) || Date.now() >= deadline) throw error;
         await backoff(attempt);
       }
     }
   }
 
-  /**
-   * Calls `listener` once per new message until the returned function is called. A
-   * listener that returns false declines the message: it stays on the server.
-   */
-  onMessage(listener: MessageListener): () => void {
-    this.listeners.add(listener);
+  /** Starts sessions with devices that lack one, then encrypts for each known device. */
+  private async encryptForAllDevices(connection: ServerConnection, to: string, text: string): Promise<wire.OutgoingMessage[]> {
+    const known = this.keeper.state.recipients[to];
+    const missing = known === undefined ? undefined : await this.endToEnd.missingSessions(to, known);
+    if (known === undefined || (missing?.length ?? 0) > 0) {
+      const { getPreKeyBundles } = await connection.request({ getPreKeyBundles: { accountId: to } }, REQUEST_TIMEOUT_MS);
+      if (getPreKeyBundles === undefined) throw new ClientError(ClientErrorCode.Rejected, `the server returned no keys for ${to}`);
+      const started = await this.endToEnd.startSessions(to, getPreKeyBundles, missing);
+      if (known === undefined) this.keeper.state.recipients[to] = started;
+    }
+    const messages = await this.endToEnd.encrypt(to, this.keeper.state.recipients[to] ?? [], { text });
+    await this.keeper.save();
+    return messages;
+  }
+
+  /** Calls `listener` once per new message, up to `max`, until the returned function is called. */
+  onMessage(listener: MessageListener, { max = Number.POSITIVE_INFINITY }: ListenOptions = {}): () => void {
+    this.listeners.set(listener, { remaining: max });
+    this.inbox.resume();
     return () => this.listeners.delete(listener);
+  }
+
+  /** Calls `listener` when a contact's identity key changed (it is still signed by their account key). */
+  onIdentityChanged(listener: (accountId: string) => void): () => void {
+    this.identityListeners.add(listener);
+    return () => this.identityListeners.delete(listener);
+  }
+
+  /** Calls `listener` with problems that have no caller to throw to, such as an undecryptable message. */
+  onError(listener: (error: Error) => void): () => void {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
   }
 
   /** Calls `listener` each time the server has pushed everything stored while away. */
@@ -155,36 +222,84 @@ export class ComingClient {
     return this.connection;
   }
 
-  /** Finishes acknowledging what was received, then disconnects. */
+  /** Finishes acknowledging what was received, then disconnects for good. */
   async close(): Promise<void> {
-    await this.inbox.settled();
     this.closed = true;
+    await this.disconnect();
+  }
+
+  /** Finishes acknowledging what was received and drops the connection; a later call reconnects. */
+  async disconnect(): Promise<void> {
+    await this.inbox.settled();
     const connection = await this.connection?.catch(() => undefined);
+    this.connection = undefined;
+    this.generation += 1;
     connection?.close();
     await this.keeper.save();
   }
 
   private async open(): Promise<ServerConnection> {
+    this.generation += 1;
+    const generation = this.generation;
     const handlers = {
-      // Without a listener nobody would see the message: leave it unacknowledged, and the
-      // server keeps it for the next connection that listens.
-      onDeliver: (envelope: messaging.Envelope) => {
-        if (this.listeners.size > 0) this.inbox.receive(envelope);
-      },
+      onDeliver: (envelope: messaging.Envelope) => this.inbox.receive(envelope),
       onQueueEmpty: () => this.queueEmptyListeners.forEach((listener) => listener()),
+      onKeysLow: (count: keys.PreKeyCount) => void this.refillKeys(count),
       onClose: (code: number, reason: string) => {
+        // A connection this client already replaced or dropped closing late changes nothing.
+        if (generation !== this.generation) return;
         this.onClosed(code);
         this.closeListeners.forEach((listener) => listener(code, reason));
       },
     };
+    let connection: ServerConnection;
     try {
-      return await ServerConnection.connect(this.server, await this.session.accessToken(), handlers);
+      connection = await ServerConnection.connect(this.server, await this.session.accessToken(), handlers);
     } catch (error) {
       if (!(error instanceof ClientError && error.code === ClientErrorCode.Unauthenticated)) throw error;
       // The gateway refused a token we thought valid (a new signing key, say): log in afresh.
       this.session.invalidate();
-      return ServerConnection.connect(this.server, await this.session.accessToken(), handlers);
+      connection = await ServerConnection.connect(this.server, await this.session.accessToken(), handlers);
     }
+    if (this.keeper.state.signal === undefined) await this.publishKeys(connection);
+    return connection;
+  }
+
+  /** First connection of this device: make its Signal keys and publish them. */
+  private async publishKeys(connection: ServerConnection) {
+    await this.signal.run(async () => {
+      const state = newSignalState();
+      this.keeper.state.signal = state;
+      const upload = await firstUpload(state, this.signalStore, await this.signalStore.getIdentityKeyPair(), this.endToEnd.identityKey);
+      try {
+        await connection.request({ uploadKeys: upload }, REQUEST_TIMEOUT_MS);
+      } catch (error) {
+        // Unpublished keys are useless; make fresh ones on the next connection.
+        delete this.keeper.state.signal;
+        throw error;
+      }
+      await this.keeper.save();
+    });
+  }
+
+  /** The server says the one-time prekeys run low: upload fresh ones. */
+  private async refillKeys(stock: keys.PreKeyCount) {
+    try {
+      await this.signal.run(async () => {
+        const state = this.keeper.state.signal;
+        if (state === undefined) return;
+        const upload = await topUp(state, this.signalStore, await this.signalStore.getIdentityKeyPair(), stock);
+        await this.keeper.save();
+        const connection = await this.connected();
+        await connection.request({ uploadKeys: upload }, REQUEST_TIMEOUT_MS);
+      });
+    } catch (error) {
+      this.report(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private report(error: Error) {
+    this.errorListeners.forEach((listener) => listener(error));
   }
 
   private onClosed(code: number) {
@@ -217,7 +332,7 @@ export class ComingClient {
   private async adoptDeviceList(to: string, error: unknown): Promise<boolean> {
     const serverError = error instanceof ClientError ? error.serverError : undefined;
     if (serverError?.code !== wire.ErrorCode.ERROR_CODE_DEVICE_MISMATCH) return false;
-    const current = this.keeper.state.recipients[to] ?? [1];
+    const current = this.keeper.state.recipients[to] ?? [];
     const devices = new Set([...current.filter((device) => !serverError.extraDevices.includes(device)), ...serverError.missingDevices]);
     this.keeper.state.recipients[to] = [...devices].sort((a, b) => a - b);
     await this.keeper.save();

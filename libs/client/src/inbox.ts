@@ -1,24 +1,33 @@
-import { content, type messaging } from '@coming/proto';
+import type { content, messaging } from '@coming/proto';
 import type { ReceivedMessage } from './received-message';
+import type { Opened } from './signal/end-to-end';
 import type { StateKeeper } from './state-keeper';
 
 // Enough to cover any redelivery window; older entries are forgotten first.
 const MAX_SEEN = 20_000;
 
 export interface InboxOutput {
-  /** Hands a new message to the application; false when it declined it for now. */
-  deliver(message: ReceivedMessage): boolean;
+  /** False when the application takes no more messages for now: they stay on the server. */
+  accepting(): boolean;
+  /** Decrypts an envelope. */
+  open(envelope: messaging.Envelope): Promise<Opened>;
+  deliver(message: ReceivedMessage): void;
+  /** An envelope that can never be read; it is acknowledged so it does not block the rest. */
+  reject(envelope: messaging.Envelope, error: unknown): void;
   acknowledge(serverGuids: Uint8Array[]): Promise<void>;
 }
 
 /**
  * Turns pushed envelopes into messages for the application, each exactly once: drops
- * redeliveries by server GUID and by sender + client message ID, and acknowledges only
- * after the "seen" record is durable, so a crash never loses a message.
+ * redeliveries by server GUID and by sender + client message ID, decrypts only what the
+ * application takes (decrypting advances the ratchet), and acknowledges only after the
+ * state is durable, so a crash never loses a message.
  */
 export class Inbox {
   private readonly seen: Set<string>;
   private batch: messaging.Envelope[] = [];
+  /** Envelopes left while the application took no more; offered again when it does. */
+  private held: messaging.Envelope[] = [];
   private processing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -32,6 +41,13 @@ export class Inbox {
   receive(envelope: messaging.Envelope): void {
     this.batch.push(envelope);
     if (this.batch.length === 1) setImmediate(() => this.flush());
+  }
+
+  /** Offers held envelopes again, after the application started taking messages. */
+  resume(): void {
+    const held = this.held;
+    this.held = [];
+    for (const envelope of held) this.receive(envelope);
   }
 
   /** Resolves once every envelope received so far is handled and acknowledged. */
@@ -52,14 +68,23 @@ export class Inbox {
   }
 
   private async process(envelopes: messaging.Envelope[]): Promise<void> {
-    // Declined messages stay unacknowledged: the server keeps them for a later session.
-    const handled = envelopes.filter((envelope) => {
+    const handled: messaging.Envelope[] = [];
+    for (const envelope of envelopes) {
       const keys = keysOf(envelope);
-      if (keys.some((key) => this.seen.has(key))) return true;
-      if (!this.output.deliver(toMessage(envelope))) return false;
-      for (const key of keys) this.seen.add(key);
-      return true;
-    });
+      if (!keys.some((key) => this.seen.has(key))) {
+        if (!this.output.accepting()) {
+          this.held.push(envelope);
+          continue;
+        }
+        const opened = await this.output.open(envelope).catch((error: unknown) => {
+          this.output.reject(envelope, error);
+          return { duplicate: true } as const;
+        });
+        for (const key of keys) this.seen.add(key);
+        if ('content' in opened) this.output.deliver(toMessage(envelope, opened.content));
+      }
+      handled.push(envelope);
+    }
     this.keeper.state.seen = [...this.seen].slice(-MAX_SEEN);
     await this.keeper.save();
     await this.output.acknowledge(handled.map((envelope) => envelope.serverGuid));
@@ -74,22 +99,13 @@ function keysOf(envelope: messaging.Envelope): string[] {
   ];
 }
 
-function toMessage(envelope: messaging.Envelope): ReceivedMessage {
+function toMessage(envelope: messaging.Envelope, body: content.Content): ReceivedMessage {
   return {
     from: envelope.sourceAccount,
     fromDevice: envelope.sourceDevice,
-    text: textOf(envelope.content),
+    text: body.text?.text ?? '',
     sentAt: envelope.clientTimestampMs,
     receivedAt: envelope.serverTimestampMs,
     serverGuid: Buffer.from(envelope.serverGuid).toString('hex'),
   };
-}
-
-/** A message this client cannot read is shown as such rather than blocking the queue behind it. */
-function textOf(body: Uint8Array): string {
-  try {
-    return content.Content.decode(body).text?.text ?? '';
-  } catch {
-    return '[unreadable message]';
-  }
 }

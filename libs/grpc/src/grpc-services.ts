@@ -1,4 +1,4 @@
-import { auth, mailbox } from '@coming/proto';
+import { auth, keys, mailbox } from '@coming/proto';
 
 /** What the gRPC loader needs to serve or call one of our services. */
 export interface GrpcServiceDefinition {
@@ -9,6 +9,7 @@ export interface GrpcServiceDefinition {
 
 export const grpcServices = {
   auth: { package: auth.COMING_AUTH_V1_PACKAGE_NAME, protoPath: 'coming/auth/v1/auth.proto', service: auth.AUTH_SERVICE_NAME },
+  keys: { package: keys.COMING_KEYS_V1_PACKAGE_NAME, protoPath: 'coming/keys/v1/keys.proto', service: keys.KEYS_SERVICE_NAME },
   mailbox: {
     package: mailbox.COMING_MAILBOX_V1_PACKAGE_NAME,
     protoPath: 'coming/mailbox/v1/mailbox.proto',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidAccountIdError, publicKeyFromAccountId } from './account-id';
 import { accountKeyFromMnemonic, createMnemonic, InvalidMnemonicError } from './account-key';
+import { signIdentityKey, signalIdentitySeed, verifyIdentityKey } from './identity-key-signature';
 import { signLogin, verifyLogin } from './login-digest';
 
 // BIP-39's published test mnemonic; only its determinism matters here.
@@ -36,5 +37,22 @@ describe('account identity', () => {
     expect(verifyLogin({ ...claim, challenge: new Uint8Array(32) }, signature)).toBe(false);
     const other = accountKeyFromMnemonic(createMnemonic());
     expect(verifyLogin({ ...claim, accountId: other.accountId }, signature)).toBe(false);
+  });
+});
+
+describe('identity key signatures', () => {
+  it('binds the identity key to the account that signed it', () => {
+    const alice = accountKeyFromMnemonic(createMnemonic());
+    const bob = accountKeyFromMnemonic(createMnemonic());
+    const identityKey = new Uint8Array(33).fill(5);
+    const signature = signIdentityKey(alice.accountId, identityKey, alice.privateKey);
+    expect(verifyIdentityKey(alice.accountId, identityKey, signature)).toBe(true);
+    expect(verifyIdentityKey(bob.accountId, identityKey, signature)).toBe(false);
+    expect(verifyIdentityKey(alice.accountId, new Uint8Array(33).fill(6), signature)).toBe(false);
+  });
+
+  it('derives one identity seed per mnemonic', () => {
+    expect(signalIdentitySeed(MNEMONIC)).toEqual(signalIdentitySeed(` ${MNEMONIC} `));
+    expect(signalIdentitySeed(MNEMONIC)).not.toEqual(signalIdentitySeed(createMnemonic()));
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 export * as auth from './generated/coming/auth/v1/auth';
 export * as content from './generated/coming/content/v1/content';
 export * as events from './generated/coming/events/v1/events';
+export * as keys from './generated/coming/keys/v1/keys';
 export * as mailbox from './generated/coming/mailbox/v1/mailbox';
 export * as messaging from './generated/coming/messaging/v1/envelope';
 export * as wire from './generated/coming/wire/v1/wire';

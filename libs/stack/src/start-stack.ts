@@ -65,7 +65,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     health(0),
   );
   const mailbox = service('mailbox', 'mailbox', { MAILBOX_GRPC_URL: grpc(1), MAILBOX_HEALTH_PORT: String(health(1)) }, health(1));
-  const keys = service('keys', 'keys', { KEYS_HEALTH_PORT: String(health(2)) }, health(2));
+  const keys = service('keys', 'keys', { KEYS_GRPC_URL: grpc(2), KEYS_HEALTH_PORT: String(health(2)) }, health(2));
   const payments = service('payments', 'payments', { PAYMENTS_HEALTH_PORT: String(health(3)) }, health(3));
   const gateways = Array.from({ length: options.gateways }, (_, index) =>
     service(
@@ -76,6 +76,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         AUTH_PUBLIC_KEY: publicKeyOf(signingKey),
         AUTH_GRPC_TARGET: grpc(0),
         MAILBOX_GRPC_TARGET: grpc(1),
+        KEYS_GRPC_TARGET: grpc(2),
       },
       options.gatewayPort + index,
     ),

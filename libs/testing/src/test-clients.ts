@@ -1,9 +1,10 @@
 import { ComingClient, MemoryClientStore, type ReceivedMessage } from '@coming/client';
 
-/** A fresh account, registered with the server and ready to send. */
+/** A fresh account with its keys published, offline until it sends or connects. */
 export async function registeredClient(server: string): Promise<ComingClient> {
   const client = await ComingClient.create({ store: new MemoryClientStore(), server });
   await client.register();
+  await client.disconnect();
   return client;
 }
 

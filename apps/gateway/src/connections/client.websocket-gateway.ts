@@ -1,6 +1,6 @@
 import type { AccessClaims } from '@coming/access-token';
 import { assertUnreachable } from '@coming/config';
-import { GrpcCallError } from '@coming/grpc';
+import { GrpcCallError, GrpcStatus } from '@coming/grpc';
 import { InjectLogger, type Logger } from '@coming/logging';
 import { wire } from '@coming/proto';
 import type { BeforeApplicationShutdown } from '@nestjs/common';
@@ -11,6 +11,7 @@ import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { CloseCode } from '../delivery/close-codes';
 import type { DeviceSession } from '../delivery/device-session';
 import { DeviceSessionsService } from '../delivery/device-sessions.service';
+import { KeysRepository } from '../keys/keys.repository';
 import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
 import { SendMessageError, SendMessageErrorCode } from '../messages/messages.errors';
 import { SendMessageService } from '../messages/send-message.service';
@@ -39,6 +40,7 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     private readonly authenticator: UpgradeAuthenticator,
     private readonly sessions: DeviceSessionsService,
     private readonly sendMessage: SendMessageService,
+    private readonly keys: KeysRepository,
     @InjectGatewayConfig() private readonly config: GatewayConfig,
     @InjectLogger() private readonly logger: Logger,
   ) {}
@@ -117,6 +119,16 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
       return { acknowledge: {} };
     }
     if (frame.ping !== undefined) return { ping: { serverTimeMs: Date.now() } };
+    const { accountId, deviceId } = connection.device;
+    if (frame.uploadKeys !== undefined) return { uploadKeys: (await this.keys.upload({ ...frame.uploadKeys, accountId, deviceId })).count };
+    if (frame.getPreKeyCount !== undefined) return { getPreKeyCount: (await this.keys.count({ accountId, deviceId })).count };
+    if (frame.getPreKeyBundles !== undefined) {
+      const target = frame.getPreKeyBundles.accountId;
+      const { bundles } = await this.keys.bundles({ requesterAccountId: accountId, accountId: target });
+      if (bundles === undefined)
+        return { error: wireError(wire.ErrorCode.ERROR_CODE_UNKNOWN_ACCOUNT, `account ${target} has published no keys`) };
+      return { getPreKeyBundles: bundles };
+    }
     return {
       error: wireError(
         wire.ErrorCode.ERROR_CODE_UNKNOWN_FRAME_TYPE,
@@ -127,9 +139,7 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
 
   private toWireError(error: unknown): wire.Error {
     if (error instanceof SendMessageError) return wireError(errorCodeOf(error.code), error.message, error.details);
-    if (error instanceof GrpcCallError) {
-      return wireError(wire.ErrorCode.ERROR_CODE_UNAVAILABLE, `a backend is unavailable (${error.message}); retry`);
-    }
+    if (error instanceof GrpcCallError) return grpcToWireError(error);
     this.logger.error({ err: error }, 'unhandled error serving a frame');
     return wireError(wire.ErrorCode.ERROR_CODE_INTERNAL, 'internal error; retry');
   }
@@ -162,6 +172,21 @@ function errorCodeOf(code: SendMessageErrorCode): wire.ErrorCode {
       return wire.ErrorCode.ERROR_CODE_UNAVAILABLE;
     default:
       return assertUnreachable(code);
+  }
+}
+
+/** Backends name what was wrong in their status messages; those pass through to the client. */
+function grpcToWireError(error: GrpcCallError): wire.Error {
+  switch (error.code) {
+    case GrpcStatus.INVALID_ARGUMENT:
+    case GrpcStatus.FAILED_PRECONDITION:
+      return wireError(wire.ErrorCode.ERROR_CODE_INVALID_ARGUMENT, error.message);
+    case GrpcStatus.PERMISSION_DENIED:
+      return wireError(wire.ErrorCode.ERROR_CODE_BAD_SIGNATURE, error.message);
+    case GrpcStatus.RESOURCE_EXHAUSTED:
+      return wireError(wire.ErrorCode.ERROR_CODE_RATE_LIMITED, error.message);
+    default:
+      return wireError(wire.ErrorCode.ERROR_CODE_UNAVAILABLE, `a backend is unavailable (${error.message}); retry`);
   }
 }
 

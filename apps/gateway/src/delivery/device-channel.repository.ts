@@ -4,12 +4,18 @@ import { events, type messaging } from '@coming/proto';
 import { Injectable } from '@nestjs/common';
 
 export interface DeviceChannelHandlers {
-  /** A live envelope for the device; resolves true once the device acknowledged it. Never rejects. */
-  onDeliver(envelope: messaging.Envelope): Promise<boolean>;
+  /**
+   * A live envelope for the device; resolves true once the device acknowledged it, false
+   * when it did not in time, and undefined when this connection is gone, so that a stale
+   * subscriber stays silent instead of outrunning the live one. Never rejects.
+   */
+  onDeliver(envelope: messaging.Envelope): Promise<boolean | undefined>;
   /** Something was committed to the device's mailbox. */
   onStored(): void;
   /** A connection of the same device opened somewhere; `connectionId` names it. */
   onConnected(connectionId: string): void;
+  /** The device's one-time prekeys run low on the server. */
+  onKeysLow(count: events.KeysLow): void;
 }
 
 /** The NATS subjects of one connected device, subscribed while its socket is held here. */
@@ -25,14 +31,20 @@ export class DeviceChannelRepository {
       this.broker.subscribe(
         subjects.deliver(accountId, deviceId),
         this.decoding(events.DeliveryRequest, (request, message) => {
-          const acknowledged = request.envelope === undefined ? Promise.resolve(false) : handlers.onDeliver(request.envelope);
-          void acknowledged.then((value) => message.respond(events.DeliveryReply.encode({ acknowledged: value }).finish()));
+          if (request.envelope === undefined) return;
+          void handlers.onDeliver(request.envelope).then((acknowledged) => {
+            if (acknowledged !== undefined) message.respond(events.DeliveryReply.encode({ acknowledged }).finish());
+          });
         }),
       ),
       this.broker.subscribe(subjects.mailboxStored(accountId, deviceId), () => handlers.onStored()),
       this.broker.subscribe(
         subjects.deviceConnected(accountId, deviceId),
         this.decoding(events.DeviceConnected, ({ connectionId }) => handlers.onConnected(connectionId)),
+      ),
+      this.broker.subscribe(
+        subjects.keysLow(accountId, deviceId),
+        this.decoding(events.KeysLow, (count) => handlers.onKeysLow(count)),
       ),
     ];
   }

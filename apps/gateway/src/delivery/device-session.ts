@@ -36,7 +36,7 @@ const MAX_RETRY_DELAY_MS = 5_000;
  */
 export class DeviceSession {
   readonly connectionId = randomUUID();
-  private readonly liveWaiters = new Map<string, (acknowledged: boolean) => void>();
+  private readonly liveWaiters = new Map<string, (acknowledged: boolean | undefined) => void>();
   private readonly drainWaiters = new Map<string, () => void>();
   private subscriptions: BrokerSubscription[] = [];
   private cursor = 0;
@@ -59,6 +59,7 @@ export class DeviceSession {
       onConnected: (connectionId) => {
         if (connectionId !== this.connectionId) this.displace();
       },
+      onKeysLow: (count) => this.socket.send({ keysLow: { count } }),
     });
     await this.dependencies.channel.announceConnection(accountId, deviceId, this.connectionId);
     this.requestDrain();
@@ -89,15 +90,15 @@ export class DeviceSession {
   close(): void {
     this.closed = true;
     for (const subscription of this.subscriptions) subscription.unsubscribe();
-    for (const settle of [...this.liveWaiters.values()]) settle(false);
+    for (const settle of [...this.liveWaiters.values()]) settle(undefined);
     this.drainWaiters.clear();
   }
 
-  private pushLive(envelope: messaging.Envelope): Promise<boolean> {
-    if (this.closed) return Promise.resolve(false);
+  private pushLive(envelope: messaging.Envelope): Promise<boolean | undefined> {
+    if (this.closed) return Promise.resolve(undefined);
     const key = guidKey(envelope.serverGuid);
     return new Promise((resolve) => {
-      const settle = (acknowledged: boolean) => {
+      const settle = (acknowledged: boolean | undefined) => {
         clearTimeout(timer);
         this.liveWaiters.delete(key);
         resolve(acknowledged);

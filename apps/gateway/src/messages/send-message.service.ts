@@ -13,6 +13,11 @@ import { SendMessageError, SendMessageErrorCode } from './messages.errors';
 import { serverGuidOf } from './server-guid';
 
 const CLIENT_MESSAGE_ID_BYTES = 16;
+const SIGNAL_VERSION_BYTE = 0x44;
+const ENCRYPTED_CONTENT_TYPES = new Set([
+  messaging.ContentType.CONTENT_TYPE_SIGNAL_MESSAGE,
+  messaging.ContentType.CONTENT_TYPE_PREKEY_SIGNAL_MESSAGE,
+]);
 const MAX_DEVICE_ID = 127;
 const MINUTE_MS = 60_000;
 
@@ -124,8 +129,9 @@ function validate(request: wire.SendMessageRequest) {
     }
     if (seen.has(message.destinationDevice)) throw invalid(`${field}.destination_device ${message.destinationDevice} appears twice`);
     seen.add(message.destinationDevice);
-    if (message.content.length === 0) throw invalid(`${field}.content is empty`);
-    if (message.contentType === messaging.ContentType.CONTENT_TYPE_UNSPECIFIED) throw invalid(`${field}.content_type is unspecified`);
+    if (!ENCRYPTED_CONTENT_TYPES.has(message.contentType)) throw invalid(`${field}.content_type must be a Signal message type`);
+    // The server cannot read the content, but it can refuse what is plainly not a Signal message.
+    if (message.content[0] !== SIGNAL_VERSION_BYTE) throw invalid(`${field}.content is not a Signal message (first byte must be 0x44)`);
   });
 }
 

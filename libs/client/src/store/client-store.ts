@@ -1,3 +1,5 @@
+import type { SignalState } from '../signal/client-signal-store';
+
 /** Tokens for one server, as auth issued them. */
 export interface StoredTokens {
   accessToken: string;
@@ -15,6 +17,8 @@ export interface ClientState {
   tokens?: StoredTokens;
   /** Last known device lists of recipients, corrected by the server on mismatch. */
   recipients: Record<string, number[]>;
+  /** This device's Signal keys and sessions, made at first login. */
+  signal?: SignalState;
   /** Recently received messages, to drop redeliveries: server GUIDs and sender message keys. */
   seen: string[];
 }

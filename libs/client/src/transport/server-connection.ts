@@ -1,10 +1,11 @@
-import { type messaging, wire } from '@coming/proto';
+import { type keys, type messaging, wire } from '@coming/proto';
 import WebSocket from 'ws';
 import { ClientError, ClientErrorCode } from '../client.errors';
 
 export interface ConnectionHandlers {
   onDeliver(envelope: messaging.Envelope): void;
   onQueueEmpty(): void;
+  onKeysLow(count: keys.PreKeyCount): void;
   onClose(code: number, reason: string): void;
 }
 
@@ -85,6 +86,7 @@ export class ServerConnection {
     }
     if (frame.deliver?.envelope !== undefined) handlers.onDeliver(frame.deliver.envelope);
     else if (frame.queueEmpty !== undefined) handlers.onQueueEmpty();
+    else if (frame.keysLow?.count !== undefined) handlers.onKeysLow(frame.keysLow.count);
     else if (frame.response !== undefined) this.onResponse(frame.response);
   }
 

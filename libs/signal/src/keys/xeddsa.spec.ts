@@ -48,4 +48,16 @@ describe('XEdDSA', () => {
     const keyPair = generateCurveKeyPair();
     expect(xeddsaSign(keyPair.privateKey, message)).not.toEqual(xeddsaSign(keyPair.privateKey, message));
   });
+
+  it("leaves the caller's signature untouched, even when it is a Node Buffer view", () => {
+    const keyPair = generateCurveKeyPair();
+    const signature = xeddsaSign(keyPair.privateKey, message);
+    // Buffer#slice returns a view, unlike Uint8Array#slice; verification must not write through it.
+    const frame = Buffer.concat([Buffer.from([1, 2, 3]), signature]);
+    const view = frame.subarray(3);
+    const before = Buffer.from(view);
+    expect(xeddsaVerify(keyPair.publicKey, message, view)).toBe(true);
+    expect(Buffer.compare(view, before)).toBe(0);
+    expect(xeddsaVerify(keyPair.publicKey, message, view)).toBe(true);
+  });
 });

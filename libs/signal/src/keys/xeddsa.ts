@@ -37,7 +37,8 @@ export function xeddsaVerify(serializedPublicKey: Uint8Array, message: Uint8Arra
   if (!edwardsPublicKey) return false;
   edwardsPublicKey[31]! |= signature[63]! & SIGN_BIT;
   const commitment = signature.subarray(0, 32);
-  const responseBytes = signature.slice(32);
+  // A copy: Buffer.slice would return a view, and clearing the bit below would alter the caller's signature.
+  const responseBytes = Uint8Array.from(signature.subarray(32));
   responseBytes[31]! &= ~SIGN_BIT;
   const response = bytesToNumberLittleEndian(responseBytes);
   if (response >= groupOrder) return false;

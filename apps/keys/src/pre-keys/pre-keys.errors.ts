@@ -1,0 +1,12 @@
+import { DomainError } from '@coming/config';
+
+export enum PreKeysErrorCode {
+  InvalidArgument = 'INVALID_ARGUMENT',
+  BadSignature = 'BAD_SIGNATURE',
+  NoIdentityKey = 'NO_IDENTITY_KEY',
+  RateLimited = 'RATE_LIMITED',
+}
+
+export class PreKeysError extends DomainError<PreKeysErrorCode> {
+  override readonly name = 'PreKeysError';
+}

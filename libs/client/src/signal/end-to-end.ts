@@ -1,0 +1,130 @@
+import { signIdentityKey, verifyIdentityKey } from '@coming/identity';
+import { content, type keys, messaging, type wire } from '@coming/proto';
+import {
+  CiphertextMessageType,
+  type CurveKeyPair,
+  SessionBuilder,
+  SessionCipher,
+  SignalProtocolError,
+  SignalProtocolErrorCode,
+  type SignalProtocolStores,
+} from '@coming/signal';
+import { ClientError, ClientErrorCode } from '../client.errors';
+import type { ClientSignalStore } from './client-signal-store';
+
+export interface LocalIdentity {
+  accountId: string;
+  accountPrivateKey: Uint8Array;
+  identityKeyPair: CurveKeyPair;
+}
+
+/** What decrypting an envelope gave: the content, or nothing for a replay of a message already read. */
+export type Opened = { content: content.Content } | { duplicate: true };
+
+/**
+ * Signal sessions with contacts. Identity keys are trusted only with a valid signature
+ * by the contact's account key: from the key directory when starting a session, and
+ * inside every message's content when receiving.
+ */
+export class EndToEnd {
+  private readonly stores: SignalProtocolStores;
+  readonly identityKey: keys.IdentityKey;
+
+  constructor(
+    private readonly store: ClientSignalStore,
+    private readonly local: LocalIdentity,
+    private readonly onIdentityChanged: (accountId: string) => void,
+  ) {
+    this.stores = { sessionStore: store, identityKeyStore: store, preKeyStore: store, signedPreKeyStore: store, kyberPreKeyStore: store };
+    const publicKey = local.identityKeyPair.publicKey;
+    this.identityKey = { publicKey, accountSignature: signIdentityKey(local.accountId, publicKey, local.accountPrivateKey) };
+  }
+
+  /** Devices of `accountId` this client holds a session with, among `devices`. */
+  async missingSessions(accountId: string, devices: number[]): Promise<number[]> {
+    const missing: number[] = [];
+    for (const deviceId of devices) if ((await this.store.loadSession({ name: accountId, deviceId })) === undefined) missing.push(deviceId);
+    return missing;
+  }
+
+  /** Starts sessions from the directory's bundles, after checking the account signs the identity key. */
+  async startSessions(accountId: string, bundles: keys.Bundles, only?: number[]): Promise<number[]> {
+    const identity = bundles.identityKey;
+    if (identity === undefined || !verifyIdentityKey(accountId, identity.publicKey, identity.accountSignature)) {
+      throw new ClientError(
+        ClientErrorCode.UntrustedIdentity,
+        `the identity key the server gave for ${accountId} is not signed by that account's key; refusing to encrypt to it`,
+      );
+    }
+    await this.adoptIdentity(accountId, identity.publicKey);
+    const started: number[] = [];
+    for (const device of bundles.devices) {
+      if (only !== undefined && !only.includes(device.deviceId)) continue;
+      const { signedPreKey, kyberPreKey, oneTimePreKey } = device;
+      if (signedPreKey === undefined || kyberPreKey === undefined) continue;
+      await new SessionBuilder(this.stores, { name: accountId, deviceId: device.deviceId }).processPreKeyBundle({
+        registrationId: device.registrationId,
+        deviceId: device.deviceId,
+        identityKey: identity.publicKey,
+        signedPreKeyId: signedPreKey.keyId,
+        signedPreKey: signedPreKey.publicKey,
+        signedPreKeySignature: signedPreKey.signature,
+        ...(oneTimePreKey && { preKeyId: oneTimePreKey.keyId, preKey: oneTimePreKey.publicKey }),
+        kyberPreKeyId: kyberPreKey.keyId,
+        kyberPreKey: kyberPreKey.publicKey,
+        kyberPreKeySignature: kyberPreKey.signature,
+      });
+      started.push(device.deviceId);
+    }
+    return started;
+  }
+
+  /** One ciphertext per device; each carries this account's signature over its identity key. */
+  async encrypt(accountId: string, devices: number[], body: content.Content['text']): Promise<wire.OutgoingMessage[]> {
+    const plaintext = content.Content.encode({ text: body, identityKeySignature: this.identityKey.accountSignature }).finish();
+    const messages: wire.OutgoingMessage[] = [];
+    for (const deviceId of devices) {
+      const { type, serialized } = await new SessionCipher(this.stores, { name: accountId, deviceId }).encrypt(plaintext);
+      messages.push({
+        destinationDevice: deviceId,
+        contentType:
+          type === CiphertextMessageType.PreKey
+            ? messaging.ContentType.CONTENT_TYPE_PREKEY_SIGNAL_MESSAGE
+            : messaging.ContentType.CONTENT_TYPE_SIGNAL_MESSAGE,
+        content: serialized,
+      });
+    }
+    return messages;
+  }
+
+  async decrypt(envelope: messaging.Envelope): Promise<Opened> {
+    const address = { name: envelope.sourceAccount, deviceId: envelope.sourceDevice };
+    const before = await this.store.getIdentity(address);
+    const cipher = new SessionCipher(this.stores, address);
+    let plaintext: Uint8Array;
+    try {
+      plaintext =
+        envelope.contentType === messaging.ContentType.CONTENT_TYPE_PREKEY_SIGNAL_MESSAGE
+          ? await cipher.decryptPreKeySignalMessage(envelope.content)
+          : await cipher.decryptSignalMessage(envelope.content);
+    } catch (error) {
+      if (error instanceof SignalProtocolError && error.code === SignalProtocolErrorCode.DuplicateMessage) return { duplicate: true };
+      throw error;
+    }
+    const opened = content.Content.decode(plaintext);
+    const identity = await this.store.getIdentity(address);
+    if (identity === undefined || !verifyIdentityKey(envelope.sourceAccount, identity, opened.identityKeySignature)) {
+      throw new ClientError(
+        ClientErrorCode.UntrustedIdentity,
+        `a message from ${envelope.sourceAccount} is not signed by that account's key`,
+      );
+    }
+    if (before !== undefined && Buffer.compare(before, identity) !== 0) this.onIdentityChanged(envelope.sourceAccount);
+    return { content: opened };
+  }
+
+  private async adoptIdentity(accountId: string, identityKey: Uint8Array) {
+    const replaced = await this.store.saveIdentity({ name: accountId, deviceId: 0 }, identityKey);
+    if (replaced) this.onIdentityChanged(accountId);
+  }
+}
