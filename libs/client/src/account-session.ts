@@ -1,4 +1,4 @@
-import { accountKeyFromMnemonic, signLogin } from '@coming/identity';
+import { type AccountKey, signLogin } from '@coming/identity';
 import { ClientError, ClientErrorCode } from './client.errors';
 import type { StateKeeper } from './state-keeper';
 import type { StoredTokens } from './store/client-store';
@@ -15,6 +15,7 @@ export class AccountSession {
     private readonly keeper: StateKeeper,
     private readonly api: LoginApi,
     private readonly audience: string,
+    private readonly accountKey: AccountKey,
   ) {}
 
   accessToken(): Promise<string> {
@@ -48,7 +49,7 @@ export class AccountSession {
 
   private async login(): Promise<string> {
     const state = this.keeper.state;
-    const key = accountKeyFromMnemonic(state.mnemonic);
+    const key = this.accountKey;
     const deviceId = state.deviceId ?? 0;
     const { challenge } = await this.api.challenge();
     const signature = signLogin({ challenge, accountId: key.accountId, deviceId, audience: this.audience }, key.privateKey);

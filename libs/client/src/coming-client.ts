@@ -1,4 +1,4 @@
-import { accountKeyFromMnemonic, createMnemonic, isAccountId, signalIdentitySeed } from '@coming/identity';
+import { accountKeyFromSeed, createMnemonic, isAccountId, seedFromMnemonic, signalIdentityKeyFromSeed } from '@coming/identity';
 import { type keys, type messaging, wire } from '@coming/proto';
 import { curveKeyPairFromPrivateKey } from '@coming/signal';
 import { randomBytes } from 'node:crypto';
@@ -67,9 +67,10 @@ export class ComingClient {
     private readonly server: string,
     audience: string,
   ) {
-    this.session = new AccountSession(keeper, new LoginApi(server), audience);
-    const account = accountKeyFromMnemonic(keeper.state.mnemonic);
-    const identityKeyPair = curveKeyPairFromPrivateKey(signalIdentitySeed(keeper.state.mnemonic));
+    const seed = seedFromMnemonic(keeper.state.mnemonic);
+    const account = accountKeyFromSeed(seed);
+    const identityKeyPair = curveKeyPairFromPrivateKey(signalIdentityKeyFromSeed(seed));
+    this.session = new AccountSession(keeper, new LoginApi(server), audience, account);
     this.signalStore = new ClientSignalStore(keeper, identityKeyPair);
     this.endToEnd = new EndToEnd(
       this.signalStore,
@@ -78,7 +79,7 @@ export class ComingClient {
     );
     this.inbox = new Inbox(keeper, {
       accepting: () => [...this.listeners.values()].some(({ remaining }) => remaining > 0),
-      open: (envelope) => this.signal.run(() => this.endToEnd.decrypt(envelope)),
+      open: (envelope) => this.signal.run(() => this.decrypt(envelope)),
       deliver: (message) => {
         for (const [listener, quota] of this.listeners) {
           if (quota.remaining <= 0) continue;
@@ -105,7 +106,12 @@ export class ComingClient {
       throw new ClientError(ClientErrorCode.Identity, 'this home already holds an identity; use another home folder');
     }
     const phrase = mnemonic ?? createMnemonic();
-    const state: ClientState = { mnemonic: phrase, accountId: accountKeyFromMnemonic(phrase).accountId, recipients: {}, seen: [] };
+    const state: ClientState = {
+      mnemonic: phrase,
+      accountId: accountKeyFromSeed(seedFromMnemonic(phrase)).accountId,
+      recipients: {},
+      seen: [],
+    };
     const keeper = new StateKeeper(state, store);
     await keeper.save();
     return new ComingClient(keeper, server, audience);
@@ -236,6 +242,16 @@ export class ComingClient {
     this.generation += 1;
     connection?.close();
     await this.keeper.save();
+  }
+
+  /** Decrypts, and remembers the sender's device so that a reply goes out on the same session. */
+  private async decrypt(envelope: messaging.Envelope) {
+    const opened = await this.endToEnd.decrypt(envelope);
+    const devices = this.keeper.state.recipients[envelope.sourceAccount] ?? [];
+    if (!devices.includes(envelope.sourceDevice)) {
+      this.keeper.state.recipients[envelope.sourceAccount] = [...devices, envelope.sourceDevice].sort((a, b) => a - b);
+    }
+    return opened;
   }
 
   private async open(): Promise<ServerConnection> {

@@ -30,12 +30,24 @@ export function createMnemonic(): string {
   return generateMnemonic(wordlist, 256);
 }
 
-export function accountKeyFromMnemonic(mnemonic: string): AccountKey {
+/**
+ * The BIP-39 seed every key of the account derives from. Stretching the phrase costs
+ * thousands of hash rounds, so callers derive the seed once and keep it.
+ */
+export function seedFromMnemonic(mnemonic: string): Uint8Array {
   const normalized = mnemonic.trim().split(/\s+/).join(' ');
   if (!validateMnemonic(normalized, wordlist)) {
     throw new InvalidMnemonicError('the mnemonic is not a valid BIP-39 English phrase (check the words and their order)');
   }
-  const node = HDKey.fromMasterSeed(mnemonicToSeedSync(normalized)).derive(ACCOUNT_KEY_PATH);
+  return mnemonicToSeedSync(normalized);
+}
+
+export function accountKeyFromMnemonic(mnemonic: string): AccountKey {
+  return accountKeyFromSeed(seedFromMnemonic(mnemonic));
+}
+
+export function accountKeyFromSeed(seed: Uint8Array): AccountKey {
+  const node = HDKey.fromMasterSeed(seed).derive(ACCOUNT_KEY_PATH);
   if (node.privateKey === null) throw new InvalidMnemonicError('the mnemonic derived no private key');
   const publicKey = schnorr.getPublicKey(node.privateKey);
   return { accountId: accountIdFromPublicKey(publicKey), publicKey, privateKey: node.privateKey };

@@ -2,18 +2,16 @@ import { schnorr } from '@noble/curves/secp256k1.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
-import { mnemonicToSeedSync } from '@scure/bip39';
 import { publicKeyFromAccountId } from './account-id';
 
 const IDENTITY_TAG_HASH = sha256(utf8ToBytes('coming/identity-key/v1'));
 
 /**
- * The seed of the account's Signal identity key. Derived from the mnemonic, so every
+ * The private key of the account's Signal identity key, from the BIP-39 seed. Every
  * device of the account (and every restore) has the same identity key, as Signal's
  * linked devices do; HKDF keeps it independent of the BIP-32 keys from the same seed.
  */
-export function signalIdentitySeed(mnemonic: string): Uint8Array {
-  const seed = mnemonicToSeedSync(mnemonic.trim().split(/\s+/).join(' '));
+export function signalIdentityKeyFromSeed(seed: Uint8Array): Uint8Array {
   return hkdf(sha256, seed, undefined, utf8ToBytes('coming/signal-identity-key/v1'), 32);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidAccountIdError, publicKeyFromAccountId } from './account-id';
-import { accountKeyFromMnemonic, createMnemonic, InvalidMnemonicError } from './account-key';
-import { signIdentityKey, signalIdentitySeed, verifyIdentityKey } from './identity-key-signature';
+import { accountKeyFromMnemonic, createMnemonic, InvalidMnemonicError, seedFromMnemonic } from './account-key';
+import { signIdentityKey, signalIdentityKeyFromSeed, verifyIdentityKey } from './identity-key-signature';
 import { signLogin, verifyLogin } from './login-digest';
 
 // BIP-39's published test mnemonic; only its determinism matters here.
@@ -51,8 +51,10 @@ describe('identity key signatures', () => {
     expect(verifyIdentityKey(alice.accountId, new Uint8Array(33).fill(6), signature)).toBe(false);
   });
 
-  it('derives one identity seed per mnemonic', () => {
-    expect(signalIdentitySeed(MNEMONIC)).toEqual(signalIdentitySeed(` ${MNEMONIC} `));
-    expect(signalIdentitySeed(MNEMONIC)).not.toEqual(signalIdentitySeed(createMnemonic()));
+  it('derives one identity key per mnemonic, apart from the account key', () => {
+    const seed = seedFromMnemonic(MNEMONIC);
+    expect(signalIdentityKeyFromSeed(seed)).toEqual(signalIdentityKeyFromSeed(seedFromMnemonic(` ${MNEMONIC} `)));
+    expect(signalIdentityKeyFromSeed(seed)).not.toEqual(signalIdentityKeyFromSeed(seedFromMnemonic(createMnemonic())));
+    expect(signalIdentityKeyFromSeed(seed)).not.toEqual(accountKeyFromMnemonic(MNEMONIC).privateKey);
   });
 });

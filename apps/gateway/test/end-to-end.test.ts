@@ -1,0 +1,117 @@
+import { ClientError, ClientErrorCode, type ComingClient } from '@coming/client';
+import { accountKeyFromSeed, seedFromMnemonic, signalIdentityKeyFromSeed } from '@coming/identity';
+import { events, messaging } from '@coming/proto';
+import { curveKeyPairFromPrivateKey } from '@coming/signal';
+import { collectMessages, eventually, NATS_URL, redisEntries, registeredClient, startTestStack, type TestStack } from '@coming/testing';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const SIGNAL_VERSION_BYTE = 0x44;
+
+describe('end-to-end encryption through the scaled stack', () => {
+  let stack: TestStack;
+  let nats: NatsConnection;
+  const traffic: { subject: string; data: Uint8Array }[] = [];
+  const clients: ComingClient[] = [];
+  const marker = `plaintext-marker-${randomBytes(8).toString('hex')}`;
+
+  const client = async (gateway: number) => {
+    const created = await registeredClient(stack.gatewayUrl(gateway));
+    clients.push(created);
+    return created;
+  };
+
+  beforeAll(async () => {
+    stack = await startTestStack('end-to-end', { gateways: 2 });
+    nats = await connect({ servers: NATS_URL });
+    nats.subscribe(`${stack.backends.natsSubjectPrefix}.>`, {
+      callback: (_error, message) => {
+        traffic.push({ subject: message.subject, data: message.data });
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((each) => each.close()));
+    await nats.drain();
+    await stack.release();
+  });
+
+  it('exchanges messages both ways, offline and live, as Signal ciphertext only', async () => {
+    const alice = await client(0);
+    const bob = await client(1);
+
+    await alice.send(bob.accountId, `${marker} offline to Bob`);
+    const stored = await stack.query<{ envelope: Buffer }>('select envelope from envelopes');
+    expect(stored).toHaveLength(1);
+    const storedEnvelope = messaging.Envelope.decode(stored[0]!.envelope);
+    expect(storedEnvelope.content[0]).toBe(SIGNAL_VERSION_BYTE);
+    expect(storedEnvelope.contentType).toBe(messaging.ContentType.CONTENT_TYPE_PREKEY_SIGNAL_MESSAGE);
+
+    const bobInbox = collectMessages(bob);
+    const aliceInbox = collectMessages(alice);
+    await Promise.all([bob.connect(), alice.connect()]);
+    await eventually(() => bobInbox.length === 1, 'the offline message');
+    expect(bobInbox[0]?.text).toBe(`${marker} offline to Bob`);
+
+    await bob.send(alice.accountId, `${marker} live to Alice`);
+    await alice.send(bob.accountId, `${marker} live to Bob`);
+    await eventually(() => aliceInbox.length === 1 && bobInbox.length === 2, 'the live replies');
+    expect(aliceInbox[0]?.text).toBe(`${marker} live to Alice`);
+    expect(bobInbox[1]?.text).toBe(`${marker} live to Bob`);
+
+    const deliveries = traffic.filter(({ subject }) => subject.includes('.deliver.'));
+    expect(deliveries.length).toBeGreaterThanOrEqual(3);
+    for (const { data } of deliveries) expect(events.DeliveryRequest.decode(data).envelope?.content[0]).toBe(SIGNAL_VERSION_BYTE);
+  });
+
+  it('keeps plaintext and private keys out of PostgreSQL, Redis, NATS and the logs', async () => {
+    const secrets = [marker];
+    for (const each of clients) {
+      const seed = seedFromMnemonic(each.mnemonic);
+      const { privateKey } = accountKeyFromSeed(seed);
+      const identity = curveKeyPairFromPrivateKey(signalIdentityKeyFromSeed(seed));
+      secrets.push(
+        each.mnemonic,
+        ...[privateKey, identity.privateKey].flatMap((key) => [Buffer.from(key).toString('hex'), Buffer.from(key).toString('base64')]),
+      );
+    }
+    const haystacks: Buffer[] = traffic.map(({ data }) => Buffer.from(data));
+    for (const { table_name: table } of await stack.query<{ table_name: string }>(
+      "select table_name from information_schema.tables where table_schema = 'public'",
+    )) {
+      for (const row of await stack.query<Record<string, unknown>>(`select * from "${table}"`)) {
+        for (const value of Object.values(row)) haystacks.push(Buffer.isBuffer(value) ? value : Buffer.from(String(value)));
+      }
+    }
+    for (const [key, value] of await redisEntries(stack.backends.redisKeyPrefix)) haystacks.push(Buffer.from(key), value);
+    for (const file of await readdir(stack.logDir)) haystacks.push(await readFile(join(stack.logDir, file)));
+
+    expect(haystacks.length).toBeGreaterThan(20);
+    for (const secret of secrets) {
+      for (const haystack of haystacks) {
+        expect(haystack.includes(secret)).toBe(false);
+        expect(haystack.toString('hex').includes(Buffer.from(secret).toString('hex'))).toBe(false);
+      }
+    }
+  });
+
+  it("refuses to encrypt to an identity key the recipient's account did not sign", async () => {
+    const carol = await client(0);
+    const dave = await client(1);
+    // A compromised directory swaps Dave's identity key for one of its own.
+    await stack.query('update identity_keys set public_key = $1 where account_id = $2', [
+      Buffer.from(curveKeyPairFromPrivateKey(randomBytes(32)).publicKey),
+      dave.accountId,
+    ]);
+    const refusal = await carol.send(dave.accountId, 'for Dave only').catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ClientError);
+    expect(refusal).toMatchObject({
+      code: ClientErrorCode.UntrustedIdentity,
+      message: expect.stringMatching(/not signed by that account's key/),
+    });
+  });
+});
