@@ -1,5 +1,7 @@
 import { x25519 } from '@noble/curves/ed25519.js';
 import { concatBytes, randomBytes } from '../crypto/bytes';
+import type { CryptoBackend } from '../crypto/crypto-backend';
+import { nobleCryptoBackend } from '../crypto/noble-crypto-backend';
 import { SignalProtocolError, SignalProtocolErrorCode } from '../signal-protocol.errors';
 
 /** libsignal's type byte for Curve25519 public keys, prefixed everywhere a key is serialized. */
@@ -51,12 +53,28 @@ export function generateCurveKeyPair(): CurveKeyPair {
   return curveKeyPairFromPrivateKey(randomBytes(CURVE_PRIVATE_KEY_LENGTH));
 }
 
+/** Base keys and ratchet keys: made on the hot path, so through the backend. */
+export async function generateEphemeralKeyPair(crypto: CryptoBackend): Promise<CurveKeyPair> {
+  const privateKey = clampPrivateKey(randomBytes(CURVE_PRIVATE_KEY_LENGTH));
+  return { privateKey, publicKey: serializeCurvePublicKey(await crypto.x25519PublicKey(privateKey)) };
+}
+
 /** X25519; rejects peers whose key gives an all-zero secret (small-order points). */
-export function calculateAgreement(privateKey: Uint8Array, serializedPublicKey: Uint8Array): Uint8Array {
+export async function calculateAgreement(
+  privateKey: Uint8Array,
+  serializedPublicKey: Uint8Array,
+  crypto: CryptoBackend = nobleCryptoBackend,
+): Promise<Uint8Array> {
   const publicKey = rawCurvePublicKey(serializedPublicKey);
+  let sharedSecret;
   try {
-    return x25519.getSharedSecret(privateKey, publicKey);
+    sharedSecret = await crypto.x25519SharedSecret(privateKey, publicKey);
   } catch (error) {
     throw new SignalProtocolError(SignalProtocolErrorCode.InvalidKey, `key agreement failed: ${(error as Error).message}`);
   }
+  // Backends may return the all-zero secret instead of throwing; it must never key a session.
+  if (sharedSecret.every((byte) => byte === 0)) {
+    throw new SignalProtocolError(SignalProtocolErrorCode.InvalidKey, 'key agreement failed: the public key has small order');
+  }
+  return sharedSecret;
 }
