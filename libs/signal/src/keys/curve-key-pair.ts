@@ -1,5 +1,5 @@
 import { x25519 } from '@noble/curves/ed25519.js';
-import { concatBytes, randomBytes } from '../crypto/bytes';
+import { concatBytes, constantTimeEqual, randomBytes } from '../crypto/bytes';
 import type { CryptoBackend } from '../crypto/crypto-backend';
 import { nobleCryptoBackend } from '../crypto/noble-crypto-backend';
 import { SignalProtocolError, SignalProtocolErrorCode } from '../signal-protocol.errors';
@@ -8,6 +8,7 @@ import { SignalProtocolError, SignalProtocolErrorCode } from '../signal-protocol
 export const CURVE_KEY_TYPE = 0x05;
 export const SERIALIZED_CURVE_PUBLIC_KEY_LENGTH = 33;
 const CURVE_PRIVATE_KEY_LENGTH = 32;
+const ALL_ZERO_SECRET = new Uint8Array(32);
 
 /** `publicKey` is always serialized (`0x05 ‖ 32`); `privateKey` is the clamped scalar. */
 export interface CurveKeyPair {
@@ -73,7 +74,8 @@ export async function calculateAgreement(
     throw new SignalProtocolError(SignalProtocolErrorCode.InvalidKey, `key agreement failed: ${(error as Error).message}`);
   }
   // Backends may return the all-zero secret instead of throwing; it must never key a session.
-  if (sharedSecret.every((byte) => byte === 0)) {
+  // In constant time, so the timing does not tell where the secret's first non-zero byte is.
+  if (constantTimeEqual(sharedSecret, ALL_ZERO_SECRET)) {
     throw new SignalProtocolError(SignalProtocolErrorCode.InvalidKey, 'key agreement failed: the public key has small order');
   }
   return sharedSecret;
