@@ -82,7 +82,7 @@ describe.each([
     }
   });
 
-  it('returns plain Uint8Arrays, whose slices copy', async () => {
+  it('returns plain Uint8Arrays that own their memory', async () => {
     const outputs = [
       await backend.hmacSha256(randomBytes(32), randomBytes(1)),
       await backend.hkdfSha256(randomBytes(32), undefined, randomBytes(1), 80),
@@ -90,6 +90,9 @@ describe.each([
       await backend.x25519PublicKey(randomBytes(32)),
       await backend.x25519SharedSecret(randomBytes(32), randomBytes(32)),
     ];
-    for (const output of outputs) expect(Object.getPrototypeOf(output)).toBe(Uint8Array.prototype);
+    for (const output of outputs) {
+      expect(Object.getPrototypeOf(output)).toBe(Uint8Array.prototype);
+      expect(output.buffer.byteLength).toBe(output.byteLength);
+    }
   });
 });

@@ -5,9 +5,13 @@ import type { CryptoBackend } from './crypto-backend';
 
 const EMPTY = new Uint8Array(0);
 
-/** Node's Buffers slice without copying; callers of a backend expect Uint8Array semantics. */
+/**
+ * Copies a Buffer into a Uint8Array of its own (an ArrayBuffer is wrapped as it is).
+ * Buffers slice without copying, and small ones live in a shared pool: a view would expose
+ * its neighbours (other keys, other plaintexts) through `.buffer`.
+ */
 function plainBytes(bytes: Buffer | ArrayBuffer): Uint8Array {
-  return bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return new Uint8Array(bytes);
 }
 
 function base64Url(bytes: Uint8Array): string {
