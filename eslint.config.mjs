@@ -53,6 +53,22 @@ export default tseslint.config(
     },
   },
   {
+    // libs/signal runs in browsers too: only its Node entry may reach Node's APIs.
+    files: ['libs/signal/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'libs/signal/src/node.ts', 'libs/signal/src/crypto/node-crypto-backend.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', '**/node-crypto-backend'], message: 'Node-only: export it from libs/signal/src/node.ts instead.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'Buffer', 'process'],
+    },
+  },
+  {
     // Vitest's asymmetric matchers are typed any.
     files: ['**/*.spec.ts', '**/test/**/*.ts'],
     rules: { '@typescript-eslint/no-unsafe-argument': 'off', '@typescript-eslint/no-unsafe-assignment': 'off' },

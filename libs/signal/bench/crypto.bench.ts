@@ -1,6 +1,10 @@
-// Ours vs libsignal 0.90.0: PQXDH session setups and 1 KiB ratchet round trips per second.
+// Ours on each CryptoBackend vs libsignal 0.90.0: PQXDH session setups and 1 KiB ratchet
+// round trips per second. node:crypto comes first: it is what Node clients should run.
 // Run with `npm run bench:crypto`. Figures, not assertions: the machine may be shared.
 import { randomBytes } from '../src/crypto/bytes';
+import type { CryptoBackend } from '../src/crypto/crypto-backend';
+import { createNodeCryptoBackend } from '../src/crypto/node-crypto-backend';
+import { nobleCryptoBackend } from '../src/crypto/noble-crypto-backend';
 import { createWebCryptoBackend } from '../src/crypto/web-crypto-backend';
 import type { PreKeyBundle } from '../src/pqxdh/pre-key-bundle';
 import type { CiphertextMessage } from '../src/ratchet/session-cipher';
@@ -62,17 +66,17 @@ async function measureRoundTrips(implementation: Implementation, alternating: bo
 
 async function main(): Promise<void> {
   const libsignal = await loadLibsignal();
-  const webCrypto = createWebCryptoBackend();
+  const backends: [string, CryptoBackend][] = [
+    ['node:crypto', createNodeCryptoBackend()],
+    ['noble', nobleCryptoBackend],
+    ['WebCrypto', createWebCryptoBackend()],
+  ];
   // libsignal last: the ratios divide by it.
   const implementations: Implementation[] = [
-    {
-      name: 'ours',
-      party: (address, withOneTimePreKey) => new OurParty(address, withOneTimePreKey),
-    },
-    {
-      name: 'ours, WebCrypto',
-      party: (address, withOneTimePreKey) => new OurParty(address, withOneTimePreKey, webCrypto),
-    },
+    ...backends.map(([backendName, crypto]): Implementation => ({
+      name: `ours, ${backendName}`,
+      party: (address, withOneTimePreKey) => new OurParty(address, withOneTimePreKey, crypto),
+    })),
     {
       name: 'libsignal 0.90.0',
       party: (address, withOneTimePreKey) => {

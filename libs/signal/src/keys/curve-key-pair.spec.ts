@@ -1,6 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { bytesToNumberLittleEndian, numberToBytesLittleEndian } from '../crypto/bytes';
+import { nobleCryptoBackend } from '../crypto/noble-crypto-backend';
 import { SignalProtocolErrorCode } from '../signal-protocol.errors';
 import { calculateAgreement, curveKeyPairFromPrivateKey, generateCurveKeyPair, rawCurvePublicKey } from './curve-key-pair';
 import { isCanonicalTorsionFreeMontgomeryPoint } from './montgomery-to-edwards';
@@ -18,10 +19,18 @@ describe('Curve25519 key pairs', () => {
     expect(keyPair.privateKey[31]).toBe(0x7f);
   });
 
-  it('agrees on one secret from both sides', () => {
+  it('agrees on one secret from both sides', async () => {
     const alice = generateCurveKeyPair();
     const bob = generateCurveKeyPair();
-    expect(calculateAgreement(alice.privateKey, bob.publicKey)).toEqual(calculateAgreement(bob.privateKey, alice.publicKey));
+    expect(await calculateAgreement(alice.privateKey, bob.publicKey)).toEqual(await calculateAgreement(bob.privateKey, alice.publicKey));
+  });
+
+  it('rejects an all-zero secret even from a backend that returns it instead of throwing', async () => {
+    const lenientBackend = { ...nobleCryptoBackend, x25519SharedSecret: async () => new Uint8Array(32) };
+    const { privateKey, publicKey } = generateCurveKeyPair();
+    await expect(calculateAgreement(privateKey, publicKey, lenientBackend)).rejects.toMatchObject({
+      code: SignalProtocolErrorCode.InvalidKey,
+    });
   });
 
   it('rejects a public key without the type byte', () => {

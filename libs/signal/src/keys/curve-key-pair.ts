@@ -1,11 +1,14 @@
 import { x25519 } from '@noble/curves/ed25519.js';
-import { concatBytes, randomBytes } from '../crypto/bytes';
+import { concatBytes, constantTimeEqual, randomBytes } from '../crypto/bytes';
+import type { CryptoBackend } from '../crypto/crypto-backend';
+import { nobleCryptoBackend } from '../crypto/noble-crypto-backend';
 import { SignalProtocolError, SignalProtocolErrorCode } from '../signal-protocol.errors';
 
 /** libsignal's type byte for Curve25519 public keys, prefixed everywhere a key is serialized. */
 export const CURVE_KEY_TYPE = 0x05;
 export const SERIALIZED_CURVE_PUBLIC_KEY_LENGTH = 33;
 const CURVE_PRIVATE_KEY_LENGTH = 32;
+const ALL_ZERO_SECRET = new Uint8Array(32);
 
 /** `publicKey` is always serialized (`0x05 ‖ 32`); `privateKey` is the clamped scalar. */
 export interface CurveKeyPair {
@@ -51,12 +54,29 @@ export function generateCurveKeyPair(): CurveKeyPair {
   return curveKeyPairFromPrivateKey(randomBytes(CURVE_PRIVATE_KEY_LENGTH));
 }
 
+/** Base keys and ratchet keys: made on the hot path, so through the backend. */
+export async function generateEphemeralKeyPair(crypto: CryptoBackend): Promise<CurveKeyPair> {
+  const privateKey = clampPrivateKey(randomBytes(CURVE_PRIVATE_KEY_LENGTH));
+  return { privateKey, publicKey: serializeCurvePublicKey(await crypto.x25519PublicKey(privateKey)) };
+}
+
 /** X25519; rejects peers whose key gives an all-zero secret (small-order points). */
-export function calculateAgreement(privateKey: Uint8Array, serializedPublicKey: Uint8Array): Uint8Array {
+export async function calculateAgreement(
+  privateKey: Uint8Array,
+  serializedPublicKey: Uint8Array,
+  crypto: CryptoBackend = nobleCryptoBackend,
+): Promise<Uint8Array> {
   const publicKey = rawCurvePublicKey(serializedPublicKey);
+  let sharedSecret;
   try {
-    return x25519.getSharedSecret(privateKey, publicKey);
+    sharedSecret = await crypto.x25519SharedSecret(privateKey, publicKey);
   } catch (error) {
     throw new SignalProtocolError(SignalProtocolErrorCode.InvalidKey, `key agreement failed: ${(error as Error).message}`);
   }
+  // Backends may return the all-zero secret instead of throwing; it must never key a session.
+  // In constant time, so the timing does not tell where the secret's first non-zero byte is.
+  if (constantTimeEqual(sharedSecret, ALL_ZERO_SECRET)) {
+    throw new SignalProtocolError(SignalProtocolErrorCode.InvalidKey, 'key agreement failed: the public key has small order');
+  }
+  return sharedSecret;
 }

@@ -1,5 +1,5 @@
 import type { CryptoBackend } from '../crypto/crypto-backend';
-import { calculateAgreement, type CurveKeyPair, generateCurveKeyPair } from '../keys/curve-key-pair';
+import { calculateAgreement, type CurveKeyPair, generateEphemeralKeyPair } from '../keys/curve-key-pair';
 import { xeddsaVerify } from '../keys/xeddsa';
 import { kyberEncapsulate } from '../kyber/kyber1024';
 import { CIPHERTEXT_MESSAGE_VERSION } from '../protocol/message-version';
@@ -39,17 +39,17 @@ export async function createInitiatorSession(input: PqxdhInitiatorInput, crypto:
     );
   }
 
-  const baseKeyPair = generateCurveKeyPair();
-  const agreements = [
-    calculateAgreement(identityKeyPair.privateKey, bundle.signedPreKey),
-    calculateAgreement(baseKeyPair.privateKey, bundle.identityKey),
-    calculateAgreement(baseKeyPair.privateKey, bundle.signedPreKey),
-  ];
-  if (bundle.preKey) agreements.push(calculateAgreement(baseKeyPair.privateKey, bundle.preKey));
+  const baseKeyPair = await generateEphemeralKeyPair(crypto);
+  const agreements = await Promise.all([
+    calculateAgreement(identityKeyPair.privateKey, bundle.signedPreKey, crypto),
+    calculateAgreement(baseKeyPair.privateKey, bundle.identityKey, crypto),
+    calculateAgreement(baseKeyPair.privateKey, bundle.signedPreKey, crypto),
+    ...(bundle.preKey ? [calculateAgreement(baseKeyPair.privateKey, bundle.preKey, crypto)] : []),
+  ]);
   const kyber = kyberEncapsulate(bundle.kyberPreKey);
   const secrets = await derivePqxdhSecrets(agreements, kyber.sharedSecret, crypto);
 
-  const ratchetKeyPair = generateCurveKeyPair();
+  const ratchetKeyPair = await generateEphemeralKeyPair(crypto);
   const sending = await stepRootKey(secrets.rootKey, bundle.signedPreKey, ratchetKeyPair.privateKey, crypto);
   return {
     version: CIPHERTEXT_MESSAGE_VERSION,

@@ -24,12 +24,12 @@ export async function createResponderSession(input: PqxdhResponderInput, crypto:
   if (!isCanonicalTorsionFreeMontgomeryPoint(rawCurvePublicKey(message.baseKey))) {
     throw new SignalProtocolError(SignalProtocolErrorCode.InvalidKey, 'the base key is not a canonical point of the prime-order subgroup');
   }
-  const agreements = [
-    calculateAgreement(signedPreKeyPair.privateKey, message.identityKey),
-    calculateAgreement(identityKeyPair.privateKey, message.baseKey),
-    calculateAgreement(signedPreKeyPair.privateKey, message.baseKey),
-  ];
-  if (input.oneTimePreKeyPair) agreements.push(calculateAgreement(input.oneTimePreKeyPair.privateKey, message.baseKey));
+  const agreements = await Promise.all([
+    calculateAgreement(signedPreKeyPair.privateKey, message.identityKey, crypto),
+    calculateAgreement(identityKeyPair.privateKey, message.baseKey, crypto),
+    calculateAgreement(signedPreKeyPair.privateKey, message.baseKey, crypto),
+    ...(input.oneTimePreKeyPair ? [calculateAgreement(input.oneTimePreKeyPair.privateKey, message.baseKey, crypto)] : []),
+  ]);
   const kyberSharedSecret = kyberDecapsulate(input.kyberSecretKey, message.kyberCiphertext);
   const secrets = await derivePqxdhSecrets(agreements, kyberSharedSecret, crypto);
   return {

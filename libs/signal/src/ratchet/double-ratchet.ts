@@ -1,6 +1,6 @@
 import { constantTimeEqual } from '../crypto/bytes';
 import type { CryptoBackend } from '../crypto/crypto-backend';
-import { generateCurveKeyPair } from '../keys/curve-key-pair';
+import { generateEphemeralKeyPair } from '../keys/curve-key-pair';
 import { createPreKeySignalMessage, type PreKeySignalMessage } from '../protocol/pre-key-signal-message';
 import { createSignalMessage, type SignalMessage, verifySignalMessageMac } from '../protocol/signal-message';
 import { SignalProtocolError, SignalProtocolErrorCode } from '../signal-protocol.errors';
@@ -70,7 +70,7 @@ async function receiverChainFor(state: SessionState, theirRatchetKey: Uint8Array
   const existing = state.receiverChains.find((chain) => constantTimeEqual(chain.ratchetKey, theirRatchetKey));
   if (existing) return existing;
   const receiving = await stepRootKey(state.rootKey, theirRatchetKey, state.senderChain.ratchetKeyPair.privateKey, crypto);
-  const ratchetKeyPair = generateCurveKeyPair();
+  const ratchetKeyPair = await generateEphemeralKeyPair(crypto);
   const sending = await stepRootKey(receiving.rootKey, theirRatchetKey, ratchetKeyPair.privateKey, crypto);
   const chain: ReceiverChain = { ratchetKey: theirRatchetKey, chainKey: receiving.chainKey, index: 0, skippedMessageKeys: [] };
   state.receiverChains.push(chain);

@@ -16,6 +16,7 @@ export async function stepRootKey(
   ourRatchetPrivateKey: Uint8Array,
   crypto: CryptoBackend,
 ): Promise<RootStep> {
-  const keyMaterial = await crypto.hkdfSha256(calculateAgreement(ourRatchetPrivateKey, theirRatchetKey), rootKey, ROOT_RATCHET_INFO, 64);
+  const sharedSecret = await calculateAgreement(ourRatchetPrivateKey, theirRatchetKey, crypto);
+  const keyMaterial = await crypto.hkdfSha256(sharedSecret, rootKey, ROOT_RATCHET_INFO, 64);
   return { rootKey: keyMaterial.slice(0, 32), chainKey: keyMaterial.slice(32, 64) };
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { runRandomConversation, seededRandom } from '../../test/support/conversation';
 import { OurParty } from '../../test/support/our-party';
 import { concatBytes, utf8ToBytes } from '../crypto/bytes';
+import type { CryptoBackend } from '../crypto/crypto-backend';
+import { createNodeCryptoBackend } from '../crypto/node-crypto-backend';
 import { createWebCryptoBackend } from '../crypto/web-crypto-backend';
 import { CiphertextMessageType } from '../protocol/message-version';
 import { createPreKeySignalMessage, parsePreKeySignalMessage } from '../protocol/pre-key-signal-message';
@@ -184,9 +186,12 @@ describe(SessionCipher.name, () => {
     }
   });
 
-  it('interoperates across crypto backends: noble on one side, WebCrypto on the other', async () => {
+  it.each<[string, CryptoBackend]>([
+    ['WebCrypto', createWebCryptoBackend()],
+    ['node:crypto', createNodeCryptoBackend()],
+  ])('interoperates across crypto backends: noble on one side, %s on the other', async (_name, crypto) => {
     const alice = new OurParty({ name: 'alice', deviceId: 1 });
-    const bob = new OurParty({ name: 'bob', deviceId: 2 }, true, createWebCryptoBackend());
+    const bob = new OurParty({ name: 'bob', deviceId: 2 }, true, crypto);
     await alice.processPreKeyBundle(bob.address, await bob.bundle());
     const { outOfOrderDeliveries } = await runRandomConversation(alice, bob, 100, seededRandom(1));
     expect(outOfOrderDeliveries).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { concatBytes, utf8ToBytes } from '../../src/crypto/bytes';
+import { createNodeCryptoBackend } from '../../src/crypto/node-crypto-backend';
 import { xeddsaSign } from '../../src/keys/xeddsa';
 import { CiphertextMessageType } from '../../src/protocol/message-version';
 import { createPreKeySignalMessage, parsePreKeySignalMessage } from '../../src/protocol/pre-key-signal-message';
@@ -86,6 +87,20 @@ describe('sessions against libsignal 0.90.0', () => {
         },
       );
       expect(outOfOrderDeliveries).toBeGreaterThan(MESSAGES_EACH_WAY / 4);
+    },
+    120_000,
+  );
+
+  it.each(['ours', 'libsignal'])(
+    'exchanges 200 messages each way on the node:crypto backend, %s initiating',
+    async (initiator) => {
+      const ours = new OurParty({ name: 'ours', deviceId: 1 }, true, createNodeCryptoBackend());
+      const theirs = createLibsignalParty(libsignal, { name: 'theirs', deviceId: 2 });
+      if (initiator === 'ours') await ours.processPreKeyBundle(theirs.address, await theirs.bundle(1, true));
+      else await theirs.processPreKeyBundle(ours.address, await ours.bundle(1));
+      const [first, second] = initiator === 'ours' ? [ours, theirs] : [theirs, ours];
+      const { outOfOrderDeliveries } = await runRandomConversation(first, second, 200, seededRandom(3));
+      expect(outOfOrderDeliveries).toBeGreaterThan(0);
     },
     120_000,
   );

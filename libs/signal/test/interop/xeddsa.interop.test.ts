@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { utf8ToBytes } from '../../src/crypto/bytes';
-import { calculateAgreement, curveKeyPairFromPrivateKey, generateCurveKeyPair } from '../../src/keys/curve-key-pair';
+import { createNodeCryptoBackend } from '../../src/crypto/node-crypto-backend';
+import { nobleCryptoBackend } from '../../src/crypto/noble-crypto-backend';
+import {
+  calculateAgreement,
+  curveKeyPairFromPrivateKey,
+  generateCurveKeyPair,
+  generateEphemeralKeyPair,
+} from '../../src/keys/curve-key-pair';
 import { xeddsaSign, xeddsaVerify } from '../../src/keys/xeddsa';
 import { forLibsignal, type Libsignal, loadLibsignal } from './load-libsignal';
 
@@ -39,11 +46,17 @@ describe('XEdDSA against libsignal', () => {
     }
   });
 
-  it('agrees with libsignal on X25519 shared secrets', () => {
-    const theirs = libsignal.PrivateKey.generate();
-    const ours = generateCurveKeyPair();
-    expect(calculateAgreement(ours.privateKey, theirs.getPublicKey().serialize())).toEqual(
-      theirs.agree(libsignal.PublicKey.deserialize(forLibsignal(ours.publicKey))),
-    );
+  it.each([
+    ['noble', nobleCryptoBackend],
+    ['node:crypto', createNodeCryptoBackend()],
+  ])('agrees with libsignal on X25519 key pairs and shared secrets (%s backend)', async (_name, crypto) => {
+    for (let round = 0; round < 16; round++) {
+      const theirs = libsignal.PrivateKey.generate();
+      const ours = await generateEphemeralKeyPair(crypto);
+      expect(ours.publicKey).toEqual(libsignal.PrivateKey.deserialize(forLibsignal(ours.privateKey)).getPublicKey().serialize());
+      expect(await calculateAgreement(ours.privateKey, theirs.getPublicKey().serialize(), crypto)).toEqual(
+        theirs.agree(libsignal.PublicKey.deserialize(forLibsignal(ours.publicKey))),
+      );
+    }
   });
 });
