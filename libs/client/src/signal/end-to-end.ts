@@ -9,7 +9,11 @@ import {
   SignalProtocolErrorCode,
   type SignalProtocolStores,
 } from '@coming/signal';
+import { createNodeCryptoBackend } from '@coming/signal/node';
 import { ClientError, ClientErrorCode } from '../client.errors';
+
+// The SDK runs on Node: native X25519, AES and HMAC make the ratchet several times faster.
+const crypto = createNodeCryptoBackend();
 import type { ClientSignalStore } from './client-signal-store';
 
 export interface LocalIdentity {
@@ -62,7 +66,7 @@ export class EndToEnd {
       if (only !== undefined && !only.includes(device.deviceId)) continue;
       const { signedPreKey, kyberPreKey, oneTimePreKey } = device;
       if (signedPreKey === undefined || kyberPreKey === undefined) continue;
-      await new SessionBuilder(this.stores, { name: accountId, deviceId: device.deviceId }).processPreKeyBundle({
+      await new SessionBuilder(this.stores, { name: accountId, deviceId: device.deviceId }, crypto).processPreKeyBundle({
         registrationId: device.registrationId,
         deviceId: device.deviceId,
         identityKey: identity.publicKey,
@@ -84,7 +88,7 @@ export class EndToEnd {
     const plaintext = content.Content.encode({ text: body, identityKeySignature: this.identityKey.accountSignature }).finish();
     const messages: wire.OutgoingMessage[] = [];
     for (const deviceId of devices) {
-      const { type, serialized } = await new SessionCipher(this.stores, { name: accountId, deviceId }).encrypt(plaintext);
+      const { type, serialized } = await new SessionCipher(this.stores, { name: accountId, deviceId }, crypto).encrypt(plaintext);
       messages.push({
         destinationDevice: deviceId,
         contentType:
@@ -100,7 +104,7 @@ export class EndToEnd {
   async decrypt(envelope: messaging.Envelope): Promise<Opened> {
     const address = { name: envelope.sourceAccount, deviceId: envelope.sourceDevice };
     const before = await this.store.getIdentity(address);
-    const cipher = new SessionCipher(this.stores, address);
+    const cipher = new SessionCipher(this.stores, address, crypto);
     let plaintext: Uint8Array;
     try {
       plaintext =
