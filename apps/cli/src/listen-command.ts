@@ -1,4 +1,5 @@
 import type { ComingClient, ReceivedMessage } from '@coming/client';
+import { reportWarnings } from './report-warnings';
 
 export interface ListenOptions {
   count: number | undefined;
@@ -23,8 +24,7 @@ export async function listen(client: ComingClient, { count, timeoutSeconds, json
       },
       count === undefined ? {} : { max: count },
     );
-    client.onIdentityChanged((accountId) => process.stderr.write(`warning: the identity key of ${accountId} changed\n`));
-    client.onError((error) => process.stderr.write(`warning: ${error.message}\n`));
+    reportWarnings(client);
     client.connect().catch(reject);
   });
   try {

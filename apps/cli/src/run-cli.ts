@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { listen } from './listen-command';
+import { reportWarnings } from './report-warnings';
 
 const USAGE = `usage: coming [--home DIR] [--server URL] <command>
 
@@ -71,6 +72,7 @@ export async function runCli(argv: string[]): Promise<number> {
         const [to, text] = rest;
         if (to === undefined || text === undefined || rest.length > 2) return usageError('send takes ACCOUNT_ID and TEXT (quote the text)');
         const client = await ComingClient.open(options);
+        reportWarnings(client);
         try {
           await client.send(to, text);
         } finally {
