@@ -1,15 +1,25 @@
-import { ClientError, ClientErrorCode, type ComingClient } from '@coming/client';
+import { ClientError, ClientErrorCode, ComingClient, MemoryClientStore, ONE_TIME_PRE_KEY_TARGET } from '@coming/client';
 import { accountKeyFromSeed, seedFromMnemonic, signalIdentityKeyFromSeed } from '@coming/identity';
-import { events, messaging } from '@coming/proto';
+import { events, messaging, wire } from '@coming/proto';
 import { curveKeyPairFromPrivateKey } from '@coming/signal';
-import { collectMessages, eventually, NATS_URL, redisEntries, registeredClient, startTestStack, type TestStack } from '@coming/testing';
+import { collectMessages, eventually, NATS_URL, redisEntries, startTestStack, type TestStack } from '@coming/testing';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 
 const SIGNAL_VERSION_BYTE = 0x44;
+
+/** A raw socket for frames the SDK does not send on its own. */
+function rawSocket(server: string, token: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${server}/v1/websocket`, { headers: { Authorization: `Bearer ${token}` } });
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
 
 describe('end-to-end encryption through the scaled stack', () => {
   let stack: TestStack;
@@ -18,11 +28,17 @@ describe('end-to-end encryption through the scaled stack', () => {
   const clients: ComingClient[] = [];
   const marker = `plaintext-marker-${randomBytes(8).toString('hex')}`;
 
+  const stores = new Map<ComingClient, MemoryClientStore>();
   const client = async (gateway: number) => {
-    const created = await registeredClient(stack.gatewayUrl(gateway));
+    const store = new MemoryClientStore();
+    const created = await ComingClient.create({ store, server: stack.gatewayUrl(gateway) });
+    await created.register();
+    await created.disconnect();
     clients.push(created);
+    stores.set(created, store);
     return created;
   };
+  const accessTokenOf = async (owner: ComingClient) => (await stores.get(owner)?.load())?.tokens?.accessToken ?? '';
 
   beforeAll(async () => {
     stack = await startTestStack('end-to-end', { gateways: 2 });
@@ -97,6 +113,26 @@ describe('end-to-end encryption through the scaled stack', () => {
         expect(haystack.toString('hex').includes(Buffer.from(secret).toString('hex'))).toBe(false);
       }
     }
+  });
+
+  it("tops up a device's one-time prekeys when the server says they run low", async () => {
+    const erin = await client(1);
+    collectMessages(erin);
+    await erin.connect();
+    const fetcher = await client(0);
+    const socket = await rawSocket(stack.gatewayUrl(0), await accessTokenOf(fetcher));
+    // Each fetch takes one of Erin's 30 one-time prekeys; under 10 left, she is told to refill.
+    for (let requestId = 1; requestId <= 25; requestId += 1) {
+      socket.send(wire.ClientFrame.encode({ requestId, getPreKeyBundles: { accountId: erin.accountId } }).finish());
+    }
+    const stock = async () => {
+      const [row] = await stack.query<{ count: string }>('select count(*) from one_time_pre_keys where account_id = $1', [erin.accountId]);
+      return Number(row?.count);
+    };
+    await eventually(async () => (await stock()) === ONE_TIME_PRE_KEY_TARGET, 'Erin to top her prekeys up to the target again');
+    await new Promise((settle) => setTimeout(settle, 500));
+    expect(await stock()).toBe(ONE_TIME_PRE_KEY_TARGET);
+    socket.close();
   });
 
   it("refuses to encrypt to an identity key the recipient's account did not sign", async () => {

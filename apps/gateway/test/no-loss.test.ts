@@ -38,7 +38,7 @@ async function sendAll(from: ComingClient, to: string, phase: string, count: num
   return { acked, ackedWhenRecovered };
 }
 
-describe('no loss while services are killed', () => {
+describe('no loss while services are killed or restarted', () => {
   let stack: TestStack;
   let alice: ComingClient;
   let bob: ComingClient;
@@ -87,5 +87,26 @@ describe('no loss while services are killed', () => {
     expect(new Set(texts())).toEqual(new Set(acked));
     expect(texts()).toHaveLength(acked.length);
     await bobAgain.close();
+  });
+
+  it('delivers every acknowledged message across a rolling restart (SIGTERM) of both gateways, and clients reconnect', async () => {
+    const carol = await registeredClient(stack.gatewayUrl(0));
+    const dave = await registeredClient(stack.gatewayUrl(1));
+    const received = collectMessages(dave);
+    const reconnections: number[] = [];
+    dave.onConnectionClosed((code) => reconnections.push(code));
+    await dave.connect();
+
+    const { acked, ackedWhenRecovered } = await sendAll(carol, dave.accountId, 'rolling', 300, [
+      { after: 50, act: () => stack.gateways[1]!.restart('SIGTERM') },
+      { after: 150, act: () => stack.gateways[0]!.restart('SIGTERM') },
+    ]);
+
+    for (const recovered of ackedWhenRecovered) expect(recovered).toBeLessThan(300);
+    await eventually(() => new Set(received.map((message) => message.text)).size >= acked.length, 'every acknowledged message', 60_000);
+    expect(received.map((message) => message.text).sort()).toEqual([...acked].sort());
+    // Dave was told to reconnect (1012) and did so by himself: the same client received everything.
+    expect(reconnections).toContain(1012);
+    await Promise.all([carol.close(), dave.close()]);
   });
 });

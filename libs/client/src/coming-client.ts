@@ -1,5 +1,5 @@
 import { accountKeyFromSeed, createMnemonic, isAccountId, seedFromMnemonic, signalIdentityKeyFromSeed } from '@coming/identity';
-import { type keys, type messaging, wire } from '@coming/proto';
+import { type messaging, wire } from '@coming/proto';
 import { curveKeyPairFromPrivateKey } from '@coming/signal';
 import { randomBytes } from 'node:crypto';
 import { AccountSession } from './account-session';
@@ -260,7 +260,7 @@ export class ComingClient {
     const handlers = {
       onDeliver: (envelope: messaging.Envelope) => this.inbox.receive(envelope),
       onQueueEmpty: () => this.queueEmptyListeners.forEach((listener) => listener()),
-      onKeysLow: (count: keys.PreKeyCount) => void this.refillKeys(count),
+      onKeysLow: () => void this.refillKeys(),
       onClose: (code: number, reason: string) => {
         // A connection this client already replaced or dropped closing late changes nothing.
         if (generation !== this.generation) return;
@@ -298,15 +298,25 @@ export class ComingClient {
     });
   }
 
-  /** The server says the one-time prekeys run low: upload fresh ones. */
-  private async refillKeys(stock: keys.PreKeyCount) {
+  /**
+   * The server says the one-time prekeys run low: upload fresh ones. The stock is read
+   * again first, since several such pushes may arrive for one shortfall.
+   */
+  private async refillKeys() {
     try {
       await this.signal.run(async () => {
         const state = this.keeper.state.signal;
         if (state === undefined) return;
-        const upload = await topUp(state, this.signalStore, await this.signalStore.getIdentityKeyPair(), stock);
-        await this.keeper.save();
         const connection = await this.connected();
+        const { getPreKeyCount } = await connection.request({ getPreKeyCount: {} }, REQUEST_TIMEOUT_MS);
+        const upload = await topUp(
+          state,
+          this.signalStore,
+          await this.signalStore.getIdentityKeyPair(),
+          getPreKeyCount ?? { ecPreKeys: 0, kyberPreKeys: 0 },
+        );
+        if (upload.oneTimePreKeys.length + upload.oneTimeKyberPreKeys.length === 0) return;
+        await this.keeper.save();
         await connection.request({ uploadKeys: upload }, REQUEST_TIMEOUT_MS);
       });
     } catch (error) {

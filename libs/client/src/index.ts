@@ -4,3 +4,4 @@ export * from './received-message';
 export * from './store/client-store';
 export * from './store/file-client-store';
 export * from './store/memory-client-store';
+export { ONE_TIME_PRE_KEY_TARGET } from './signal/device-keys';
