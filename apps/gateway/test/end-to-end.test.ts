@@ -43,12 +43,15 @@ describe('end-to-end encryption through the scaled stack', () => {
   beforeAll(async () => {
     stack = await startTestStack('end-to-end', { gateways: 2 });
     nats = await connect({ servers: NATS_URL });
+  });
+
+  /** Records every NATS message of the stack. An observer counts as a responder, so it starts after the offline send. */
+  const observeNats = () =>
     nats.subscribe(`${stack.backends.natsSubjectPrefix}.>`, {
       callback: (_error, message) => {
         traffic.push({ subject: message.subject, data: message.data });
       },
     });
-  });
 
   afterAll(async () => {
     await Promise.all(clients.map((each) => each.close()));
@@ -67,6 +70,7 @@ describe('end-to-end encryption through the scaled stack', () => {
     expect(storedEnvelope.content[0]).toBe(SIGNAL_VERSION_BYTE);
     expect(storedEnvelope.contentType).toBe(messaging.ContentType.CONTENT_TYPE_PREKEY_SIGNAL_MESSAGE);
 
+    observeNats();
     const bobInbox = collectMessages(bob);
     const aliceInbox = collectMessages(alice);
     await Promise.all([bob.connect(), alice.connect()]);
@@ -80,7 +84,7 @@ describe('end-to-end encryption through the scaled stack', () => {
     expect(bobInbox[1]?.text).toBe(`${marker} live to Bob`);
 
     const deliveries = traffic.filter(({ subject }) => subject.includes('.deliver.'));
-    expect(deliveries.length).toBeGreaterThanOrEqual(3);
+    expect(deliveries.length).toBeGreaterThanOrEqual(2);
     for (const { data } of deliveries) expect(events.DeliveryRequest.decode(data).envelope?.content[0]).toBe(SIGNAL_VERSION_BYTE);
   });
 

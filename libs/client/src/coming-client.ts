@@ -240,7 +240,7 @@ export class ComingClient {
     const connection = await this.connection?.catch(() => undefined);
     this.connection = undefined;
     this.generation += 1;
-    connection?.close();
+    await connection?.close();
     await this.keeper.save();
   }
 

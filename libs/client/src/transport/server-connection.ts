@@ -13,6 +13,7 @@ type ResponseBody = Omit<wire.Response, 'requestId' | 'error'>;
 
 const DISPLACED = 4409;
 const CONNECT_TIMEOUT_MS = 10_000;
+const CLOSE_TIMEOUT_MS = 2_000;
 
 /** One authenticated WebSocket to a gateway, with requests matched to responses by ID. */
 export class ServerConnection {
@@ -71,8 +72,18 @@ export class ServerConnection {
     });
   }
 
-  close(): void {
+  /** Resolves once the server has seen the close, so it no longer routes messages here. */
+  close(): Promise<void> {
+    if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    const closed = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+      this.socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
     this.socket.close(1000, 'client closing');
+    return closed;
   }
 
   private onFrame(data: Buffer, handlers: ConnectionHandlers) {
