@@ -100,6 +100,22 @@ describe('coming CLI on a single node', () => {
     expect(again).toMatchObject({ code: 0, stdout: '' });
   });
 
+  it('exchanges end-to-end encrypted messages both ways, live and offline', async () => {
+    const erin = (await coming('erin', 'init')).stdout.trim();
+    const frank = (await coming('frank', 'init')).stdout.trim();
+
+    // Live: Frank is listening while Erin sends.
+    const listening = coming('frank', 'listen', '--count', '1', '--json', '--timeout', '20');
+    await new Promise((settle) => setTimeout(settle, 1_500));
+    expect((await coming('erin', 'send', frank, 'live, to Frank')).code).toBe(0);
+    expect(JSON.parse((await listening).stdout)).toMatchObject({ from: erin, text: 'live, to Frank' });
+
+    // Offline, the other way, on the session Erin started.
+    expect((await coming('frank', 'send', erin, 'offline, to Erin')).code).toBe(0);
+    const erinReads = await coming('erin', 'listen', '--count', '1', '--json');
+    expect(JSON.parse(erinReads.stdout)).toMatchObject({ from: frank, text: 'offline, to Erin' });
+  });
+
   it('restores an identity from its mnemonic', async () => {
     const created = await coming('carol', 'init');
     const mnemonic = created.stderr.split('\n')[1] ?? '';
