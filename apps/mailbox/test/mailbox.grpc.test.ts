@@ -12,6 +12,9 @@ import {
   redisEntries,
   type TestInfrastructure,
 } from '@coming/testing';
+import * as grpcJs from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -159,6 +162,25 @@ describe('mailbox gRPC service', () => {
     });
     const badLimit = callGrpc(client.fetch({ accountId: ACCOUNT, deviceId: 1, afterSequence: 0, limit: 0 }), DEADLINE_MS);
     await expect(badLimit).rejects.toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, message: expect.stringMatching(/limit/) });
+  });
+
+  it('answers the standard gRPC health check without a service token', async () => {
+    type HealthClient = grpcJs.Client & {
+      check(request: { service: string }, callback: (error: Error | null, response: { status: string }) => void): void;
+    };
+    const loaded = grpcJs.loadPackageDefinition(await protoLoader.load(healthProtoPath, { enums: String })) as unknown as {
+      grpc: { health: { v1: { Health: new (address: string, credentials: grpcJs.ChannelCredentials) => HealthClient } } };
+    };
+    const Health = loaded.grpc.health.v1.Health;
+    const health = new Health(url, grpcJs.credentials.createInsecure());
+    const check = (service: string) =>
+      new Promise<string>((resolve, reject) =>
+        health.check({ service }, (error, response) => (error ? reject(error) : resolve(response.status))),
+      );
+    expect(await check('')).toBe('SERVING');
+    expect(await check('coming.mailbox.v1.MailboxService')).toBe('SERVING');
+    await expect(check('no.such.Service')).rejects.toMatchObject({ code: GrpcStatus.NOT_FOUND });
+    health.close();
   });
 
   it('refuses calls without the service token', async () => {

@@ -1,5 +1,7 @@
 import { PROTO_ROOT } from '@coming/proto';
 import { type GrpcOptions, Transport } from '@nestjs/microservices';
+import type { Server } from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
 import { join } from 'node:path';
 import type { GrpcServiceDefinition } from './grpc-services';
 
@@ -27,6 +29,13 @@ export function grpcServerOptions(definition: GrpcServiceDefinition, url: string
       maxReceiveMessageLength: MAX_MESSAGE_BYTES,
       maxSendMessageLength: MAX_MESSAGE_BYTES,
       gracefulShutdown: true,
+      // The standard grpc.health.v1 service, for Kubernetes gRPC probes and load balancers.
+      // It sits outside Nest, so it needs no service token.
+      onLoadPackageDefinition: (_package, server) => {
+        new HealthImplementation({ '': 'SERVING', [`${definition.package}.${definition.service}`]: 'SERVING' }).addToServer(
+          server as Server,
+        );
+      },
     },
   };
 }
