@@ -85,18 +85,15 @@ existingSecret is named, and for each backend URL given inline.
 {{- if or (not .Values.secrets.existingSecret) (not .Values.database.existingSecret.name) (not .Values.redis.existingSecret.name) (not .Values.nats.existingSecret.name) }}true{{ end }}
 {{- end }}
 
-{{/* One environment variable read from a backend's URL Secret. Takes (dict "root" $ "name" "DATABASE_URL" "backend" .Values.database). */}}
-{{- define "coming.backendUrlEnv" -}}
-- name: {{ .name }}
-  valueFrom:
-    secretKeyRef:
-      {{- if .backend.existingSecret.name }}
-      name: {{ .backend.existingSecret.name }}
-      key: {{ .backend.existingSecret.key }}
-      {{- else }}
-      name: {{ include "coming.fullname" .root }}
-      key: {{ .name }}
-      {{- end }}
+{{/* Where a backend's URL is: its existingSecret, or the chart's Secret. Takes (dict "root" $ "name" "DATABASE_URL" "backend" .Values.database). */}}
+{{- define "coming.backendSecretRef" -}}
+{{- if .backend.existingSecret.name -}}
+name: {{ .backend.existingSecret.name }}
+key: {{ .backend.existingSecret.key }}
+{{- else -}}
+name: {{ include "coming.fullname" .root }}
+key: {{ .name }}
+{{- end }}
 {{- end }}
 
 {{/* Secret environment every service gets: the service token and the backend URLs. Takes the root context. */}}
@@ -106,9 +103,18 @@ existingSecret is named, and for each backend URL given inline.
     secretKeyRef:
       name: {{ include "coming.secretName" . }}
       key: SERVICE_TOKEN
-{{ include "coming.backendUrlEnv" (dict "root" . "name" "DATABASE_URL" "backend" .Values.database) }}
-{{ include "coming.backendUrlEnv" (dict "root" . "name" "REDIS_URL" "backend" .Values.redis) }}
-{{ include "coming.backendUrlEnv" (dict "root" . "name" "NATS_URL" "backend" .Values.nats) }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      {{- include "coming.backendSecretRef" (dict "root" . "name" "DATABASE_URL" "backend" .Values.database) | nindent 6 }}
+- name: REDIS_URL
+  valueFrom:
+    secretKeyRef:
+      {{- include "coming.backendSecretRef" (dict "root" . "name" "REDIS_URL" "backend" .Values.redis) | nindent 6 }}
+- name: NATS_URL
+  valueFrom:
+    secretKeyRef:
+      {{- include "coming.backendSecretRef" (dict "root" . "name" "NATS_URL" "backend" .Values.nats) | nindent 6 }}
 {{- end }}
 
 {{/* envFrom of every service: the common ConfigMap, then the service's own. Takes (dict "root" $ "component" "gateway"). */}}
@@ -224,9 +230,9 @@ Takes (dict "healthName" "health" "healthPort" 8081 "metricsPort" 8081).
 
 {{/* A PodDisruptionBudget's spec. Takes (dict "root" $ "component" "gateway" "pdb" .Values.gateway.pdb). */}}
 {{- define "coming.pdbSpec" -}}
-{{- if not (kindIs "invalid" .pdb.minAvailable) }}
+{{- if not (kindIs "invalid" .pdb.minAvailable) -}}
 minAvailable: {{ .pdb.minAvailable }}
-{{- else }}
+{{- else -}}
 maxUnavailable: {{ .pdb.maxUnavailable }}
 {{- end }}
 selector:
