@@ -1,0 +1,241 @@
+{{/*
+Names, labels and the pieces every Coming pod shares. Each service's own templates
+(gateway-*.yaml, auth-*.yaml, …) spell out what differs: ports, probes, settings.
+*/}}
+
+{{/* The chart name, or nameOverride. */}}
+{{- define "coming.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* "<release>-coming", or the release name when it already holds the chart name, or fullnameOverride. */}}
+{{- define "coming.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Name of one service's resources. Takes (dict "root" $ "component" "gateway"). */}}
+{{- define "coming.componentName" -}}
+{{- printf "%s-%s" (include "coming.fullname" .root | trunc 50 | trimSuffix "-") .component }}
+{{- end }}
+
+{{/* "coming-0.1.0", for the helm.sh/chart label. */}}
+{{- define "coming.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels that identify the pods of this release; the NetworkPolicies trust exactly these. Takes the root context. */}}
+{{- define "coming.releaseSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "coming.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* Selector labels of one service. Takes (dict "root" $ "component" "gateway"). */}}
+{{- define "coming.selectorLabels" -}}
+{{ include "coming.releaseSelectorLabels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* Labels of every resource of one service. Takes (dict "root" $ "component" "gateway"); component may be empty. */}}
+{{- define "coming.labels" -}}
+helm.sh/chart: {{ include "coming.chart" .root }}
+{{ include "coming.releaseSelectorLabels" .root }}
+{{- with .component }}
+app.kubernetes.io/component: {{ . }}
+{{- end }}
+app.kubernetes.io/part-of: coming
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+{{- with .root.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* The image every service runs. */}}
+{{- define "coming.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{- define "coming.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "coming.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret holding AUTH_SIGNING_KEY, AUTH_PUBLIC_KEY and SERVICE_TOKEN. */}}
+{{- define "coming.secretName" -}}
+{{- default (include "coming.fullname" .) .Values.secrets.existingSecret }}
+{{- end }}
+
+{{/*
+Whether the chart must create its own Secret: for the keys and token when no
+existingSecret is named, and for each backend URL given inline.
+*/}}
+{{- define "coming.createSecret" -}}
+{{- if or (not .Values.secrets.existingSecret) (not .Values.database.existingSecret.name) (not .Values.redis.existingSecret.name) (not .Values.nats.existingSecret.name) }}true{{ end }}
+{{- end }}
+
+{{/* Where a backend's URL is: its existingSecret, or the chart's Secret. Takes (dict "root" $ "name" "DATABASE_URL" "backend" .Values.database). */}}
+{{- define "coming.backendSecretRef" -}}
+{{- if .backend.existingSecret.name -}}
+name: {{ .backend.existingSecret.name }}
+key: {{ .backend.existingSecret.key }}
+{{- else -}}
+name: {{ include "coming.fullname" .root }}
+key: {{ .name }}
+{{- end }}
+{{- end }}
+
+{{/* Secret environment every service gets: the service token and the backend URLs. Takes the root context. */}}
+{{- define "coming.sharedSecretEnv" -}}
+- name: SERVICE_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "coming.secretName" . }}
+      key: SERVICE_TOKEN
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      {{- include "coming.backendSecretRef" (dict "root" . "name" "DATABASE_URL" "backend" .Values.database) | nindent 6 }}
+- name: REDIS_URL
+  valueFrom:
+    secretKeyRef:
+      {{- include "coming.backendSecretRef" (dict "root" . "name" "REDIS_URL" "backend" .Values.redis) | nindent 6 }}
+- name: NATS_URL
+  valueFrom:
+    secretKeyRef:
+      {{- include "coming.backendSecretRef" (dict "root" . "name" "NATS_URL" "backend" .Values.nats) | nindent 6 }}
+{{- end }}
+
+{{/* envFrom of every service: the common ConfigMap, then the service's own. Takes (dict "root" $ "component" "gateway"). */}}
+{{- define "coming.envFrom" -}}
+- configMapRef:
+    name: {{ include "coming.componentName" (dict "root" .root "component" "common") }}
+- configMapRef:
+    name: {{ include "coming.componentName" . }}
+{{- end }}
+
+{{/*
+Pod annotations of one service: checksums that roll its pods when its settings or the
+chart's Secret change, then the global and the service's own annotations.
+Takes (dict "root" $ "component" "gateway" "podAnnotations" .Values.gateway.podAnnotations).
+*/}}
+{{- define "coming.podAnnotations" -}}
+checksum/config: {{ print (include (print .root.Template.BasePath "/configmap.yaml") .root) (include (print .root.Template.BasePath "/" .component "-configmap.yaml") .root) | sha256sum }}
+checksum/secret: {{ include (print .root.Template.BasePath "/secret.yaml") .root | sha256sum }}
+{{- with .root.Values.podAnnotations }}
+{{ toYaml . }}
+{{- end }}
+{{- with .podAnnotations }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+Pod spec fields every service shares (everything but containers and the grace period).
+Takes (dict "root" $ "component" "gateway").
+*/}}
+{{- define "coming.podSpec" -}}
+serviceAccountName: {{ include "coming.serviceAccountName" .root }}
+automountServiceAccountToken: false
+{{- with .root.Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+securityContext:
+  {{- toYaml .root.Values.podSecurityContext | nindent 2 }}
+{{- with .root.Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .root.Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+affinity:
+  {{- if .root.Values.affinity }}
+  {{- toYaml .root.Values.affinity | nindent 2 }}
+  {{- else }}
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          topologyKey: kubernetes.io/hostname
+          labelSelector:
+            matchLabels:
+              {{- include "coming.selectorLabels" . | nindent 14 }}
+  {{- end }}
+volumes:
+  # SWC's transform cache; the root filesystem is read-only.
+  - name: tmp
+    emptyDir: {}
+{{- end }}
+
+{{/* Container fields every service shares. Takes (dict "root" $ "component" "gateway"). */}}
+{{- define "coming.containerBase" -}}
+image: {{ include "coming.image" .root }}
+imagePullPolicy: {{ .root.Values.image.pullPolicy }}
+command: ["node", "-r", "./tools/register.cjs"]
+args: [{{ printf "apps/%s/src/main.ts" .component | quote }}]
+securityContext:
+  {{- toYaml .root.Values.securityContext | nindent 2 }}
+volumeMounts:
+  - name: tmp
+    mountPath: /tmp
+{{- end }}
+
+{{/* The three probes, on a named container port. Takes (dict "root" $ "port" "health"). */}}
+{{- define "coming.probes" -}}
+startupProbe:
+  httpGet:
+    path: /healthz
+    port: {{ .port }}
+  periodSeconds: {{ .root.Values.probes.startup.periodSeconds }}
+  timeoutSeconds: {{ .root.Values.probes.startup.timeoutSeconds }}
+  failureThreshold: {{ .root.Values.probes.startup.failureThreshold }}
+livenessProbe:
+  httpGet:
+    path: /healthz
+    port: {{ .port }}
+  periodSeconds: {{ .root.Values.probes.liveness.periodSeconds }}
+  timeoutSeconds: {{ .root.Values.probes.liveness.timeoutSeconds }}
+  failureThreshold: {{ .root.Values.probes.liveness.failureThreshold }}
+readinessProbe:
+  httpGet:
+    path: /readyz
+    port: {{ .port }}
+  periodSeconds: {{ .root.Values.probes.readiness.periodSeconds }}
+  timeoutSeconds: {{ .root.Values.probes.readiness.timeoutSeconds }}
+  failureThreshold: {{ .root.Values.probes.readiness.failureThreshold }}
+{{- end }}
+
+{{/*
+Name of the port Prometheus scrapes: the health (or HTTP) port's own name when metrics
+are served there, else "metrics", a port of its own.
+Takes (dict "healthName" "health" "healthPort" 8081 "metricsPort" 8081).
+*/}}
+{{- define "coming.metricsPortName" -}}
+{{- if eq (int .healthPort) (int .metricsPort) }}{{ .healthName }}{{ else }}metrics{{ end }}
+{{- end }}
+
+{{/* A PodDisruptionBudget's spec. Takes (dict "root" $ "component" "gateway" "pdb" .Values.gateway.pdb). */}}
+{{- define "coming.pdbSpec" -}}
+{{- if not (kindIs "invalid" .pdb.minAvailable) -}}
+minAvailable: {{ .pdb.minAvailable }}
+{{- else -}}
+maxUnavailable: {{ .pdb.maxUnavailable }}
+{{- end }}
+selector:
+  matchLabels:
+    {{- include "coming.selectorLabels" . | nindent 4 }}
+{{- end }}
