@@ -51,7 +51,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     LOG_LEVEL: options.logLevel ?? 'info',
     ...options.env,
   };
-  const tracing = (name: string) =>
+  const tracing = (name: string): Record<string, string> =>
     options.traceDir === undefined
       ? {}
       : { OTEL_TRACES_EXPORTER: 'file', COMING_TRACE_FILE: join(options.traceDir, `${name}.spans.jsonl`) };
