@@ -4,6 +4,7 @@ import { AccountsRepository } from './accounts/accounts.repository';
 import { AccountsService } from './accounts/accounts.service';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config';
 import { AuthGrpcController } from './auth.grpc-controller';
+import { AuthMetrics } from './auth.metrics';
 import { ChallengesRepository } from './login/challenges.repository';
 import { LoginService } from './login/login.service';
 import { RefreshTokensRepository } from './tokens/refresh-tokens.repository';
@@ -21,6 +22,7 @@ export class AuthModule {
         AccountsRepository,
         AccountsService,
         ChallengesRepository,
+        AuthMetrics,
         LoginService,
         RefreshTokensRepository,
         TokensService,

@@ -1,3 +1,4 @@
+import '@coming/telemetry/register';
 import 'reflect-metadata';
 import { runScaledService } from '@coming/runtime';
 import { startAuth } from './auth.app';

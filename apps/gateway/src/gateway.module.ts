@@ -6,6 +6,7 @@ import { UpgradeAuthenticator } from './connections/upgrade-authenticator';
 import { DeviceChannelRepository } from './delivery/device-channel.repository';
 import { DeviceSessionsService } from './delivery/device-sessions.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config';
+import { GatewayMetrics } from './gateway.metrics';
 import { KeysRepository } from './keys/keys.repository';
 import { AuthRepository } from './login/auth.repository';
 import { LoginHttpController } from './login/login.http-controller';
@@ -27,6 +28,7 @@ export class GatewayModule {
         ClientWebSocketGateway,
         DeviceChannelRepository,
         DeviceSessionsService,
+        GatewayMetrics,
         KeysRepository,
         LiveDeliveryRepository,
         MailboxRepository,

@@ -2,6 +2,7 @@ import { type Infrastructure, InfrastructureModule } from '@coming/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { KEYS_CONFIG, type KeysConfig } from './keys.config';
 import { KeysGrpcController } from './keys.grpc-controller';
+import { KeysMetrics } from './keys.metrics';
 import { KeyEventsRepository } from './pre-keys/key-events.repository';
 import { PreKeysRepository } from './pre-keys/pre-keys.repository';
 import { PreKeysService } from './pre-keys/pre-keys.service';
@@ -13,7 +14,7 @@ export class KeysModule {
       module: KeysModule,
       imports: [InfrastructureModule.forRoot(infrastructure)],
       controllers: [KeysGrpcController],
-      providers: [{ provide: KEYS_CONFIG, useValue: config }, KeyEventsRepository, PreKeysRepository, PreKeysService],
+      providers: [{ provide: KEYS_CONFIG, useValue: config }, KeyEventsRepository, KeysMetrics, PreKeysRepository, PreKeysService],
     };
   }
 }

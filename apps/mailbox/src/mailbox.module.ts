@@ -7,6 +7,7 @@ import { ExpirySweeper } from './envelopes/expiry-sweeper';
 import { MailboxEventsRepository } from './envelopes/mailbox-events.repository';
 import { MAILBOX_CONFIG, type MailboxConfig } from './mailbox.config';
 import { MailboxGrpcController } from './mailbox.grpc-controller';
+import { MailboxMetrics } from './mailbox.metrics';
 
 @Module({})
 export class MailboxModule {
@@ -22,6 +23,7 @@ export class MailboxModule {
         EnvelopesService,
         ExpirySweeper,
         MailboxEventsRepository,
+        MailboxMetrics,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import '@coming/telemetry/register';
 import 'reflect-metadata';
 import { publicKeyOf } from '@coming/access-token';
 import { authConfigSchema, startAuth } from '@coming/auth-service';

@@ -1,3 +1,5 @@
+import { trace } from '@opentelemetry/api';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { describe, expect, it } from 'vitest';
 import { BrokerErrorCode } from './broker';
 import { MemoryBroker } from './memory-broker';
@@ -28,5 +30,17 @@ describe(MemoryBroker.name, () => {
     await broker.publish('news', bytes('two'));
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(seen).toEqual(['one']);
+  });
+
+  it("runs handlers in the sender's trace context", async () => {
+    new NodeTracerProvider().register();
+    const broker = new MemoryBroker();
+    broker.subscribe('traced', (message) => message.respond(bytes(trace.getActiveSpan()?.spanContext().traceId ?? 'none')));
+    const { sent, traceId } = await trace.getTracer('test').startActiveSpan('send', async (span) => {
+      const reply = await broker.request('traced', bytes('?'), 1_000);
+      span.end();
+      return { sent: new TextDecoder().decode(reply), traceId: span.spanContext().traceId };
+    });
+    expect(sent).toBe(traceId);
   });
 });

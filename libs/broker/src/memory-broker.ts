@@ -1,8 +1,12 @@
+import { context } from '@opentelemetry/api';
 import { Broker, BrokerError, BrokerErrorCode, type BrokerMessage, type BrokerSubscription } from './broker';
 
 type Handler = (message: BrokerMessage) => void;
 
-/** The single-node broker: exact-subject fan-out inside one process. */
+/**
+ * The single-node broker: exact-subject fan-out inside one process. Handlers run in the
+ * sender's trace context, as they would after a NATS hop.
+ */
 export class MemoryBroker extends Broker {
   private readonly handlers = new Map<string, Set<Handler>>();
 
@@ -52,8 +56,9 @@ export class MemoryBroker extends Broker {
   private dispatch(subject: string, data: Uint8Array, respond: (answer: Uint8Array) => void): boolean {
     const handlers = this.handlers.get(subject);
     if (handlers === undefined) return false;
+    const sender = context.active();
     // Asynchronous like a network hop, so publishers never run subscriber code inline.
-    for (const handler of handlers) queueMicrotask(() => handler({ subject, data, respond }));
+    for (const handler of handlers) queueMicrotask(() => context.with(sender, () => handler({ subject, data, respond })));
     return true;
   }
 }

@@ -1,5 +1,6 @@
 import { connect, type NatsConnection, RequestError, TimeoutError } from '@nats-io/transport-node';
 import { Broker, BrokerError, BrokerErrorCode, type BrokerMessage, type BrokerSubscription } from './broker';
+import { processTraced, sendTraced } from './nats-tracing';
 
 export interface NatsBrokerOptions {
   url: string;
@@ -8,7 +9,10 @@ export interface NatsBrokerOptions {
   name: string;
 }
 
-/** The scaled broker: core NATS request-reply and publish-subscribe. */
+/**
+ * The scaled broker: core NATS request-reply and publish-subscribe. Every message carries
+ * the sender's trace context in its headers.
+ */
 export class NatsBroker extends Broker {
   private constructor(
     private readonly connection: NatsConnection,
@@ -24,21 +28,24 @@ export class NatsBroker extends Broker {
   }
 
   publish(subject: string, data: Uint8Array): Promise<void> {
-    try {
-      this.connection.publish(this.prefix + subject, data);
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(new BrokerError(BrokerErrorCode.Unavailable, `publish on ${subject} failed`, { cause: error }));
-    }
+    return sendTraced('publish', this.prefix + subject, data, async (headers) => {
+      try {
+        this.connection.publish(this.prefix + subject, data, { headers });
+      } catch (error) {
+        throw new BrokerError(BrokerErrorCode.Unavailable, `publish on ${subject} failed`, { cause: error });
+      }
+    });
   }
 
-  async request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
-    try {
-      const reply = await this.connection.request(this.prefix + subject, data, { timeout: timeoutMs });
-      return reply.data;
-    } catch (error) {
-      throw toBrokerError(subject, timeoutMs, error);
-    }
+  request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+    return sendTraced('request', this.prefix + subject, data, async (headers) => {
+      try {
+        const reply = await this.connection.request(this.prefix + subject, data, { timeout: timeoutMs, headers });
+        return reply.data;
+      } catch (error) {
+        throw toBrokerError(subject, timeoutMs, error);
+      }
+    });
   }
 
   subscribe(subject: string, handler: (message: BrokerMessage) => void): BrokerSubscription {
@@ -46,13 +53,15 @@ export class NatsBroker extends Broker {
       callback: (error, message) => {
         // A subscription error is terminal for it and is reported by the connection's status.
         if (error !== null) return;
-        handler({
-          subject,
-          data: message.data,
-          respond: (answer) => {
-            message.respond(answer);
-          },
-        });
+        processTraced(message, () =>
+          handler({
+            subject,
+            data: message.data,
+            respond: (answer) => {
+              message.respond(answer);
+            },
+          }),
+        );
       },
     });
     return { unsubscribe: () => subscription.unsubscribe() };

@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { Cache } from './cache';
+import { RateLimitMetrics } from './rate-limit.metrics';
 import { RateLimiter } from './rate-limiter';
 
 /** Provides the process's cache, injected by its abstract class, and rate limiting on it. */
@@ -9,7 +10,7 @@ export class CacheModule {
   static forRoot(cache: Cache): DynamicModule {
     return {
       module: CacheModule,
-      providers: [{ provide: Cache, useValue: cache }, RateLimiter],
+      providers: [{ provide: Cache, useValue: cache }, RateLimiter, RateLimitMetrics],
       exports: [Cache, RateLimiter],
     };
   }

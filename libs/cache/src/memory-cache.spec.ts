@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryCache } from './memory-cache';
+import { RateLimitMetrics } from './rate-limit.metrics';
 import { RateLimiter } from './rate-limiter';
 
 describe(MemoryCache.name, () => {
@@ -31,7 +32,7 @@ describe(MemoryCache.name, () => {
 describe(RateLimiter.name, () => {
   it('allows the limit per window and says when to retry', async () => {
     let now = 0;
-    const limiter = new RateLimiter(new MemoryCache(() => now));
+    const limiter = new RateLimiter(new MemoryCache(() => now), new RateLimitMetrics());
     const limit = { name: 'test', limit: 2, windowMs: 1_000 };
     expect(await limiter.consume(limit, 'a')).toEqual({ allowed: true });
     expect(await limiter.consume(limit, 'a')).toEqual({ allowed: true });

@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
@@ -11,6 +12,7 @@ export interface LoggerOptions {
 /**
  * Structured JSON logs, one object a line. Fields that could carry credentials are
  * redacted as a second line of defence; the first is never passing them to a logger.
+ * Lines written inside a traced operation carry its trace_id and span_id.
  */
 export function createLogger({ service, level = 'info', destination }: LoggerOptions): Logger {
   return pino(
@@ -22,7 +24,14 @@ export function createLogger({ service, level = 'info', destination }: LoggerOpt
         censor: '[redacted]',
       },
       timestamp: pino.stdTimeFunctions.isoTime,
+      mixin: activeSpanIds,
     },
     destination,
   );
+}
+
+function activeSpanIds(): { trace_id?: string; span_id?: string } {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  if (spanContext === undefined || !isSpanContextValid(spanContext)) return {};
+  return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
 }

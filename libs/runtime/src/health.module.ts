@@ -3,6 +3,7 @@ import { Cache } from '@coming/cache';
 import { InjectKysely } from '@coming/database';
 import { Controller, Get, HttpCode, Injectable, Module, ServiceUnavailableException } from '@nestjs/common';
 import { type Kysely, sql } from 'kysely';
+import { MetricsHttpController } from './metrics.http-controller';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -46,7 +47,8 @@ export class HealthController {
   }
 }
 
-@Module({ controllers: [HealthController], providers: [DependencyChecks] })
+/** Probes and the metrics scrape, on the port each service already serves HTTP on. */
+@Module({ controllers: [HealthController, MetricsHttpController], providers: [DependencyChecks] })
 export class HealthModule {}
 
 async function withTimeout(check: Promise<unknown>): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { loadConfig } from '@coming/config';
+import { processTelemetry } from '@coming/telemetry';
 import { z } from 'zod';
 import { closeInfrastructure, connectInfrastructure, type Infrastructure } from './infrastructure';
 import { infrastructureConfigSchema } from './infrastructure.config';
@@ -18,7 +19,12 @@ export function runScaledService<Schema extends z.ZodType>(
     const infrastructure = await connectInfrastructure(service, loadConfig(infrastructureConfigSchema));
     const running = await start(config, infrastructure);
     infrastructure.logger.info(`${service} ready`);
-    runUntilSignal({ close: () => running.close().finally(() => closeInfrastructure(infrastructure)) }, infrastructure.logger);
+    const close = async () => {
+      await running.close().finally(() => closeInfrastructure(infrastructure));
+      // Last, so that spans of the shutdown itself are flushed too.
+      await processTelemetry()?.shutdown();
+    };
+    runUntilSignal({ close }, infrastructure.logger);
   };
   boot().catch((error: unknown) => {
     console.error(`${service} failed to start: ${error instanceof Error ? error.message : String(error)}`);

@@ -17,6 +17,8 @@ export interface StackOptions {
   logLevel?: string;
   /** One log file per process goes here; output is inherited when unset. */
   logDir?: string;
+  /** Each process appends its spans to `<name>.spans.jsonl` here; tracing stays off when unset. */
+  traceDir?: string;
   /** Extra settings for every process, e.g. shorter timeouts in tests. */
   env?: Record<string, string>;
 }
@@ -49,11 +51,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     LOG_LEVEL: options.logLevel ?? 'info',
     ...options.env,
   };
+  const tracing = (name: string): Record<string, string> =>
+    options.traceDir === undefined
+      ? {}
+      : { OTEL_TRACES_EXPORTER: 'file', COMING_TRACE_FILE: join(options.traceDir, `${name}.spans.jsonl`) };
   const service = (app: string, name: string, env: Record<string, string>, readyPort: number) =>
     new ServiceProcess({
       app,
       name,
-      env: { ...shared, ...env },
+      env: { ...shared, ...tracing(name), OTEL_SERVICE_NAME: app, ...env },
       readyUrl: `http://127.0.0.1:${readyPort}/readyz`,
       ...(options.logDir === undefined ? {} : { logFile: join(options.logDir, `${name}.log`) }),
     });

@@ -8,7 +8,7 @@ import { createTestBackends, NATS_URL, REDIS_URL, type TestBackends } from './te
 
 export interface TestStack extends Stack {
   backends: TestBackends;
-  /** One log file per process. */
+  /** One log file per process, and one span file per process when traced. */
   logDir: string;
   /** Runs SQL against the stack's database. */
   query<Row>(text: string, values?: unknown[]): Promise<Row[]>;
@@ -16,7 +16,10 @@ export interface TestStack extends Stack {
 }
 
 /** The scaled stack as separate processes, on a test file's own database and prefixes. */
-export async function startTestStack(label: string, options: { gateways?: number; env?: Record<string, string> } = {}): Promise<TestStack> {
+export async function startTestStack(
+  label: string,
+  options: { gateways?: number; env?: Record<string, string>; traced?: boolean } = {},
+): Promise<TestStack> {
   const backends = await createTestBackends(label);
   const logDir = await mkdtemp(join(tmpdir(), `coming-${label}-`));
   const gateways = options.gateways ?? 1;
@@ -31,6 +34,7 @@ export async function startTestStack(label: string, options: { gateways?: number
     natsSubjectPrefix: backends.natsSubjectPrefix,
     logLevel: 'info',
     logDir,
+    ...(options.traced === true ? { traceDir: logDir } : {}),
     env: options.env ?? {},
   });
   const db = new Client({ connectionString: backends.databaseUrl });

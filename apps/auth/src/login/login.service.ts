@@ -6,6 +6,7 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { type AuthConfig, InjectAuthConfig } from '../auth.config';
+import { AuthMetrics } from '../auth.metrics';
 import { TokensService } from '../tokens/tokens.service';
 import { ChallengesRepository } from './challenges.repository';
 import { LoginError, LoginErrorCode } from './login.errors';
@@ -25,6 +26,7 @@ export class LoginService {
     private readonly tokens: TokensService,
     private readonly rateLimiter: RateLimiter,
     private readonly clock: Clock,
+    private readonly metrics: AuthMetrics,
   ) {}
 
   async createChallenge(clientIp: string): Promise<auth.CreateChallengeResponse> {
@@ -35,6 +37,17 @@ export class LoginService {
   }
 
   async login(request: auth.LoginRequest): Promise<auth.LoginResponse> {
+    try {
+      const response = await this.checkedLogin(request);
+      this.metrics.logins.add(1, { outcome: 'success' });
+      return response;
+    } catch (error) {
+      this.metrics.logins.add(1, { outcome: 'failure', reason: error instanceof LoginError ? error.code : 'INTERNAL' });
+      throw error;
+    }
+  }
+
+  private async checkedLogin(request: auth.LoginRequest): Promise<auth.LoginResponse> {
     const { accountId, deviceId, challenge, signature, clientIp } = request;
     if (!isAccountId(accountId)) throw invalid('account_id is not a bech32m account ID with prefix "coming"');
     if (!Number.isInteger(deviceId) || deviceId < 0 || deviceId > MAX_DEVICE_ID) {

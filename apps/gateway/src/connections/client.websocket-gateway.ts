@@ -4,23 +4,26 @@ import { GrpcCallError, GrpcStatus } from '@coming/grpc';
 import { InjectLogger, type Logger } from '@coming/logging';
 import { wire } from '@coming/proto';
 import type { BeforeApplicationShutdown } from '@nestjs/common';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
-import { CloseCode } from '../delivery/close-codes';
-import type { DeviceSession } from '../delivery/device-session';
+import type { DeviceSession, DeviceSocket } from '../delivery/device-session';
 import { DeviceSessionsService } from '../delivery/device-sessions.service';
 import { KeysRepository } from '../keys/keys.repository';
 import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
+import { GatewayMetrics } from '../gateway.metrics';
 import { SendMessageError, SendMessageErrorCode } from '../messages/messages.errors';
 import { SendMessageService } from '../messages/send-message.service';
-import { decodeClientFrame, encodeServerFrame, errorFrame, wireError } from './frame-codec';
+import { decodeClientFrame, encodeServerFrame, errorFrame, frameTypeOf, wireError } from './frame-codec';
 import { UpgradeAuthenticator } from './upgrade-authenticator';
 
 const MAX_ACKS_PER_FRAME = 100;
 const SHUTDOWN_GRACE_MS = 10_000;
 const UNAUTHENTICATED = 4401;
+
+const tracer = trace.getTracer('@coming/gateway');
 
 interface Connection {
   device: AccessClaims;
@@ -42,6 +45,7 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     private readonly sendMessage: SendMessageService,
     private readonly keys: KeysRepository,
     @InjectGatewayConfig() private readonly config: GatewayConfig,
+    private readonly metrics: GatewayMetrics,
     @InjectLogger() private readonly logger: Logger,
   ) {}
 
@@ -55,7 +59,8 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
       socket.close(UNAUTHENTICATED, 'unauthenticated');
       return;
     }
-    const session = this.sessions.open(device, socketOf(socket)).catch((error: unknown) => {
+    this.metrics.openConnections.add(1);
+    const session = this.sessions.open(device, this.socketOf(socket)).catch((error: unknown) => {
       this.logger.error({ err: error }, 'could not start device session');
       socket.close(1011, 'could not start the session; reconnect');
       return undefined;
@@ -71,6 +76,7 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
   async handleDisconnect(socket: WebSocket) {
     const connection = this.connections.get(socket);
     this.connections.delete(socket);
+    if (connection !== undefined) this.metrics.openConnections.add(-1);
     const session = await connection?.session;
     if (session !== undefined) this.sessions.closed(session);
   }
@@ -87,18 +93,27 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
   private async onFrame(socket: WebSocket, connection: Connection, data: RawData, isBinary: boolean) {
     const decoded = decodeClientFrame(data, isBinary, this.config.GATEWAY_MAX_FRAME_BYTES);
     if (!decoded.ok) {
-      send(socket, errorFrame(0, decoded.error));
+      this.metrics.framesReceived.add(1, { type: 'undecodable' });
+      this.send(socket, errorFrame(0, decoded.error));
       return;
     }
-    const { requestId } = decoded.frame;
+    const { frame } = decoded;
+    const type = frameTypeOf(frame);
+    this.metrics.framesReceived.add(1, { type });
     this.inFlight += 1;
-    try {
-      send(socket, { response: { requestId, ...(await this.handle(connection, decoded.frame)) } });
-    } catch (error) {
-      send(socket, errorFrame(requestId, this.toWireError(error)));
-    } finally {
-      this.inFlight -= 1;
-    }
+    // The root of the trace that follows this frame through NATS, gRPC and PostgreSQL.
+    await tracer.startActiveSpan(`frame ${type}`, { kind: SpanKind.SERVER, attributes: { 'coming.frame.type': type } }, async (span) => {
+      try {
+        this.send(socket, { response: { requestId: frame.requestId, ...(await this.handle(connection, frame)) } });
+      } catch (error) {
+        const failure = this.toWireError(error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: wire.ErrorCode[failure.code] });
+        this.send(socket, errorFrame(frame.requestId, failure));
+      } finally {
+        this.inFlight -= 1;
+        span.end();
+      }
+    });
   }
 
   private async handle(connection: Connection, frame: wire.ClientFrame): Promise<Omit<wire.Response, 'requestId'>> {
@@ -142,6 +157,19 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     if (error instanceof GrpcCallError) return grpcToWireError(error);
     this.logger.error({ err: error }, 'unhandled error serving a frame');
     return wireError(wire.ErrorCode.ERROR_CODE_INTERNAL, 'internal error; retry');
+  }
+
+  private send(socket: WebSocket, frame: wire.ServerFrame) {
+    if (socket.readyState !== socket.OPEN) return;
+    this.metrics.framesSent.add(1, { type: frameTypeOf(frame) });
+    socket.send(encodeServerFrame(frame));
+  }
+
+  private socketOf(socket: WebSocket): DeviceSocket {
+    return {
+      send: (frame) => this.send(socket, frame),
+      close: (code, reason) => socket.close(code, reason),
+    };
   }
 
   private checkAlive() {
@@ -188,15 +216,4 @@ function grpcToWireError(error: GrpcCallError): wire.Error {
     default:
       return wireError(wire.ErrorCode.ERROR_CODE_UNAVAILABLE, `a backend is unavailable (${error.message}); retry`);
   }
-}
-
-function send(socket: WebSocket, frame: wire.ServerFrame) {
-  if (socket.readyState === socket.OPEN) socket.send(encodeServerFrame(frame));
-}
-
-function socketOf(socket: WebSocket) {
-  return {
-    send: (frame: wire.ServerFrame) => send(socket, frame),
-    close: (code: CloseCode, reason: string) => socket.close(code, reason),
-  };
 }

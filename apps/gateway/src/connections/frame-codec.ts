@@ -37,3 +37,9 @@ export function wireError(code: wire.ErrorCode, message: string, details: Partia
 function failure(code: wire.ErrorCode, message: string): DecodedFrame {
   return { ok: false, error: wireError(code, message) };
 }
+
+/** The frame's kind as its protobuf field is named, e.g. "send_message": low-cardinality, for metrics and spans. */
+export function frameTypeOf(frame: wire.ClientFrame | wire.ServerFrame): string {
+  const field = Object.entries(frame).find(([key, value]) => key !== 'requestId' && value !== undefined)?.[0];
+  return field === undefined ? 'unknown' : field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}

@@ -4,6 +4,7 @@ import type { Logger } from '@coming/logging';
 import type { messaging, wire } from '@coming/proto';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { GatewayMetrics } from '../gateway.metrics';
 import type { MailboxRepository } from '../messages/mailbox.repository';
 import { guidKey } from '../messages/server-guid';
 import { CloseCode } from './close-codes';
@@ -25,6 +26,7 @@ export interface DeviceSessionDependencies {
   channel: DeviceChannelRepository;
   mailbox: MailboxRepository;
   logger: Logger;
+  metrics: GatewayMetrics;
   settings: DeviceSessionSettings;
 }
 
@@ -100,6 +102,7 @@ export class DeviceSession {
     return new Promise((resolve) => {
       const settle = (acknowledged: boolean | undefined) => {
         clearTimeout(timer);
+        if (acknowledged === true) this.dependencies.metrics.acknowledged(envelope.serverTimestampMs, 'live');
         this.liveWaiters.delete(key);
         resolve(acknowledged);
       };
@@ -152,7 +155,12 @@ export class DeviceSession {
     const acknowledged = page.flatMap(({ sequence, envelope }) => {
       this.cursor = Math.max(this.cursor, sequence);
       if (envelope === undefined) return [];
-      const waiting = new Promise<void>((resolve) => this.drainWaiters.set(guidKey(envelope.serverGuid), resolve));
+      const waiting = new Promise<void>((resolve) =>
+        this.drainWaiters.set(guidKey(envelope.serverGuid), () => {
+          this.dependencies.metrics.acknowledged(envelope.serverTimestampMs, 'mailbox');
+          resolve();
+        }),
+      );
       this.socket.send({ deliver: { envelope } });
       return [waiting];
     });

@@ -2,6 +2,7 @@ import type { AccessClaims } from '@coming/access-token';
 import { InjectLogger, type Logger } from '@coming/logging';
 import { Injectable } from '@nestjs/common';
 import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
+import { GatewayMetrics } from '../gateway.metrics';
 import { MailboxRepository } from '../messages/mailbox.repository';
 import { CloseCode } from './close-codes';
 import { DeviceChannelRepository } from './device-channel.repository';
@@ -20,12 +21,14 @@ export class DeviceSessionsService {
     @InjectGatewayConfig() config: GatewayConfig,
     channel: DeviceChannelRepository,
     mailbox: MailboxRepository,
+    metrics: GatewayMetrics,
     @InjectLogger() logger: Logger,
   ) {
     this.dependencies = {
       channel,
       mailbox,
       logger,
+      metrics,
       settings: {
         liveAckTimeoutMs: config.GATEWAY_LIVE_ACK_TIMEOUT_MS,
         drainPageSize: config.GATEWAY_DRAIN_PAGE_SIZE,

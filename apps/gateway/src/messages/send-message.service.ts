@@ -6,6 +6,7 @@ import { messaging, wire } from '@coming/proto';
 import { Clock } from '@coming/runtime';
 import { Injectable } from '@nestjs/common';
 import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
+import { GatewayMetrics } from '../gateway.metrics';
 import { AuthRepository } from '../login/auth.repository';
 import { LiveDeliveryRepository } from './live-delivery.repository';
 import { MailboxRepository } from './mailbox.repository';
@@ -35,6 +36,7 @@ export class SendMessageService {
     private readonly mailbox: MailboxRepository,
     private readonly rateLimiter: RateLimiter,
     private readonly clock: Clock,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   async send(sender: AccessClaims, request: wire.SendMessageRequest): Promise<wire.SendMessageResponse> {
@@ -70,10 +72,21 @@ export class SendMessageService {
           contentType: message.contentType,
           content: message.content,
         };
-        return { destinationDevice: message.destinationDevice, outcome: await this.deliver(envelope) };
+        return { destinationDevice: message.destinationDevice, outcome: await this.counted(this.deliver(envelope)) };
       }),
     );
     return { outcomes };
+  }
+
+  private async counted(delivery: Promise<wire.DeliveryOutcome>): Promise<wire.DeliveryOutcome> {
+    try {
+      const outcome = await delivery;
+      this.metrics.delivered(outcome === wire.DeliveryOutcome.DELIVERY_OUTCOME_DELIVERED ? 'live' : 'stored');
+      return outcome;
+    } catch (error) {
+      this.metrics.delivered('failed');
+      throw error;
+    }
   }
 
   private async deliver(envelope: messaging.Envelope): Promise<wire.DeliveryOutcome> {

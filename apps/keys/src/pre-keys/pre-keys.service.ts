@@ -11,6 +11,7 @@ import {
 } from '@coming/signal';
 import { Injectable } from '@nestjs/common';
 import { InjectKeysConfig, type KeysConfig } from '../keys.config';
+import { KeysMetrics } from '../keys.metrics';
 import { KeyEventsRepository } from './key-events.repository';
 import { PreKeysError, PreKeysErrorCode } from './pre-keys.errors';
 import { PreKeysRepository } from './pre-keys.repository';
@@ -29,6 +30,7 @@ export class PreKeysService {
     private readonly preKeys: PreKeysRepository,
     private readonly keyEvents: KeyEventsRepository,
     private readonly rateLimiter: RateLimiter,
+    private readonly metrics: KeysMetrics,
     @InjectLogger() private readonly logger: Logger,
   ) {}
 
@@ -118,6 +120,7 @@ export class PreKeysService {
     if (claimed === undefined || claimed.devices.length === 0) return { noKeys: {} };
     for (const [deviceId, count] of claimed.remaining) {
       if (Math.min(count.ecPreKeys, count.kyberPreKeys) < this.config.KEYS_LOW_WATER_MARK) {
+        this.metrics.preKeysLow.add(1);
         // The fetch already succeeded; a lost nudge only delays the refill to the next fetch.
         await this.keyEvents
           .publishLow(accountId, deviceId, count)

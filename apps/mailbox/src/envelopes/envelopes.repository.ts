@@ -9,6 +9,12 @@ export interface NewEnvelope {
   expiresAt: Date;
 }
 
+/** What every mailbox holds together: how many envelopes, and when the oldest arrived. */
+export interface Backlog {
+  envelopes: number;
+  oldestCreatedAt: Date | null;
+}
+
 export type InsertOutcome = 'stored' | 'duplicate' | 'full';
 
 export interface EnvelopeReference {
@@ -86,6 +92,15 @@ export class EnvelopesRepository {
       .where('server_guid', 'in', serverGuids)
       .executeTakeFirst();
     return Number(result.numDeletedRows);
+  }
+
+  /** Across all devices, for the depth gauges; a full scan, so called once a scrape rather than per request. */
+  async backlog(): Promise<Backlog> {
+    const row = await this.db
+      .selectFrom('envelopes')
+      .select((eb) => [eb.fn.countAll<string>().as('envelopes'), eb.fn.min('created_at').as('oldest_created_at')])
+      .executeTakeFirstOrThrow();
+    return { envelopes: Number(row.envelopes), oldestCreatedAt: row.oldest_created_at };
   }
 
   /** Deletes up to `limit` expired envelopes and returns their GUIDs. */

@@ -1,0 +1,118 @@
+import type { ComingClient } from '@coming/client';
+import type { ServiceProcess } from '@coming/stack';
+import type { SpanRecord } from '@coming/telemetry';
+import { collectMessages, eventually, registeredClient, startTestStack, type TestStack } from '@coming/testing';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const SENDS_PER_MINUTE = 2;
+
+describe('telemetry', () => {
+  let stack: TestStack;
+  const clients: ComingClient[] = [];
+
+  const client = async () => {
+    const created = await registeredClient(stack.gatewayUrl(0));
+    clients.push(created);
+    return created;
+  };
+
+  const spans = async (): Promise<SpanRecord[]> => {
+    const files = (await readdir(stack.logDir)).filter((file) => file.endsWith('.spans.jsonl'));
+    const contents = await Promise.all(files.map((file) => readFile(join(stack.logDir, file), 'utf8')));
+    return contents.flatMap((text) =>
+      text
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as SpanRecord),
+    );
+  };
+
+  beforeAll(async () => {
+    stack = await startTestStack('telemetry', {
+      traced: true,
+      // Low limits, so that a little traffic also exercises the rate-limit and low-prekey counters.
+      env: { GATEWAY_SENDS_PER_DEVICE_PER_MINUTE: String(SENDS_PER_MINUTE), KEYS_LOW_WATER_MARK: '100' },
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((each) => each.close()));
+    await stack.release();
+  });
+
+  it('follows one message to an offline device in one trace: frame, NATS, gRPC to mailbox, PostgreSQL INSERT', async () => {
+    const alice = await client();
+    const bob = await client();
+
+    await alice.send(bob.accountId, 'traced');
+
+    let trace: SpanRecord[] = [];
+    let insert: SpanRecord | undefined;
+    await eventually(async () => {
+      const all = await spans();
+      const frame = all.find((span) => span.service === 'gateway' && span.name === 'frame send_message');
+      trace = all.filter((span) => span.traceId === frame?.traceId);
+      insert = trace.find((span) => span.service === 'mailbox' && span.name.startsWith('pg.query:INSERT'));
+      return insert !== undefined;
+    }, 'the INSERT span of the send');
+
+    const byId = new Map(trace.map((span) => [span.spanId, span]));
+    const ancestry = (span: SpanRecord): SpanRecord[] => {
+      const parent = span.parentSpanId === undefined ? undefined : byId.get(span.parentSpanId);
+      return parent === undefined ? [span] : [span, ...ancestry(parent)];
+    };
+
+    // The INSERT descends, span by span, from the mailbox's gRPC server span, the gateway's gRPC call and the frame.
+    const chain = ancestry(insert!).map((span) => `${span.service}: ${span.name}`);
+    expect(chain.at(-1)).toBe('gateway: frame send_message');
+    expect(chain).toContain('mailbox: grpc.coming.mailbox.v1.MailboxService/Enqueue');
+    expect(chain).toContain('gateway: grpc.coming.mailbox.v1.MailboxService/Enqueue');
+
+    // The live offer went out over NATS as a request within the same trace, under the frame.
+    const natsRequest = trace.find((span) => span.attributes['messaging.system'] === 'nats' && span.name === 'request');
+    expect(natsRequest?.attributes['messaging.destination.name']).toContain(`deliver.${bob.accountId}.`);
+    expect(ancestry(natsRequest!).at(-1)?.name).toBe('frame send_message');
+  });
+
+  it("serves each service's metrics in Prometheus format at /metrics", async () => {
+    const alice = await client();
+    const bob = await client();
+    const received = collectMessages(bob);
+    await alice.send(bob.accountId, 'stored, then delivered');
+    await bob.connect();
+    await eventually(() => received.length === 1, 'the stored message');
+    await alice.send(bob.accountId, 'live');
+    await expect(alice.send(bob.accountId, 'one too many', { deadlineMs: 500 })).rejects.toThrow();
+    await eventually(() => received.length === 2, 'the live message');
+
+    // Every service serves /metrics on the port its readiness probe answers on.
+    const scrape = async (service: ServiceProcess) => {
+      const response = await fetch(new URL('/metrics', service.options.readyUrl));
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+    const expected: Record<string, [ServiceProcess, string[]]> = {
+      gateway: [
+        stack.gateways[0]!,
+        [
+          'coming_gateway_connections',
+          'coming_gateway_frames_received_total',
+          'coming_gateway_frames_sent_total',
+          'coming_gateway_deliveries_total',
+          'coming_gateway_delivery_duration_bucket',
+          'coming_rate_limit_rejections_total',
+        ],
+      ],
+      mailbox: [stack.mailbox, ['coming_mailbox_depth', 'coming_mailbox_oldest_age']],
+      keys: [stack.keys, ['coming_keys_pre_keys_low_total']],
+      auth: [stack.auth, ['coming_auth_logins_total']],
+      payments: [stack.payments, ['target_info']],
+    };
+    for (const [name, [service, names]] of Object.entries(expected)) {
+      const text = await scrape(service);
+      for (const metric of names) expect(text, `${name} serves ${metric}`).toContain(metric);
+    }
+  });
+});

@@ -1,0 +1,87 @@
+import { assertUnreachable } from '@coming/config';
+import { metrics } from '@opentelemetry/api';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { type MetricReader, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  NodeTracerProvider,
+  SimpleSpanProcessor,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FileSpanExporter } from './file-span-exporter';
+import type { TelemetryConfig } from './telemetry.config';
+
+/** Probes and scrapes are not traffic; tracing them would bury the traces that matter. */
+const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+export interface Telemetry {
+  /** Answers a Prometheus scrape with every metric of this process. */
+  serveMetrics(request: IncomingMessage, response: ServerResponse): void;
+  /** Flushes what is buffered; for a clean stop. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts tracing, metrics and auto-instrumentation for this process. Must run before
+ * http, @grpc/grpc-js and pg are first required, or their calls go unrecorded.
+ */
+export function startTelemetry(config: TelemetryConfig): Telemetry {
+  const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.OTEL_SERVICE_NAME });
+
+  const spanProcessor = spanProcessorFor(config);
+  const tracerProvider = new NodeTracerProvider({ resource, spanProcessors: spanProcessor === undefined ? [] : [spanProcessor] });
+  // Registers the AsyncLocalStorage context manager and W3C propagation even with traces off,
+  // so that trace ids still flow between services whose tracing is on.
+  tracerProvider.register();
+
+  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const readers: MetricReader[] = [prometheus];
+  if (config.OTEL_METRICS_EXPORTER === 'otlp') readers.push(new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter() }));
+  const meterProvider = new MeterProvider({ resource, readers });
+  metrics.setGlobalMeterProvider(meterProvider);
+
+  registerInstrumentations({
+    tracerProvider,
+    meterProvider,
+    instrumentations: [
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has(request.url?.split('?')[0] ?? '') }),
+      new GrpcInstrumentation(),
+      // Queries outside a traced operation (migrations, sweeps, gauges) would each start a trace of their own.
+      new PgInstrumentation({ requireParentSpan: true }),
+    ],
+  });
+
+  return {
+    serveMetrics: (request, response) => prometheus.getMetricsRequestHandler(request, response),
+    shutdown: async () => {
+      await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
+    },
+  };
+}
+
+function spanProcessorFor(config: TelemetryConfig): SpanProcessor | undefined {
+  switch (config.OTEL_TRACES_EXPORTER) {
+    case 'none':
+      return undefined;
+    case 'otlp':
+      return new BatchSpanProcessor(new OTLPTraceExporter());
+    case 'console':
+      return new SimpleSpanProcessor(new ConsoleSpanExporter());
+    case 'file':
+      if (config.COMING_TRACE_FILE === undefined) throw new Error('OTEL_TRACES_EXPORTER=file needs COMING_TRACE_FILE');
+      // Unbatched, so that every span is on disk by the time the request it belongs to is answered.
+      return new SimpleSpanProcessor(new FileSpanExporter(config.COMING_TRACE_FILE));
+    default:
+      return assertUnreachable(config.OTEL_TRACES_EXPORTER);
+  }
+}
