@@ -115,4 +115,21 @@ describe('telemetry', () => {
       for (const metric of names) expect(text, `${name} serves ${metric}`).toContain(metric);
     }
   });
+
+  it('ships dashboards whose queries use only metrics the services export', async () => {
+    const exported = new Set<string>();
+    for (const service of [stack.auth, stack.mailbox, stack.keys, stack.payments, ...stack.gateways]) {
+      const text = await (await fetch(new URL('/metrics', service.options.readyUrl))).text();
+      for (const line of text.split('\n')) if (/^[a-z]/.test(line)) exported.add(line.split(/[{ ]/)[0]!);
+    }
+    const dashboards = join(__dirname, '..', '..', '..', 'deploy', 'helm', 'coming', 'dashboards');
+    const files = await readdir(dashboards);
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    for (const file of files) {
+      const dashboard = JSON.parse(await readFile(join(dashboards, file), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+      const used = dashboard.panels.flatMap((panel) => panel.targets.flatMap((target) => target.expr.match(/\bcoming_[a-z_]+/g) ?? []));
+      expect(used.length, `${file} queries metrics`).toBeGreaterThan(0);
+      for (const metric of used) expect(exported.has(metric), `${file} uses ${metric}, which no service exports`).toBe(true);
+    }
+  });
 });
