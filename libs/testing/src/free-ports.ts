@@ -3,7 +3,9 @@ import { createServer } from 'node:net';
 /** The first of `count` consecutive TCP ports that are free on loopback right now. */
 export async function findFreePorts(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    // Below Linux's ephemeral range (32768 and up), so that outgoing connections opened
+    // between this check and the bind cannot take the port.
+    const base = 10_000 + Math.floor(Math.random() * 22_000);
     const free = await Promise.all(Array.from({ length: count }, (_, offset) => isFree(base + offset)));
     if (free.every(Boolean)) return base;
   }
