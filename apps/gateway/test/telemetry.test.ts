@@ -3,6 +3,8 @@ import type { ServiceProcess } from '@coming/stack';
 import type { SpanRecord } from '@coming/telemetry';
 import { collectMessages, eventually, registeredClient, startTestStack, type TestStack } from '@coming/testing';
 import { readdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -29,17 +31,44 @@ describe('telemetry', () => {
     );
   };
 
+  // Stands in for an OpenTelemetry collector's OTLP/HTTP logs endpoint.
+  const exportedLogs: string[] = [];
+  const collector = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      if (request.url === '/v1/logs') exportedLogs.push(body);
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+  });
+
   beforeAll(async () => {
+    await new Promise<void>((listening) => collector.listen(0, '127.0.0.1', listening));
+    const { port } = collector.address() as AddressInfo;
     stack = await startTestStack('telemetry', {
       traced: true,
-      // Low limits, so that a little traffic also exercises the rate-limit and low-prekey counters.
-      env: { GATEWAY_SENDS_PER_DEVICE_PER_MINUTE: String(SENDS_PER_MINUTE), KEYS_LOW_WATER_MARK: '100' },
+      env: {
+        // Low limits, so that a little traffic also exercises the rate-limit and low-prekey counters.
+        GATEWAY_SENDS_PER_DEVICE_PER_MINUTE: String(SENDS_PER_MINUTE),
+        KEYS_LOW_WATER_MARK: '100',
+        OTEL_LOGS_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `http://127.0.0.1:${port}/v1/logs`,
+        OTEL_BLRP_SCHEDULE_DELAY: '200',
+      },
     });
   });
 
   afterAll(async () => {
     await Promise.all(clients.map((each) => each.close()));
     await stack.release();
+    collector.close();
+  });
+
+  it('exports log records over OTLP, named by service', async () => {
+    await eventually(() => exportedLogs.some((body) => body.includes('gateway ready')), 'the gateway to export its boot log');
+    const gatewayLogs = exportedLogs.find((body) => body.includes('gateway ready')) ?? '';
+    expect(gatewayLogs).toContain('service.name');
+    expect(gatewayLogs).toContain('gateway');
   });
 
   it('follows one message to an offline device in one trace: frame, NATS, gRPC to mailbox, PostgreSQL INSERT', async () => {

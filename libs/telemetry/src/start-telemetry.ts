@@ -1,5 +1,7 @@
 import { assertUnreachable } from '@coming/config';
 import { metrics } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -7,7 +9,9 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { type MetricReader, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import {
   BatchSpanProcessor,
@@ -50,6 +54,13 @@ export function startTelemetry(config: TelemetryConfig): Telemetry {
   const meterProvider = new MeterProvider({ resource, readers });
   metrics.setGlobalMeterProvider(meterProvider);
 
+  // Logs always go to stdout as JSON lines; with OTEL_LOGS_EXPORTER=otlp they are pushed as well.
+  const loggerProvider =
+    config.OTEL_LOGS_EXPORTER === 'otlp'
+      ? new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter() })] })
+      : undefined;
+  if (loggerProvider !== undefined) logs.setGlobalLoggerProvider(loggerProvider);
+
   registerInstrumentations({
     tracerProvider,
     meterProvider,
@@ -58,13 +69,15 @@ export function startTelemetry(config: TelemetryConfig): Telemetry {
       new GrpcInstrumentation(),
       // Queries outside a traced operation (migrations, sweeps, gauges) would each start a trace of their own.
       new PgInstrumentation({ requireParentSpan: true }),
+      // Trace ids are already mixed into every line by libs/logging; this only forwards records.
+      new PinoInstrumentation({ disableLogCorrelation: true, disableLogSending: loggerProvider === undefined }),
     ],
   });
 
   return {
     serveMetrics: (request, response) => prometheus.getMetricsRequestHandler(request, response),
     shutdown: async () => {
-      await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
+      await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider?.shutdown()]);
     },
   };
 }

@@ -11,6 +11,8 @@ export const telemetryConfigSchema = z.object({
   OTEL_TRACES_EXPORTER: z.enum(['none', 'otlp', 'console', 'file']).default('none'),
   /** Metrics are always served at GET /metrics for Prometheus; `otlp` pushes them as well. */
   OTEL_METRICS_EXPORTER: z.enum(['prometheus', 'otlp']).default('prometheus'),
+  /** Logs are always written to stdout; `otlp` pushes them to the collector as well. */
+  OTEL_LOGS_EXPORTER: z.enum(['none', 'otlp']).default('none'),
   /** Where OTEL_TRACES_EXPORTER=file appends one JSON span a line. */
   COMING_TRACE_FILE: z.string().min(1).optional(),
 });
