@@ -153,10 +153,12 @@ describe('telemetry', () => {
     }
     const dashboards = join(__dirname, '..', '..', '..', 'deploy', 'helm', 'coming', 'dashboards');
     const files = await readdir(dashboards);
-    expect(files.length).toBeGreaterThanOrEqual(5);
+    expect(files.length).toBeGreaterThanOrEqual(6);
     for (const file of files) {
       const dashboard = JSON.parse(await readFile(join(dashboards, file), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
-      const used = dashboard.panels.flatMap((panel) => panel.targets.flatMap((target) => target.expr.match(/\bcoming_[a-z_]+/g) ?? []));
+      const used = dashboard.panels.flatMap((panel) =>
+        panel.targets.flatMap((target) => target.expr.match(/\b(?:coming_[a-z_]+|target_info)\b/g) ?? []),
+      );
       expect(used.length, `${file} queries metrics`).toBeGreaterThan(0);
       for (const metric of used) expect(exported.has(metric), `${file} uses ${metric}, which no service exports`).toBe(true);
     }
