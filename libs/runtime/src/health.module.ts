@@ -1,7 +1,7 @@
 import { Broker } from '@coming/broker';
 import { Cache } from '@coming/cache';
 import { InjectKysely } from '@coming/database';
-import { Controller, Get, HttpCode, Injectable, Module, ServiceUnavailableException } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Controller, Get, HttpCode, Injectable, Module, ServiceUnavailableException } from '@nestjs/common';
 import { type Kysely, sql } from 'kysely';
 import { MetricsHttpController } from './metrics.http-controller';
 
@@ -27,9 +27,25 @@ export class DependencyChecks {
   }
 }
 
+/**
+ * Set once shutdown begins, so readiness fails at once and load balancers move traffic
+ * away while in-flight work finishes.
+ */
+@Injectable()
+export class ShutdownState implements BeforeApplicationShutdown {
+  stopping = false;
+
+  beforeApplicationShutdown() {
+    this.stopping = true;
+  }
+}
+
 @Controller()
 export class HealthController {
-  constructor(private readonly checks: DependencyChecks) {}
+  constructor(
+    private readonly checks: DependencyChecks,
+    private readonly shutdown: ShutdownState,
+  ) {}
 
   /** Liveness: the process serves requests. */
   @Get('healthz')
@@ -38,9 +54,10 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: every backend this service needs answers. */
+  /** Readiness: not shutting down, and every backend this service needs answers. */
   @Get('readyz')
   async ready() {
+    if (this.shutdown.stopping) throw new ServiceUnavailableException({ status: 'stopping' });
     const unreachable = await this.checks.unreachable();
     if (unreachable.length > 0) throw new ServiceUnavailableException({ status: 'unavailable', unreachable });
     return { status: 'ready' };
@@ -48,7 +65,7 @@ export class HealthController {
 }
 
 /** Probes and the metrics scrape, on the port each service already serves HTTP on. */
-@Module({ controllers: [HealthController, MetricsHttpController], providers: [DependencyChecks] })
+@Module({ controllers: [HealthController, MetricsHttpController], providers: [DependencyChecks, ShutdownState] })
 export class HealthModule {}
 
 async function withTimeout(check: Promise<unknown>): Promise<boolean> {
