@@ -26,8 +26,13 @@ export function createGrpcClient<Client extends object>(
       package: definition.package,
       protoPath: join(PROTO_ROOT, definition.protoPath),
       loader: grpcLoaderOptions,
-      // Nest passes channel options through to the grpc-js client constructor.
-      channelOptions: { interceptors: [serviceTokenInterceptor(serviceToken)] } as Record<string, unknown>,
+      // Nest passes channel options through to the grpc-js client constructor. Round robin
+      // spreads calls over every address the target resolves to: with a dns:/// target on a
+      // headless Service, over every replica, instead of pinning one connection to one pod.
+      channelOptions: {
+        interceptors: [serviceTokenInterceptor(serviceToken)],
+        'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+      } as Record<string, unknown>,
     },
   }) as unknown as ClientGrpc;
   return proxy.getService<Client>(definition.service);
