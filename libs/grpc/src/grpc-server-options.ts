@@ -5,6 +5,9 @@ import { HealthImplementation } from 'grpc-health-check';
 import { join } from 'node:path';
 import type { GrpcServiceDefinition } from './grpc-services';
 
+const MAX_CONNECTION_AGE_MS = 5 * 60_000;
+const MAX_CONNECTION_AGE_GRACE_MS = 30_000;
+
 /** 4 MiB: an envelope is capped well below this by the gateway's frame limit. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
@@ -29,6 +32,12 @@ export function grpcServerOptions(definition: GrpcServiceDefinition, url: string
       maxReceiveMessageLength: MAX_MESSAGE_BYTES,
       maxSendMessageLength: MAX_MESSAGE_BYTES,
       gracefulShutdown: true,
+      // Clients reconnect (and so re-resolve DNS) at least this often, which is how
+      // round-robin callers discover replicas added since they connected.
+      channelOptions: {
+        'grpc.max_connection_age_ms': MAX_CONNECTION_AGE_MS,
+        'grpc.max_connection_age_grace_ms': MAX_CONNECTION_AGE_GRACE_MS,
+      },
       // The standard grpc.health.v1 service, for Kubernetes gRPC probes and load balancers.
       // It sits outside Nest, so it needs no service token.
       onLoadPackageDefinition: (_package, server) => {
