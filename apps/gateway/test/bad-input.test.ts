@@ -128,6 +128,16 @@ describe('bad input at the gateway', () => {
       socket.close();
     });
 
+    it('names what is wrong with an empty acknowledgement', async () => {
+      const socket = await authenticatedSocket();
+      socket.send(wire.ClientFrame.encode({ requestId: 4, acknowledge: { serverGuids: [] } }).finish());
+      expect((await nextFrame(socket)).response?.error).toMatchObject({
+        code: wire.ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+        message: expect.stringMatching(/server_guids must hold 1 to 100/),
+      });
+      socket.close();
+    });
+
     it('refuses text frames', async () => {
       const socket = await authenticatedSocket();
       socket.send('{"event":"send"}');

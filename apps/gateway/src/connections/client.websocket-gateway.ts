@@ -123,7 +123,7 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     }
     if (frame.acknowledge !== undefined) {
       const { serverGuids } = frame.acknowledge;
-      if (serverGuids.length > MAX_ACKS_PER_FRAME || serverGuids.some((guid) => guid.length !== 16)) {
+      if (serverGuids.length === 0 || serverGuids.length > MAX_ACKS_PER_FRAME || serverGuids.some((guid) => guid.length !== 16)) {
         throw new SendMessageError(
           SendMessageErrorCode.InvalidArgument,
           `acknowledge.server_guids must hold 1 to ${MAX_ACKS_PER_FRAME} GUIDs of 16 bytes`,
