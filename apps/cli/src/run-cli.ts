@@ -71,7 +71,8 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'send': {
         const [to, text] = rest;
         if (to === undefined || text === undefined || rest.length > 2) return usageError('send takes ACCOUNT_ID and TEXT (quote the text)');
-        const client = await ComingClient.open(options);
+        // Send-only: a listen running on the same home keeps its connection.
+        const client = await ComingClient.open({ ...options, receive: false });
         reportWarnings(client);
         try {
           await client.send(to, text);

@@ -104,14 +104,14 @@ describe('coming CLI on a single node', () => {
     const erin = (await coming('erin', 'init')).stdout.trim();
     const frank = (await coming('frank', 'init')).stdout.trim();
 
-    // Live: Frank is listening while Erin sends.
+    // Frank listens, and sends from the same home meanwhile: sending does not cut his listener off.
     const listening = coming('frank', 'listen', '--count', '1', '--json', '--timeout', '20');
     await new Promise((settle) => setTimeout(settle, 1_500));
+    expect((await coming('frank', 'send', erin, 'offline, to Erin')).code).toBe(0);
     expect((await coming('erin', 'send', frank, 'live, to Frank')).code).toBe(0);
     expect(JSON.parse((await listening).stdout)).toMatchObject({ from: erin, text: 'live, to Frank' });
 
-    // Offline, the other way, on the session Erin started.
-    expect((await coming('frank', 'send', erin, 'offline, to Erin')).code).toBe(0);
+    // Erin was offline: she reads Frank's message now.
     const erinReads = await coming('erin', 'listen', '--count', '1', '--json');
     expect(JSON.parse(erinReads.stdout)).toMatchObject({ from: frank, text: 'offline, to Erin' });
   });

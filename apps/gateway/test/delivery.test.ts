@@ -80,6 +80,27 @@ describe('delivery across two gateways', () => {
     expect(await closed).toBe(4409);
   });
 
+  it('lets a send-only connection of a device send without displacing its receiving one', async () => {
+    const alice = await client(0);
+    const bobStore = new MemoryClientStore();
+    const bob = await ComingClient.create({ store: bobStore, server: stack.gatewayUrl(1) });
+    await bob.register();
+    clients.push(bob);
+    const received = collectMessages(bob);
+    await bob.connect();
+    const closes: number[] = [];
+    bob.onConnectionClosed((code) => closes.push(code));
+
+    const bobSending = await ComingClient.open({ store: bobStore, server: stack.gatewayUrl(0), receive: false });
+    clients.push(bobSending);
+    await bobSending.send(alice.accountId, 'from the send-only connection');
+    await alice.send(bob.accountId, 'to the receiving connection');
+
+    await eventually(() => received.length === 1, 'the message on the receiving connection');
+    expect(received[0]?.text).toBe('to the receiving connection');
+    expect(closes).toEqual([]);
+  });
+
   it('refuses a message to an account that never registered', async () => {
     const alice = await client(0);
     const neverRegistered = await ComingClient.create({ store: new MemoryClientStore(), server: stack.gatewayUrl(0) });

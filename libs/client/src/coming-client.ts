@@ -22,6 +22,11 @@ export interface ComingClientOptions {
   server: string;
   /** The deployment's audience, as configured on auth. */
   audience?: string;
+  /**
+   * False for a client that only sends (the CLI's send): it gets no messages and does not
+   * displace the device's receiving connection. Default true.
+   */
+  receive?: boolean;
 }
 
 export interface SendOptions {
@@ -66,6 +71,7 @@ export class ComingClient {
     private readonly keeper: StateKeeper,
     private readonly server: string,
     audience: string,
+    private readonly receive: boolean,
   ) {
     const seed = seedFromMnemonic(keeper.state.mnemonic);
     const account = accountKeyFromSeed(seed);
@@ -101,7 +107,10 @@ export class ComingClient {
   }
 
   /** Creates an identity from a fresh mnemonic, or restores one from `mnemonic`. */
-  static async create({ store, server, audience = 'coming' }: ComingClientOptions, mnemonic?: string): Promise<ComingClient> {
+  static async create(
+    { store, server, audience = 'coming', receive = true }: ComingClientOptions,
+    mnemonic?: string,
+  ): Promise<ComingClient> {
     if ((await store.load()) !== null) {
       throw new ClientError(ClientErrorCode.Identity, 'this home already holds an identity; use another home folder');
     }
@@ -114,13 +123,13 @@ export class ComingClient {
     };
     const keeper = new StateKeeper(state, store);
     await keeper.save();
-    return new ComingClient(keeper, server, audience);
+    return new ComingClient(keeper, server, audience, receive);
   }
 
-  static async open({ store, server, audience = 'coming' }: ComingClientOptions): Promise<ComingClient> {
+  static async open({ store, server, audience = 'coming', receive = true }: ComingClientOptions): Promise<ComingClient> {
     const state = await store.load();
     if (state === null) throw new ClientError(ClientErrorCode.Identity, 'no identity in this home yet: run "init" first');
-    return new ComingClient(new StateKeeper(state, store), server, audience);
+    return new ComingClient(new StateKeeper(state, store), server, audience, receive);
   }
 
   get accountId(): string {
@@ -270,12 +279,12 @@ export class ComingClient {
     };
     let connection: ServerConnection;
     try {
-      connection = await ServerConnection.connect(this.server, await this.session.accessToken(), handlers);
+      connection = await ServerConnection.connect(this.server, await this.session.accessToken(), handlers, this.receive);
     } catch (error) {
       if (!(error instanceof ClientError && error.code === ClientErrorCode.Unauthenticated)) throw error;
       // The gateway refused a token we thought valid (a new signing key, say): log in afresh.
       this.session.invalidate();
-      connection = await ServerConnection.connect(this.server, await this.session.accessToken(), handlers);
+      connection = await ServerConnection.connect(this.server, await this.session.accessToken(), handlers, this.receive);
     }
     if (this.keeper.state.signal === undefined) await this.publishKeys(connection);
     return connection;

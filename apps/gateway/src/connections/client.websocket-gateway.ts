@@ -28,6 +28,8 @@ const tracer = trace.getTracer('@coming/gateway');
 interface Connection {
   device: AccessClaims;
   session: Promise<DeviceSession | undefined>;
+  /** False for a send-only connection. */
+  receiving: boolean;
   alive: boolean;
 }
 
@@ -60,12 +62,17 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
       return;
     }
     this.metrics.openConnections.add(1);
-    const session = this.sessions.open(device, this.socketOf(socket)).catch((error: unknown) => {
-      this.logger.error({ err: error }, 'could not start device session');
-      socket.close(1011, 'could not start the session; reconnect');
-      return undefined;
-    });
-    const connection: Connection = { device, session, alive: true };
+    // A send-only connection (?receive=false) gets no deliveries and displaces nobody, so a
+    // device can send from a second process while its receiving connection stays up.
+    const receiving = new URL(request.url ?? '/', 'ws://gateway').searchParams.get('receive') !== 'false';
+    const session = receiving
+      ? this.sessions.open(device, this.socketOf(socket)).catch((error: unknown) => {
+          this.logger.error({ err: error }, 'could not start device session');
+          socket.close(1011, 'could not start the session; reconnect');
+          return undefined;
+        })
+      : Promise.resolve(undefined);
+    const connection: Connection = { device, session, alive: true, receiving };
     this.connections.set(socket, connection);
     socket.on('pong', () => {
       connection.alive = true;
@@ -127,6 +134,12 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
         throw new SendMessageError(
           SendMessageErrorCode.InvalidArgument,
           `acknowledge.server_guids must hold 1 to ${MAX_ACKS_PER_FRAME} GUIDs of 16 bytes`,
+        );
+      }
+      if (!connection.receiving) {
+        throw new SendMessageError(
+          SendMessageErrorCode.InvalidArgument,
+          'this connection was opened with receive=false and has nothing to acknowledge',
         );
       }
       const session = await connection.session;

@@ -22,8 +22,9 @@ export class ServerConnection {
 
   private constructor(private readonly socket: WebSocket) {}
 
-  static connect(serverUrl: string, accessToken: string, handlers: ConnectionHandlers): Promise<ServerConnection> {
-    const url = `${serverUrl.replace(/\/+$/, '')}/v1/websocket`;
+  /** With `receive` false the server pushes nothing and leaves the device's other connection alone. */
+  static connect(serverUrl: string, accessToken: string, handlers: ConnectionHandlers, receive = true): Promise<ServerConnection> {
+    const url = `${serverUrl.replace(/\/+$/, '')}/v1/websocket${receive ? '' : '?receive=false'}`;
     const socket = new WebSocket(url, { headers: { Authorization: `Bearer ${accessToken}` }, handshakeTimeout: CONNECT_TIMEOUT_MS });
     const connection = new ServerConnection(socket);
     socket.on('message', (data: Buffer) => connection.onFrame(data, handlers));
