@@ -101,6 +101,21 @@ describe('delivery across two gateways', () => {
     expect(closes).toEqual([]);
   });
 
+  it('acknowledges a message even when the client closes as soon as it has it, as the CLI does', async () => {
+    const alice = await client(0);
+    const bob = await client(1);
+    const inserts = await everInserted();
+    let closed: Promise<void> | undefined;
+    bob.onMessage(() => (closed = bob.close()), { max: 1 });
+    await bob.connect();
+
+    await alice.send(bob.accountId, 'read and gone');
+
+    await eventually(() => closed !== undefined, 'the message');
+    await closed;
+    expect(await everInserted()).toBe(inserts);
+  });
+
   it('refuses a message to an account that never registered', async () => {
     const alice = await client(0);
     const neverRegistered = await ComingClient.create({ store: new MemoryClientStore(), server: stack.gatewayUrl(0) });

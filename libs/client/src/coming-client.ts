@@ -239,6 +239,8 @@ export class ComingClient {
 
   /** Finishes acknowledging what was received, then disconnects for good. */
   async close(): Promise<void> {
+    // Acknowledgements still in flight need the connection: settle them before closing.
+    await this.inbox.settled();
     this.closed = true;
     await this.disconnect();
   }
