@@ -106,7 +106,12 @@ describe('delivery across two gateways', () => {
     const bob = await client(1);
     const inserts = await everInserted();
     let closed: Promise<void> | undefined;
-    bob.onMessage(() => (closed = bob.close()), { max: 1 });
+    bob.onMessage(
+      () => {
+        closed = bob.close();
+      },
+      { max: 1 },
+    );
     await bob.connect();
 
     await alice.send(bob.accountId, 'read and gone');
