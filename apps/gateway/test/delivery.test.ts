@@ -1,6 +1,14 @@
 import { ClientError, ClientErrorCode, ComingClient, MemoryClientStore } from '@coming/client';
 import { accountKeyFromMnemonic } from '@coming/identity';
-import { collectMessages, eventually, redisEntries, registeredClient, startTestStack, type TestStack } from '@coming/testing';
+import {
+  collectMessages,
+  connectAndDrain,
+  eventually,
+  redisEntries,
+  registeredClient,
+  startTestStack,
+  type TestStack,
+} from '@coming/testing';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +45,7 @@ describe('delivery across two gateways', () => {
     const alice = await client(0);
     const bob = await client(1);
     const received = collectMessages(bob);
-    await bob.connect();
+    await connectAndDrain(bob);
     const inserts = await everInserted();
 
     await alice.send(bob.accountId, 'live one');
@@ -112,7 +120,7 @@ describe('delivery across two gateways', () => {
       },
       { max: 1 },
     );
-    await bob.connect();
+    await connectAndDrain(bob);
 
     await alice.send(bob.accountId, 'read and gone');
 

@@ -2,7 +2,7 @@ import { ClientError, ClientErrorCode, ComingClient, MemoryClientStore, ONE_TIME
 import { accountKeyFromSeed, seedFromMnemonic, signalIdentityKeyFromSeed } from '@coming/identity';
 import { events, messaging, wire } from '@coming/proto';
 import { curveKeyPairFromPrivateKey } from '@coming/signal';
-import { collectMessages, eventually, NATS_URL, redisEntries, startTestStack, type TestStack } from '@coming/testing';
+import { collectMessages, connectAndDrain, eventually, NATS_URL, redisEntries, startTestStack, type TestStack } from '@coming/testing';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -125,7 +125,7 @@ describe('end-to-end encryption through the scaled stack', () => {
   it("tops up a device's one-time prekeys when the server says they run low", async () => {
     const erin = await client(1);
     collectMessages(erin);
-    await erin.connect();
+    await connectAndDrain(erin);
     const fetcher = await client(0);
     const socket = await rawSocket(stack.gatewayUrl(0), await accessTokenOf(fetcher));
     let answered = 0;

@@ -25,3 +25,18 @@ export async function eventually(condition: () => boolean | Promise<boolean>, wh
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * Connects, and resolves once the server has pushed everything stored for the device;
+ * by then its gateway has also subscribed it to live deliveries and key notices.
+ */
+export async function connectAndDrain(client: ComingClient): Promise<void> {
+  const drained = new Promise<void>((resolve) => {
+    const stop = client.onQueueEmpty(() => {
+      stop();
+      resolve();
+    });
+  });
+  await client.connect();
+  await drained;
+}
