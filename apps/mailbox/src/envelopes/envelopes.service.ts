@@ -31,20 +31,33 @@ export class EnvelopesService {
     const body = messaging.Envelope.encode(envelope).finish();
     const expiresAt = new Date(this.clock.now().getTime() + this.config.MAILBOX_ENVELOPE_TTL_MS);
     const capacity = this.config.MAILBOX_MAX_ENVELOPES_PER_DEVICE;
-    const outcome = await this.envelopes.insert(accountId, deviceId, { serverGuid, envelope: body, expiresAt }, capacity);
+    // The hot copy goes in before the row commits: a fetch can see the row only after that,
+    // so an acknowledgement's cache delete always comes after this write, never before it.
+    await this.cache.put(serverGuid, body, this.config.MAILBOX_CACHE_TTL_MS).catch((error: unknown) => this.warn('cache put', error));
+    const outcome = await this.envelopes
+      .insert(accountId, deviceId, { serverGuid, envelope: body, expiresAt }, capacity)
+      .catch(async (error: unknown) => {
+        await this.dropHotCopy(serverGuid);
+        throw error;
+      });
     switch (outcome) {
       case 'full':
+        await this.dropHotCopy(serverGuid);
         return { mailboxFull: { capacity } };
       case 'duplicate':
+        // The stored original may differ (its server timestamp); PostgreSQL serves it.
+        await this.dropHotCopy(serverGuid);
         return { stored: { duplicate: true } };
       case 'stored':
-        // Both are optimisations over the committed row: a failure costs latency, not data.
-        await Promise.all([
-          this.cache.put(serverGuid, body, this.config.MAILBOX_CACHE_TTL_MS).catch((error: unknown) => this.warn('cache put', error)),
-          this.events.publishStored(accountId, deviceId, serverGuid).catch((error: unknown) => this.warn('stored event', error)),
-        ]);
+        // An optimisation over the committed row: a failure costs latency, not data.
+        await this.events.publishStored(accountId, deviceId, serverGuid).catch((error: unknown) => this.warn('stored event', error));
         return { stored: { duplicate: false } };
     }
+  }
+
+  /** Removes the hot copy of an envelope this call did not store. */
+  private async dropHotCopy(serverGuid: Uint8Array) {
+    await this.cache.delete([serverGuid]).catch((error: unknown) => this.warn('cache delete', error));
   }
 
   async fetch({ accountId, deviceId, afterSequence, limit }: mailbox.FetchRequest): Promise<mailbox.FetchResponse> {
@@ -85,7 +98,7 @@ export class EnvelopesService {
   }
 
   private warn(what: string, error: unknown) {
-    this.logger.warn({ err: error }, `${what} failed; the envelope is committed regardless`);
+    this.logger.warn({ err: error }, `${what} failed; PostgreSQL holds the truth regardless`);
   }
 }
 
