@@ -1,5 +1,5 @@
 import { generateSigningKey, importSigningKey, signAccessToken } from '@coming/access-token';
-import { ComingClient, MemoryClientStore } from '@coming/client';
+import { MemoryClientStore } from '@coming/client';
 import { accountKeyFromMnemonic, createMnemonic, signLogin } from '@coming/identity';
 import { wire } from '@coming/proto';
 import { collectMessages, eventually, registeredClient, startTestStack, type TestStack } from '@coming/testing';
@@ -57,8 +57,7 @@ describe('bad input at the gateway', () => {
 
   const validToken = async () => {
     const store = new MemoryClientStore();
-    const client = await ComingClient.create({ store, server: stack.gatewayUrl(0) });
-    await client.register();
+    await registeredClient(stack.gatewayUrl(0), store);
     return (await store.load())?.tokens?.accessToken ?? '';
   };
 

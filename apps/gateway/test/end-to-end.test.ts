@@ -1,8 +1,17 @@
-import { ClientError, ClientErrorCode, ComingClient, MemoryClientStore, ONE_TIME_PRE_KEY_TARGET } from '@coming/client';
+import { ClientError, ClientErrorCode, type ComingClient, MemoryClientStore, ONE_TIME_PRE_KEY_TARGET } from '@coming/client';
 import { accountKeyFromSeed, seedFromMnemonic, signalIdentityKeyFromSeed } from '@coming/identity';
 import { events, messaging, wire } from '@coming/proto';
 import { curveKeyPairFromPrivateKey } from '@coming/signal';
-import { collectMessages, connectAndDrain, eventually, NATS_URL, redisEntries, startTestStack, type TestStack } from '@coming/testing';
+import {
+  collectMessages,
+  connectAndDrain,
+  registeredClient,
+  eventually,
+  NATS_URL,
+  redisEntries,
+  startTestStack,
+  type TestStack,
+} from '@coming/testing';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -34,9 +43,7 @@ describe('end-to-end encryption through the scaled stack', () => {
   const stores = new Map<ComingClient, MemoryClientStore>();
   const client = async (gateway: number) => {
     const store = new MemoryClientStore();
-    const created = await ComingClient.create({ store, server: stack.gatewayUrl(gateway) });
-    await created.register();
-    await created.disconnect();
+    const created = await registeredClient(stack.gatewayUrl(gateway), store);
     clients.push(created);
     stores.set(created, store);
     return created;

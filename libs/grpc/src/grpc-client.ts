@@ -1,8 +1,6 @@
-import { PROTO_ROOT } from '@coming/proto';
 import { InterceptingCall, type InterceptorOptions, type Metadata, type NextCall } from '@grpc/grpc-js';
 import { type ClientGrpc, ClientProxyFactory, Transport } from '@nestjs/microservices';
-import { join } from 'node:path';
-import { grpcLoaderOptions } from './grpc-server-options';
+import { protoSourceOf } from './grpc-server-options';
 import { type GrpcServiceDefinition, SERVICE_TOKEN_METADATA_KEY } from './grpc-services';
 
 export interface GrpcClientOptions {
@@ -23,9 +21,7 @@ export function createGrpcClient<Client extends object>(
     transport: Transport.GRPC,
     options: {
       url,
-      package: definition.package,
-      protoPath: join(PROTO_ROOT, definition.protoPath),
-      loader: grpcLoaderOptions,
+      ...protoSourceOf(definition),
       // Nest passes channel options through to the grpc-js client constructor. Round robin
       // spreads calls over every address the target resolves to: with a dns:/// target on a
       // headless Service, over every replica, instead of pinning one connection to one pod.

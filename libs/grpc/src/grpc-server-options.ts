@@ -12,7 +12,7 @@ const MAX_CONNECTION_AGE_GRACE_MS = 30_000;
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 // Matches ts-proto's output: camelCase fields, numbers for 64-bit integers and enums.
-export const grpcLoaderOptions = {
+const grpcLoaderOptions = {
   keepCase: false,
   longs: Number,
   enums: Number,
@@ -21,14 +21,17 @@ export const grpcLoaderOptions = {
   includeDirs: [PROTO_ROOT],
 };
 
+/** How the gRPC loader finds a service's definition; the same for its server and its clients. */
+export function protoSourceOf(definition: GrpcServiceDefinition) {
+  return { package: definition.package, protoPath: join(PROTO_ROOT, definition.protoPath), loader: grpcLoaderOptions };
+}
+
 export function grpcServerOptions(definition: GrpcServiceDefinition, url: string): GrpcOptions {
   return {
     transport: Transport.GRPC,
     options: {
       url,
-      package: definition.package,
-      protoPath: join(PROTO_ROOT, definition.protoPath),
-      loader: grpcLoaderOptions,
+      ...protoSourceOf(definition),
       maxReceiveMessageLength: MAX_MESSAGE_BYTES,
       maxSendMessageLength: MAX_MESSAGE_BYTES,
       gracefulShutdown: true,

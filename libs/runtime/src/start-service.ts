@@ -1,6 +1,8 @@
+import { migrateToLatest } from '@coming/database';
 import { grpcServerOptions, type GrpcServiceDefinition } from '@coming/grpc';
 import { NestPinoLogger } from '@coming/logging';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
+import type { Migration } from 'kysely';
 import { NestFactory } from '@nestjs/core';
 import type { Infrastructure } from './infrastructure';
 import type { RunningService } from './run-until-signal';
@@ -39,4 +41,27 @@ export async function startService({
   if (httpPort === undefined) await app.init();
   else await app.listen(httpPort, httpHost ?? '0.0.0.0');
   return { app, close: () => app.close() };
+}
+
+export interface GrpcServiceOptions {
+  /** Names the service's migration tables. */
+  service: string;
+  migrations: Record<string, Migration>;
+  module: DynamicModule;
+  infrastructure: Infrastructure;
+  grpc: { definition: GrpcServiceDefinition; url: string };
+  healthPort: number | undefined;
+}
+
+/** A backend service: migrates its own tables, then serves its gRPC API and health endpoints. */
+export async function startGrpcService({
+  service,
+  migrations,
+  module,
+  infrastructure,
+  grpc,
+  healthPort,
+}: GrpcServiceOptions): Promise<StartedService> {
+  await migrateToLatest(infrastructure.db, service, migrations);
+  return startService({ module, infrastructure, grpc, httpPort: healthPort });
 }

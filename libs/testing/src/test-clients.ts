@@ -1,8 +1,8 @@
 import { ComingClient, MemoryClientStore, type ReceivedMessage } from '@coming/client';
 
 /** A fresh account with its keys published, offline until it sends or connects. */
-export async function registeredClient(server: string): Promise<ComingClient> {
-  const client = await ComingClient.create({ store: new MemoryClientStore(), server });
+export async function registeredClient(server: string, store = new MemoryClientStore()): Promise<ComingClient> {
+  const client = await ComingClient.create({ store, server });
   await client.register();
   await client.disconnect();
   return client;
