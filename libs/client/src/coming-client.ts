@@ -1,5 +1,5 @@
 import { accountKeyFromSeed, createMnemonic, isAccountId, seedFromMnemonic, signalIdentityKeyFromSeed } from '@coming/identity';
-import { type messaging, wire } from '@coming/proto';
+import { CLIENT_MESSAGE_ID_BYTES, type messaging, wire } from '@coming/proto';
 import { curveKeyPairFromPrivateKey } from '@coming/signal';
 import { randomBytes } from 'node:crypto';
 import { AccountSession } from './account-session';
@@ -150,7 +150,7 @@ export class ComingClient {
     if (!isAccountId(to)) throw new ClientError(ClientErrorCode.InvalidArgument, `"${to}" is not an account ID (coming1…)`);
     if (Buffer.byteLength(text) > MAX_TEXT_BYTES)
       throw new ClientError(ClientErrorCode.InvalidArgument, `text is over ${MAX_TEXT_BYTES} bytes`);
-    const clientMessageId = randomBytes(16);
+    const clientMessageId = randomBytes(CLIENT_MESSAGE_ID_BYTES);
     const clientTimestampMs = Date.now();
     const deadline = Date.now() + deadlineMs;
     let messages: wire.OutgoingMessage[] | undefined;
@@ -341,7 +341,7 @@ export class ComingClient {
 
   private onClosed(code: number) {
     this.connection = undefined;
-    if (code === 4409) this.displaced = true;
+    if (code === wire.CloseCode.CLOSE_CODE_DISPLACED) this.displaced = true;
     if (this.closed || this.displaced || this.listeners.size === 0) return;
     void this.reconnect();
   }

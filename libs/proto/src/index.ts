@@ -10,3 +10,4 @@ export * as wire from './generated/coming/wire/v1/wire';
 
 /** Folder holding the .proto sources, which the gRPC loader reads at run time. */
 export const PROTO_ROOT = join(__dirname, '..', 'proto');
+export * from './protocol-limits';

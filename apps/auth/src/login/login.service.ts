@@ -1,6 +1,6 @@
 import { RateLimiter } from '@coming/cache';
 import { isAccountId, verifyLogin } from '@coming/identity';
-import type { auth } from '@coming/proto';
+import { type auth, CHALLENGE_BYTES, MAX_DEVICE_ID, MAX_DEVICES_PER_ACCOUNT, SCHNORR_SIGNATURE_BYTES } from '@coming/proto';
 import { Clock } from '@coming/runtime';
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
@@ -11,10 +11,6 @@ import { TokensService } from '../tokens/tokens.service';
 import { ChallengesRepository } from './challenges.repository';
 import { LoginError, LoginErrorCode } from './login.errors';
 
-const CHALLENGE_BYTES = 32;
-const SIGNATURE_BYTES = 64;
-const MAX_DEVICE_ID = 127;
-const MAX_DEVICES_PER_ACCOUNT = 16;
 const MINUTE_MS = 60_000;
 
 @Injectable()
@@ -54,7 +50,7 @@ export class LoginService {
       throw invalid(`device_id must be 0 (new device) or 1 to ${MAX_DEVICE_ID}`);
     }
     if (challenge.length !== CHALLENGE_BYTES) throw invalid(`challenge must be ${CHALLENGE_BYTES} bytes`);
-    if (signature.length !== SIGNATURE_BYTES) throw invalid(`signature must be ${SIGNATURE_BYTES} bytes`);
+    if (signature.length !== SCHNORR_SIGNATURE_BYTES) throw invalid(`signature must be ${SCHNORR_SIGNATURE_BYTES} bytes`);
     await this.limit('login-ip', this.config.AUTH_LOGINS_PER_IP_PER_MINUTE, clientIp);
     await this.limit('login-account', this.config.AUTH_LOGINS_PER_ACCOUNT_PER_MINUTE, accountId);
 

@@ -2,7 +2,7 @@ import type { AccessClaims } from '@coming/access-token';
 import { assertUnreachable } from '@coming/config';
 import { GrpcCallError, GrpcStatus } from '@coming/grpc';
 import { InjectLogger, type Logger } from '@coming/logging';
-import { wire } from '@coming/proto';
+import { MAX_ACKS_PER_FRAME, SERVER_GUID_BYTES, wire } from '@coming/proto';
 import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
@@ -19,9 +19,7 @@ import { SendMessageService } from '../messages/send-message.service';
 import { decodeClientFrame, encodeServerFrame, errorFrame, frameTypeOf, wireError } from './frame-codec';
 import { UpgradeAuthenticator } from './upgrade-authenticator';
 
-const MAX_ACKS_PER_FRAME = 100;
 const SHUTDOWN_GRACE_MS = 10_000;
-const UNAUTHENTICATED = 4401;
 
 const tracer = trace.getTracer('@coming/gateway');
 
@@ -58,7 +56,7 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
   handleConnection(socket: WebSocket, request: IncomingMessage) {
     const device = this.authenticator.claimsOf(request);
     if (device === undefined) {
-      socket.close(UNAUTHENTICATED, 'unauthenticated');
+      socket.close(wire.CloseCode.CLOSE_CODE_UNAUTHENTICATED, 'unauthenticated');
       return;
     }
     this.metrics.openConnections.add(1);
@@ -68,7 +66,7 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     const session = receiving
       ? this.sessions.open(device, this.socketOf(socket)).catch((error: unknown) => {
           this.logger.error({ err: error }, 'could not start device session');
-          socket.close(1011, 'could not start the session; reconnect');
+          socket.close(wire.CloseCode.CLOSE_CODE_INTERNAL_ERROR, 'could not start the session; reconnect');
           return undefined;
         })
       : Promise.resolve(undefined);
@@ -130,10 +128,14 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     }
     if (frame.acknowledge !== undefined) {
       const { serverGuids } = frame.acknowledge;
-      if (serverGuids.length === 0 || serverGuids.length > MAX_ACKS_PER_FRAME || serverGuids.some((guid) => guid.length !== 16)) {
+      if (
+        serverGuids.length === 0 ||
+        serverGuids.length > MAX_ACKS_PER_FRAME ||
+        serverGuids.some((guid) => guid.length !== SERVER_GUID_BYTES)
+      ) {
         throw new SendMessageError(
           SendMessageErrorCode.InvalidArgument,
-          `acknowledge.server_guids must hold 1 to ${MAX_ACKS_PER_FRAME} GUIDs of 16 bytes`,
+          `acknowledge.server_guids must hold 1 to ${MAX_ACKS_PER_FRAME} GUIDs of ${SERVER_GUID_BYTES} bytes`,
         );
       }
       if (!connection.receiving) {

@@ -1,19 +1,18 @@
 import type { AccessClaims } from '@coming/access-token';
 import type { BrokerSubscription } from '@coming/broker';
 import type { Logger } from '@coming/logging';
-import type { messaging, wire } from '@coming/proto';
+import { type messaging, wire } from '@coming/proto';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GatewayMetrics } from '../gateway.metrics';
 import type { MailboxRepository } from '../messages/mailbox.repository';
 import { guidKey } from '../messages/server-guid';
-import { CloseCode } from './close-codes';
 import type { DeviceChannelRepository } from './device-channel.repository';
 
 /** What a session needs of the socket it serves. */
 export interface DeviceSocket {
   send(frame: wire.ServerFrame): void;
-  close(code: CloseCode, reason: string): void;
+  close(code: wire.CloseCode, reason: string): void;
 }
 
 export interface DeviceSessionSettings {
@@ -68,10 +67,10 @@ export class DeviceSession {
   }
 
   displace(): void {
-    this.closeSocket(CloseCode.Displaced, 'another connection of this device took over');
+    this.closeSocket(wire.CloseCode.CLOSE_CODE_DISPLACED, 'another connection of this device took over');
   }
 
-  closeSocket(code: CloseCode, reason: string): void {
+  closeSocket(code: wire.CloseCode, reason: string): void {
     this.socket.close(code, reason);
   }
 
@@ -170,7 +169,7 @@ export class DeviceSession {
     // Promise.race already observes the aborted timer's rejection.
     cancelTimeout.abort();
     if (outcome === 'acknowledged' || this.closed) return !this.closed;
-    this.socket.close(CloseCode.AcknowledgementTimeout, 'pushed messages were not acknowledged in time; reconnect');
+    this.socket.close(wire.CloseCode.CLOSE_CODE_ACKNOWLEDGEMENT_TIMEOUT, 'pushed messages were not acknowledged in time; reconnect');
     return false;
   }
 }

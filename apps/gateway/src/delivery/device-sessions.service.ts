@@ -1,10 +1,10 @@
 import type { AccessClaims } from '@coming/access-token';
 import { InjectLogger, type Logger } from '@coming/logging';
+import { wire } from '@coming/proto';
 import { Injectable } from '@nestjs/common';
 import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
 import { GatewayMetrics } from '../gateway.metrics';
 import { MailboxRepository } from '../messages/mailbox.repository';
-import { CloseCode } from './close-codes';
 import { DeviceChannelRepository } from './device-channel.repository';
 import { DeviceSession, type DeviceSessionDependencies, type DeviceSocket } from './device-session';
 
@@ -59,7 +59,7 @@ export class DeviceSessionsService {
 
   /** Asks every client to reconnect elsewhere, for a graceful shutdown. */
   closeAll(reason: string): void {
-    for (const session of this.sessions.values()) session.closeSocket(CloseCode.ServiceRestart, reason);
+    for (const session of this.sessions.values()) session.closeSocket(wire.CloseCode.CLOSE_CODE_SERVICE_RESTART, reason);
   }
 }
 

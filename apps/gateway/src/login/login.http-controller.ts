@@ -1,5 +1,5 @@
 import { GrpcCallError, GrpcStatus } from '@coming/grpc';
-import { auth } from '@coming/proto';
+import { auth, CHALLENGE_BYTES, MAX_DEVICE_ID, SCHNORR_SIGNATURE_BYTES } from '@coming/proto';
 import { Body, Controller, HttpCode, HttpException, HttpStatus, Ip, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { AuthRepository } from './auth.repository';
@@ -12,9 +12,9 @@ const base64 = (bytes: number, field: string) =>
 
 const loginBody = z.object({
   accountId: z.string().min(1).max(100),
-  deviceId: z.number().int().min(0).max(127),
-  challenge: base64(32, 'challenge'),
-  signature: base64(64, 'signature'),
+  deviceId: z.number().int().min(0).max(MAX_DEVICE_ID),
+  challenge: base64(CHALLENGE_BYTES, 'challenge'),
+  signature: base64(SCHNORR_SIGNATURE_BYTES, 'signature'),
 });
 
 const refreshBody = z.object({ refreshToken: z.string().min(1).max(200) });

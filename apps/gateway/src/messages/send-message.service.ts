@@ -2,7 +2,7 @@ import type { AccessClaims } from '@coming/access-token';
 import { RateLimiter } from '@coming/cache';
 import { GrpcCallError } from '@coming/grpc';
 import { isAccountId } from '@coming/identity';
-import { messaging, wire } from '@coming/proto';
+import { CLIENT_MESSAGE_ID_BYTES, MAX_DEVICE_ID, messaging, SIGNAL_CIPHERTEXT_VERSION_BYTE, wire } from '@coming/proto';
 import { Clock } from '@coming/runtime';
 import { Injectable } from '@nestjs/common';
 import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
@@ -13,13 +13,10 @@ import { MailboxRepository } from './mailbox.repository';
 import { SendMessageError, SendMessageErrorCode } from './messages.errors';
 import { serverGuidOf } from './server-guid';
 
-const CLIENT_MESSAGE_ID_BYTES = 16;
-const SIGNAL_VERSION_BYTE = 0x44;
 const ENCRYPTED_CONTENT_TYPES = new Set([
   messaging.ContentType.CONTENT_TYPE_SIGNAL_MESSAGE,
   messaging.ContentType.CONTENT_TYPE_PREKEY_SIGNAL_MESSAGE,
 ]);
-const MAX_DEVICE_ID = 127;
 const MINUTE_MS = 60_000;
 
 /**
@@ -144,7 +141,8 @@ function validate(request: wire.SendMessageRequest) {
     seen.add(message.destinationDevice);
     if (!ENCRYPTED_CONTENT_TYPES.has(message.contentType)) throw invalid(`${field}.content_type must be a Signal message type`);
     // The server cannot read the content, but it can refuse what is plainly not a Signal message.
-    if (message.content[0] !== SIGNAL_VERSION_BYTE) throw invalid(`${field}.content is not a Signal message (first byte must be 0x44)`);
+    if (message.content[0] !== SIGNAL_CIPHERTEXT_VERSION_BYTE)
+      throw invalid(`${field}.content is not a Signal message (first byte must be 0x44)`);
   });
 }
 

@@ -1,7 +1,7 @@
 import { RateLimiter } from '@coming/cache';
 import { isAccountId, verifyIdentityKey } from '@coming/identity';
 import { InjectLogger, type Logger } from '@coming/logging';
-import type { keys } from '@coming/proto';
+import { type keys, MAX_DEVICE_ID, XEDDSA_SIGNATURE_BYTES } from '@coming/proto';
 import {
   CURVE_KEY_TYPE,
   KYBER_1024_KEY_TYPE,
@@ -20,7 +20,6 @@ import { PreKeysRepository } from './pre-keys.repository';
 export const MAX_ONE_TIME_PRE_KEYS = 100;
 const MAX_REGISTRATION_ID = 16_380;
 const MAX_KEY_ID = 0xff_ffff;
-const SIGNATURE_BYTES = 64;
 const MINUTE_MS = 60_000;
 
 @Injectable()
@@ -49,7 +48,7 @@ export class PreKeysService {
       throw new PreKeysError(PreKeysErrorCode.BadSignature, 'identity_key.account_signature does not verify with the account key');
     }
     const verify = (field: string, key: { publicKey: Uint8Array; signature: Uint8Array }) => {
-      if (key.signature.length !== SIGNATURE_BYTES || !xeddsaVerify(identityKey.publicKey, key.publicKey, key.signature)) {
+      if (key.signature.length !== XEDDSA_SIGNATURE_BYTES || !xeddsaVerify(identityKey.publicKey, key.publicKey, key.signature)) {
         throw new PreKeysError(PreKeysErrorCode.BadSignature, `${field}.signature does not verify with the identity key`);
       }
     };
@@ -133,7 +132,7 @@ export class PreKeysService {
 
 function checkDevice(accountId: string, deviceId: number) {
   if (!isAccountId(accountId)) throw invalid('account_id is not a bech32m account ID with prefix "coming"');
-  if (!Number.isInteger(deviceId) || deviceId < 1 || deviceId > 127) throw invalid('device_id must be 1 to 127');
+  if (!Number.isInteger(deviceId) || deviceId < 1 || deviceId > MAX_DEVICE_ID) throw invalid(`device_id must be 1 to ${MAX_DEVICE_ID}`);
 }
 
 function checkKeyId(keyId: number, field: string) {

@@ -1,5 +1,5 @@
 import { InjectLogger, type Logger } from '@coming/logging';
-import { mailbox, messaging } from '@coming/proto';
+import { mailbox, MAX_DEVICE_ID, messaging, SERVER_GUID_BYTES } from '@coming/proto';
 import { Clock } from '@coming/runtime';
 import { Injectable } from '@nestjs/common';
 import { InjectMailboxConfig, type MailboxConfig } from '../mailbox.config';
@@ -8,7 +8,6 @@ import { EnvelopesError, EnvelopesErrorCode } from './envelopes.errors';
 import { EnvelopesRepository } from './envelopes.repository';
 import { MailboxEventsRepository } from './mailbox-events.repository';
 
-const GUID_BYTES = 16;
 const MAX_PAGE = 500;
 const MAX_ACK_BATCH = 500;
 
@@ -103,12 +102,13 @@ export class EnvelopesService {
 }
 
 function checkGuid(guid: Uint8Array, field: string) {
-  if (guid.length !== GUID_BYTES) throw invalid(`${field} must be ${GUID_BYTES} bytes, got ${guid.length}`);
+  if (guid.length !== SERVER_GUID_BYTES) throw invalid(`${field} must be ${SERVER_GUID_BYTES} bytes, got ${guid.length}`);
 }
 
 function checkDevice(accountId: string, deviceId: number, field: string) {
   if (accountId === '') throw invalid(`${field} account is required`);
-  if (!Number.isInteger(deviceId) || deviceId < 1 || deviceId > 127) throw invalid(`${field} device must be 1 to 127`);
+  if (!Number.isInteger(deviceId) || deviceId < 1 || deviceId > MAX_DEVICE_ID)
+    throw invalid(`${field} device must be 1 to ${MAX_DEVICE_ID}`);
 }
 
 function invalid(message: string): EnvelopesError {

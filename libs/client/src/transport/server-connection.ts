@@ -11,7 +11,6 @@ export interface ConnectionHandlers {
 
 type ResponseBody = Omit<wire.Response, 'requestId' | 'error'>;
 
-const DISPLACED = 4409;
 const CONNECT_TIMEOUT_MS = 10_000;
 const CLOSE_TIMEOUT_MS = 2_000;
 
@@ -112,7 +111,7 @@ export class ServerConnection {
 
   private failPending(code: number, reason: string) {
     const error =
-      code === DISPLACED
+      code === wire.CloseCode.CLOSE_CODE_DISPLACED
         ? new ClientError(ClientErrorCode.Displaced, 'another connection of this device took over')
         : new ClientError(ClientErrorCode.ConnectionLost, `connection closed (${code}${reason === '' ? '' : `: ${reason}`})`);
     for (const waiter of this.pending.values()) waiter.reject(error);
