@@ -1,5 +1,5 @@
 import { accountKeyFromSeed, createMnemonic, isAccountId, seedFromMnemonic, signalIdentityKeyFromSeed } from '@coming/identity';
-import { CLIENT_MESSAGE_ID_BYTES, type messaging, wire } from '@coming/proto';
+import { CLIENT_MESSAGE_ID_BYTES, MAX_ACKS_PER_FRAME, type messaging, wire } from '@coming/proto';
 import { curveKeyPairFromPrivateKey } from '@coming/signal';
 import { randomBytes } from 'node:crypto';
 import { AccountSession } from './account-session';
@@ -341,7 +341,7 @@ export class ComingClient {
 
   private onClosed(code: number) {
     this.connection = undefined;
-    if (code === wire.CloseCode.CLOSE_CODE_DISPLACED) this.displaced = true;
+    if (code === (wire.CloseCode.CLOSE_CODE_DISPLACED as number)) this.displaced = true;
     if (this.closed || this.displaced || this.listeners.size === 0) return;
     void this.reconnect();
   }
@@ -360,8 +360,8 @@ export class ComingClient {
 
   private async acknowledge(serverGuids: Uint8Array[]): Promise<void> {
     const connection = await this.connected();
-    for (let start = 0; start < serverGuids.length; start += 100) {
-      await connection.request({ acknowledge: { serverGuids: serverGuids.slice(start, start + 100) } }, REQUEST_TIMEOUT_MS);
+    for (let start = 0; start < serverGuids.length; start += MAX_ACKS_PER_FRAME) {
+      await connection.request({ acknowledge: { serverGuids: serverGuids.slice(start, start + MAX_ACKS_PER_FRAME) } }, REQUEST_TIMEOUT_MS);
     }
   }
 

@@ -111,7 +111,7 @@ export class ServerConnection {
 
   private failPending(code: number, reason: string) {
     const error =
-      code === wire.CloseCode.CLOSE_CODE_DISPLACED
+      code === (wire.CloseCode.CLOSE_CODE_DISPLACED as number)
         ? new ClientError(ClientErrorCode.Displaced, 'another connection of this device took over')
         : new ClientError(ClientErrorCode.ConnectionLost, `connection closed (${code}${reason === '' ? '' : `: ${reason}`})`);
     for (const waiter of this.pending.values()) waiter.reject(error);
