@@ -1,5 +1,5 @@
-import { assertUnreachable } from '@coming/config';
-import { GrpcExceptionFilter, GrpcStatus, grpcError } from '@coming/grpc';
+import { assertUnreachable } from '@coming/errors';
+import { domainErrorMapper, GrpcExceptionFilter, GrpcStatus } from '@coming/grpc';
 import { auth } from '@coming/proto';
 import { Controller, UseFilters } from '@nestjs/common';
 import { AccountsService } from './accounts/accounts.service';
@@ -32,10 +32,7 @@ export class AuthGrpcController implements auth.AuthServiceController {
   }
 }
 
-function mapLoginError(error: unknown): never {
-  if (!(error instanceof LoginError)) throw error;
-  throw grpcError(statusOf(error.code), error.message);
-}
+const mapLoginError = domainErrorMapper(LoginError, statusOf);
 
 function statusOf(code: LoginErrorCode): GrpcStatus {
   switch (code) {

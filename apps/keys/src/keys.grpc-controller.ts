@@ -1,5 +1,5 @@
-import { assertUnreachable } from '@coming/config';
-import { GrpcExceptionFilter, GrpcStatus, grpcError } from '@coming/grpc';
+import { assertUnreachable } from '@coming/errors';
+import { domainErrorMapper, GrpcExceptionFilter, GrpcStatus } from '@coming/grpc';
 import { keys } from '@coming/proto';
 import { Controller, UseFilters } from '@nestjs/common';
 import { PreKeysError, PreKeysErrorCode } from './pre-keys/pre-keys.errors';
@@ -24,10 +24,7 @@ export class KeysGrpcController implements keys.KeysServiceController {
   }
 }
 
-function mapPreKeysError(error: unknown): never {
-  if (!(error instanceof PreKeysError)) throw error;
-  throw grpcError(statusOf(error.code), error.message);
-}
+const mapPreKeysError = domainErrorMapper(PreKeysError, statusOf);
 
 function statusOf(code: PreKeysErrorCode): GrpcStatus {
   switch (code) {

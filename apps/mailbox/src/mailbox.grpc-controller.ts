@@ -1,5 +1,5 @@
-import { assertUnreachable } from '@coming/config';
-import { GrpcExceptionFilter, GrpcStatus, grpcError } from '@coming/grpc';
+import { assertUnreachable } from '@coming/errors';
+import { domainErrorMapper, GrpcExceptionFilter, GrpcStatus } from '@coming/grpc';
 import { mailbox } from '@coming/proto';
 import { Controller, UseFilters } from '@nestjs/common';
 import { EnvelopesError, EnvelopesErrorCode } from './envelopes/envelopes.errors';
@@ -24,10 +24,7 @@ export class MailboxGrpcController implements mailbox.MailboxServiceController {
   }
 }
 
-function mapEnvelopesError(error: unknown): never {
-  if (!(error instanceof EnvelopesError)) throw error;
-  throw grpcError(statusOf(error.code), error.message);
-}
+const mapEnvelopesError = domainErrorMapper(EnvelopesError, statusOf);
 
 function statusOf(code: EnvelopesErrorCode): GrpcStatus {
   switch (code) {

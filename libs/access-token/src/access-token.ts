@@ -1,4 +1,4 @@
-import { DomainError } from '@coming/config';
+import { DomainError } from '@coming/errors';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { KeyObject } from 'node:crypto';
 import { randomUUID } from 'node:crypto';

@@ -1,4 +1,4 @@
-import { DomainError } from '@coming/config';
+import { DomainError } from '@coming/errors';
 
 /** A message received on a subscription; `respond` answers a request. */
 export interface BrokerMessage {

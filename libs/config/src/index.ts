@@ -1,3 +1,1 @@
 export * from './load-config';
-export * from './assert-unreachable';
-export * from './domain-error';

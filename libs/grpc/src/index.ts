@@ -4,3 +4,4 @@ export * from './grpc-client';
 export * from './grpc-server-options';
 export * from './grpc-services';
 export * from './service-token.guard';
+export * from './domain-error-mapper';

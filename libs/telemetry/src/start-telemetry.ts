@@ -1,4 +1,4 @@
-import { assertUnreachable } from '@coming/config';
+import { assertUnreachable } from '@coming/errors';
 import { metrics } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';

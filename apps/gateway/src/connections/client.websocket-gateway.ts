@@ -1,5 +1,5 @@
 import type { AccessClaims } from '@coming/access-token';
-import { assertUnreachable } from '@coming/config';
+import { assertUnreachable } from '@coming/errors';
 import { GrpcCallError, GrpcStatus } from '@coming/grpc';
 import { InjectLogger, type Logger } from '@coming/logging';
 import { MAX_ACKS_PER_FRAME, SERVER_GUID_BYTES, wire } from '@coming/proto';

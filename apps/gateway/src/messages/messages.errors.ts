@@ -1,4 +1,4 @@
-import { DomainError } from '@coming/config';
+import { DomainError } from '@coming/errors';
 
 export enum SendMessageErrorCode {
   InvalidArgument = 'INVALID_ARGUMENT',

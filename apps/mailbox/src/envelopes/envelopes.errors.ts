@@ -1,4 +1,4 @@
-import { DomainError } from '@coming/config';
+import { DomainError } from '@coming/errors';
 
 export enum EnvelopesErrorCode {
   InvalidArgument = 'INVALID_ARGUMENT',

@@ -1,0 +1,2 @@
+export * from './assert-unreachable';
+export * from './domain-error';
