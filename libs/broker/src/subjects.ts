@@ -8,4 +8,8 @@ export const subjects = {
   keysLow: (accountId: string, deviceId: number) => `keys.low.${accountId}.${deviceId}`,
   /** Event: a device opened a new connection; older ones must close. */
   deviceConnected: (accountId: string, deviceId: number) => `presence.connected.${accountId}.${deviceId}`,
+  /** Event: a device's tokens were revoked; gateways close its sockets. */
+  deviceRevoked: (accountId: string, deviceId: number) => `presence.revoked.${accountId}.${deviceId}`,
+  /** Event: an account's recipient devices changed; gateways drop their cached list. */
+  devicesChanged: (accountId: string) => `devices.changed.${accountId}`,
 };

@@ -35,6 +35,20 @@ export function publicKeyFromAccountId(accountId: string): Uint8Array {
   return publicKey;
 }
 
+/**
+ * The canonical (lower-case) form of an account ID typed or sent by someone. Bech32m is
+ * case-insensitive, so an upper-case ID names the same key; mixed case is refused, as
+ * BIP-173 requires. Throws InvalidAccountIdError naming what is wrong.
+ */
+export function parseAccountId(input: string): string {
+  const lower = input.toLowerCase();
+  if (input !== lower && input !== input.toUpperCase()) {
+    throw new InvalidAccountIdError('account ID mixes upper and lower case');
+  }
+  publicKeyFromAccountId(lower);
+  return lower;
+}
+
 export function isAccountId(value: string): boolean {
   try {
     publicKeyFromAccountId(value);
