@@ -7,6 +7,7 @@ import { DeviceChannelRepository } from './delivery/device-channel.repository';
 import { DeviceSessionsService } from './delivery/device-sessions.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config';
 import { GatewayMetrics } from './gateway.metrics';
+import { KeyDirectoryService } from './keys/key-directory.service';
 import { KeysRepository } from './keys/keys.repository';
 import { AuthRepository } from './login/auth.repository';
 import { LoginHttpController } from './login/login.http-controller';
@@ -29,6 +30,7 @@ export class GatewayModule {
         DeviceChannelRepository,
         DeviceSessionsService,
         GatewayMetrics,
+        KeyDirectoryService,
         KeysRepository,
         LiveDeliveryRepository,
         MailboxRepository,

@@ -51,7 +51,11 @@ describe('end-to-end encryption through the scaled stack', () => {
   const accessTokenOf = async (owner: ComingClient) => (await stores.get(owner)?.load())?.tokens?.accessToken ?? '';
 
   beforeAll(async () => {
-    stack = await startTestStack('end-to-end', { gateways: 2 });
+    // One requester drains a stock below the low-water mark here, past the default fetch budgets.
+    stack = await startTestStack('end-to-end', {
+      gateways: 2,
+      env: { KEYS_FETCH_BURST_PER_TARGET: String(FETCHES), KEYS_FETCH_BURST_NEW_ACCOUNT: String(FETCHES) },
+    });
     nats = await connect({ servers: NATS_URL });
   });
 

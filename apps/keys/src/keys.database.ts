@@ -7,6 +7,7 @@ export interface KeysDatabase {
     public_key: Uint8Array;
     account_signature: Uint8Array;
     updated_at: ColumnType<Date, Date | undefined, Date>;
+    created_at: ColumnType<Date, Date | undefined, never>;
   };
   device_keys: {
     account_id: string;
@@ -32,5 +33,11 @@ export interface KeysDatabase {
     key_id: number;
     public_key: Uint8Array;
     signature: Uint8Array;
+  };
+  /** Token buckets for prekey fetches, one row per budget in use. */
+  fetch_budgets: {
+    bucket: string;
+    tokens: number;
+    updated_at: Date;
   };
 }

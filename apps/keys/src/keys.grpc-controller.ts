@@ -11,16 +11,38 @@ import { PreKeysService } from './pre-keys/pre-keys.service';
 export class KeysGrpcController implements keys.KeysServiceController {
   constructor(private readonly preKeysService: PreKeysService) {}
 
-  uploadKeys(request: keys.UploadKeysRequest) {
-    return this.preKeysService.upload(request).catch(mapPreKeysError);
+  uploadKeys(request: keys.UploadKeysRequest): Promise<keys.UploadKeysResponse> {
+    return this.preKeysService.upload(request).catch((error: unknown) => {
+      const reason = error instanceof PreKeysError ? rejectionOf(error.code) : undefined;
+      if (reason === undefined) return mapPreKeysError(error);
+      return { rejected: { reason, message: (error as PreKeysError).message } };
+    });
   }
 
   getPreKeyCount(request: keys.GetPreKeyCountRequest) {
     return this.preKeysService.count(request).catch(mapPreKeysError);
   }
 
-  getPreKeyBundles(request: keys.GetPreKeyBundlesRequest) {
-    return this.preKeysService.bundles(request).catch(mapPreKeysError);
+  getPreKeyBundles(request: keys.GetPreKeyBundlesRequest): Promise<keys.GetPreKeyBundlesResponse> {
+    return this.preKeysService.bundles(request).catch((error: unknown) => {
+      if (error instanceof PreKeysError && error.rateLimit !== undefined) return { rateLimited: error.rateLimit };
+      return mapPreKeysError(error);
+    });
+  }
+}
+
+/** The refusals an uploading device is told about in the response; the rest are statuses. */
+function rejectionOf(code: PreKeysErrorCode): keys.UploadRejection | undefined {
+  switch (code) {
+    case PreKeysErrorCode.BadSignature:
+      return keys.UploadRejection.UPLOAD_REJECTION_BAD_SIGNATURE;
+    case PreKeysErrorCode.NoIdentityKey:
+      return keys.UploadRejection.UPLOAD_REJECTION_NO_IDENTITY_KEY;
+    case PreKeysErrorCode.InvalidArgument:
+    case PreKeysErrorCode.RateLimited:
+      return undefined;
+    default:
+      return assertUnreachable(code);
   }
 }
 

@@ -11,4 +11,14 @@ export class KeysMetrics {
     description: 'Times a device ran low on one-time prekeys',
     unit: '{event}',
   });
+
+  /** Bundle fetches refused because a fetch budget ran out, by budget (target, ip, new-account). */
+  readonly fetchesRefused = this.meter.createCounter('coming.keys.fetches.refused', {
+    description: 'Prekey bundle fetches refused by a fetch budget',
+    unit: '{fetch}',
+  });
+
+  constructor() {
+    for (const budget of ['target', 'ip', 'new-account']) this.fetchesRefused.add(0, { budget });
+  }
 }

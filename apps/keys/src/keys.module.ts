@@ -3,6 +3,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { KEYS_CONFIG, type KeysConfig } from './keys.config';
 import { KeysGrpcController } from './keys.grpc-controller';
 import { KeysMetrics } from './keys.metrics';
+import { FetchBudgetsRepository } from './fetch-budgets/fetch-budgets.repository';
+import { FetchBudgetsService } from './fetch-budgets/fetch-budgets.service';
 import { KeyEventsRepository } from './pre-keys/key-events.repository';
 import { PreKeysRepository } from './pre-keys/pre-keys.repository';
 import { PreKeysService } from './pre-keys/pre-keys.service';
@@ -14,7 +16,15 @@ export class KeysModule {
       module: KeysModule,
       imports: [InfrastructureModule.forRoot(infrastructure)],
       controllers: [KeysGrpcController],
-      providers: [{ provide: KEYS_CONFIG, useValue: config }, KeyEventsRepository, KeysMetrics, PreKeysRepository, PreKeysService],
+      providers: [
+        { provide: KEYS_CONFIG, useValue: config },
+        FetchBudgetsRepository,
+        FetchBudgetsService,
+        KeyEventsRepository,
+        KeysMetrics,
+        PreKeysRepository,
+        PreKeysService,
+      ],
     };
   }
 }

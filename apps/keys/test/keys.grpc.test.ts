@@ -2,7 +2,7 @@ import { subjects } from '@coming/broker';
 import { loadConfig } from '@coming/config';
 import { callGrpc, createGrpcClient, GrpcStatus, grpcServices } from '@coming/grpc';
 import { accountKeyFromMnemonic, createMnemonic, signIdentityKey } from '@coming/identity';
-import { events, type keys } from '@coming/proto';
+import { events, keys } from '@coming/proto';
 import type { StartedService } from '@coming/runtime';
 import { generateCurveKeyPair, generateKyberPreKey, generatePreKey, generateSignedPreKey } from '@coming/signal';
 import {
@@ -12,18 +12,22 @@ import {
   tableColumnMismatches,
   type TestInfrastructure,
 } from '@coming/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKeys } from '../src/keys.app';
 import { keysConfigSchema } from '../src/keys.config';
 import type { KeysDatabase } from '../src/keys.database';
 
 const DEADLINE_MS = 10_000;
-const FETCHES_PER_TARGET = 70;
 const LOW_WATER_MARK = 5;
+const BURST_PER_TARGET = 6;
+const BURST_PER_IP = 30;
+const BURST_NEW_ACCOUNT = 10;
+const TEN_MINUTES_MS = 10 * 60_000;
 
 // Every column the table types declare; the compiler keeps this in step with them.
 const DECLARED_COLUMNS = {
-  identity_keys: { account_id: true, public_key: true, account_signature: true, updated_at: true },
+  identity_keys: { account_id: true, public_key: true, account_signature: true, updated_at: true, created_at: true },
   device_keys: {
     account_id: true,
     device_id: true,
@@ -38,6 +42,7 @@ const DECLARED_COLUMNS = {
   },
   one_time_pre_keys: { account_id: true, device_id: true, key_id: true, public_key: true },
   one_time_kyber_pre_keys: { account_id: true, device_id: true, key_id: true, public_key: true, signature: true },
+  fetch_budgets: { bucket: true, tokens: true, updated_at: true },
 } satisfies DeclaredColumns<KeysDatabase>;
 
 /** A device's complete first upload, with `count` one-time prekeys of each kind. */
@@ -69,21 +74,49 @@ function deviceUpload(count: number) {
   return { account, identity, request };
 }
 
+function newAccountId(): string {
+  return accountKeyFromMnemonic(createMnemonic()).accountId;
+}
+
 describe('keys gRPC service', () => {
   let infrastructure: TestInfrastructure;
   let service: StartedService;
   let client: keys.KeysServiceClient;
 
   const upload = (request: keys.UploadKeysRequest) => callGrpc(client.uploadKeys(request), DEADLINE_MS);
-  const fetchBundles = (accountId: string, requesterAccountId = 'coming1requester') =>
-    callGrpc(client.getPreKeyBundles({ requesterAccountId, accountId }), DEADLINE_MS);
+  /** A fetch by a fresh requester (its own budgets) unless one is given. */
+  const fetchBundles = (accountId: string, requester: Partial<{ accountId: string; deviceId: number; clientIp: string }> = {}) =>
+    callGrpc(
+      client.getPreKeyBundles({
+        accountId,
+        requesterAccountId: requester.accountId ?? newAccountId(),
+        requesterDeviceId: requester.deviceId ?? 1,
+        clientIp: requester.clientIp ?? '',
+      }),
+      DEADLINE_MS,
+    );
+
+  /** An account that published its keys two days ago, past the new-account budget. */
+  const establishedAccount = async () => {
+    const { account, request } = deviceUpload(0);
+    await upload(request);
+    await sql`update identity_keys set created_at = now() - interval '2 days' where account_id = ${account.accountId}`.execute(
+      infrastructure.db,
+    );
+    return account.accountId;
+  };
 
   beforeAll(async () => {
     infrastructure = await createTestInfrastructure('keys');
     const url = `127.0.0.1:${await findFreePorts(1)}`;
     const config = loadConfig(keysConfigSchema, {
       KEYS_GRPC_URL: url,
-      KEYS_FETCHES_PER_TARGET_PER_MINUTE: String(FETCHES_PER_TARGET),
+      KEYS_FETCH_BURST_PER_TARGET: String(BURST_PER_TARGET),
+      KEYS_FETCH_REFILL_MS_PER_TARGET: String(TEN_MINUTES_MS),
+      KEYS_FETCH_BURST_PER_IP: String(BURST_PER_IP),
+      // Slow enough that no token comes back while a test runs.
+      KEYS_FETCH_REFILL_MS_PER_IP: String(TEN_MINUTES_MS),
+      KEYS_FETCH_BURST_NEW_ACCOUNT: String(BURST_NEW_ACCOUNT),
       KEYS_LOW_WATER_MARK: String(LOW_WATER_MARK),
     });
     service = await startKeys(config, infrastructure);
@@ -138,17 +171,18 @@ describe('keys gRPC service', () => {
         accountSignature: signIdentityKey(request.accountId, request.identityKey!.publicKey, stranger.privateKey),
       },
     });
-    await expect(wrongAccount).rejects.toMatchObject({
-      code: GrpcStatus.PERMISSION_DENIED,
-      message: expect.stringMatching(/identity_key.account_signature/),
+    expect(await wrongAccount).toMatchObject({
+      rejected: {
+        reason: keys.UploadRejection.UPLOAD_REJECTION_BAD_SIGNATURE,
+        message: expect.stringMatching(/identity_key.account_signature/),
+      },
     });
 
     const forgedSignature = new Uint8Array(request.signedPreKey!.signature);
     forgedSignature[5]! ^= 1;
     const forged = upload({ ...request, signedPreKey: { ...request.signedPreKey!, signature: forgedSignature } });
-    await expect(forged).rejects.toMatchObject({
-      code: GrpcStatus.PERMISSION_DENIED,
-      message: expect.stringMatching(/signed_pre_key.signature/),
+    expect(await forged).toMatchObject({
+      rejected: { reason: keys.UploadRejection.UPLOAD_REJECTION_BAD_SIGNATURE, message: expect.stringMatching(/signed_pre_key.signature/) },
     });
 
     const otherIdentity = generateCurveKeyPair();
@@ -157,9 +191,11 @@ describe('keys gRPC service', () => {
       ...request,
       oneTimeKyberPreKeys: [{ keyId: 9, publicKey: foreignKyber.keyPair.publicKey, signature: foreignKyber.signature }],
     });
-    await expect(wrongSigner).rejects.toMatchObject({
-      code: GrpcStatus.PERMISSION_DENIED,
-      message: expect.stringMatching(/one_time_kyber_pre_keys\[0\]/),
+    expect(await wrongSigner).toMatchObject({
+      rejected: {
+        reason: keys.UploadRejection.UPLOAD_REJECTION_BAD_SIGNATURE,
+        message: expect.stringMatching(/one_time_kyber_pre_keys\[0\]/),
+      },
     });
   });
 
@@ -178,21 +214,68 @@ describe('keys gRPC service', () => {
     await expect(overStock).rejects.toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, message: expect.stringMatching(/at most 100/) });
   });
 
-  it('rate-limits fetches per requester and target', async () => {
+  it('serves a valid bundle without a one-time EC prekey once the stock is gone', async () => {
+    const { account, request } = deviceUpload(1);
+    await upload(request);
+    await fetchBundles(account.accountId);
+    const { bundles } = await fetchBundles(account.accountId);
+    const device = bundles?.devices[0];
+    // Absent, as the types say: not null, which the gateway's frame encoder cannot take.
+    expect(device?.oneTimePreKey).toBeUndefined();
+    expect(device?.kyberPreKey?.keyId).toBe(request.lastResortKyberPreKey?.keyId);
+    expect(device?.signedPreKey?.keyId).toBe(request.signedPreKey?.keyId);
+  });
+
+  it('budgets fetches per requesting device and target: a burst, then one per refill interval', async () => {
     const { account, request } = deviceUpload(0);
     await upload(request);
-    const statuses: GrpcStatus[] = [];
-    for (let attempt = 0; attempt <= FETCHES_PER_TARGET; attempt += 1) {
-      statuses.push(
-        await fetchBundles(account.accountId, 'coming1eager').then(
-          () => GrpcStatus.OK,
-          (error: { code: GrpcStatus }) => error.code,
-        ),
-      );
-    }
-    expect(statuses.filter((status) => status === GrpcStatus.OK)).toHaveLength(FETCHES_PER_TARGET);
-    expect(statuses.at(-1)).toBe(GrpcStatus.RESOURCE_EXHAUSTED);
-    expect((await fetchBundles(account.accountId, 'coming1patient')).bundles?.devices).toHaveLength(1);
+    const eager = { accountId: await establishedAccount(), deviceId: 3 };
+    for (let fetch = 0; fetch < BURST_PER_TARGET; fetch += 1) expect((await fetchBundles(account.accountId, eager)).bundles).toBeDefined();
+    const refused = await fetchBundles(account.accountId, eager);
+    expect(refused.bundles).toBeUndefined();
+    expect(refused.rateLimited?.limit).toBe('pre-key-fetch-target');
+    expect(refused.rateLimited?.retryAfterMs).toBeGreaterThan(TEN_MINUTES_MS - 60_000);
+    expect(refused.rateLimited?.retryAfterMs).toBeLessThanOrEqual(TEN_MINUTES_MS);
+    // The budget is the requester's own: its other device, and everyone else, still fetch.
+    expect((await fetchBundles(account.accountId, { ...eager, deviceId: 4 })).bundles).toBeDefined();
+    expect((await fetchBundles(account.accountId)).bundles).toBeDefined();
+  });
+
+  it('budgets fetches per client IP, whichever accounts they come from', async () => {
+    const { account, request } = deviceUpload(0);
+    await upload(request);
+    const outcomes = [];
+    for (let fetch = 0; fetch <= BURST_PER_IP; fetch += 1)
+      outcomes.push(await fetchBundles(account.accountId, { clientIp: '198.51.100.7' }));
+    expect(outcomes.filter((outcome) => outcome.bundles !== undefined)).toHaveLength(BURST_PER_IP);
+    expect(outcomes.at(-1)?.rateLimited?.limit).toBe('pre-key-fetch-ip');
+    expect((await fetchBundles(account.accountId, { clientIp: '198.51.100.8' })).bundles).toBeDefined();
+  });
+
+  it('gives new accounts a smaller budget across all targets, so fresh accounts cannot drain anyone', async () => {
+    const targets = await Promise.all(
+      Array.from({ length: BURST_NEW_ACCOUNT + 1 }, async () => {
+        const { account, request } = deviceUpload(1);
+        await upload(request);
+        return account.accountId;
+      }),
+    );
+    const fresh = { accountId: newAccountId() };
+    const outcomes = [];
+    for (const target of targets) outcomes.push(await fetchBundles(target, fresh));
+    expect(outcomes.filter((outcome) => outcome.bundles !== undefined)).toHaveLength(BURST_NEW_ACCOUNT);
+    expect(outcomes.at(-1)?.rateLimited?.limit).toBe('pre-key-fetch-new-account');
+    // An account that published its keys long ago is not held to it.
+    const established = { accountId: await establishedAccount() };
+    for (const target of targets) expect((await fetchBundles(target, established)).bundles).toBeDefined();
+  });
+
+  it('answers a first upload without its signed prekey with INVALID_ARGUMENT naming the fields', async () => {
+    const { request } = deviceUpload(1);
+    await expect(upload({ ...request, signedPreKey: undefined })).rejects.toMatchObject({
+      code: GrpcStatus.INVALID_ARGUMENT,
+      message: expect.stringMatching(/signed_pre_key and last_resort_kyber_pre_key/),
+    });
   });
 
   it('says when an account has published no keys', async () => {

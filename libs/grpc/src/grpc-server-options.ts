@@ -1,9 +1,8 @@
-import { PROTO_ROOT } from '@coming/proto';
 import { type GrpcOptions, Transport } from '@nestjs/microservices';
 import type { Server } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { join } from 'node:path';
 import type { GrpcServiceDefinition } from './grpc-services';
+import { packageDefinitionOf } from './proto-package';
 
 const MAX_CONNECTION_AGE_MS = 5 * 60_000;
 const MAX_CONNECTION_AGE_GRACE_MS = 30_000;
@@ -11,19 +10,9 @@ const MAX_CONNECTION_AGE_GRACE_MS = 30_000;
 /** 4 MiB: an envelope is capped well below this by the gateway's frame limit. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-// Matches ts-proto's output: camelCase fields, numbers for 64-bit integers and enums.
-const grpcLoaderOptions = {
-  keepCase: false,
-  longs: Number,
-  enums: Number,
-  defaults: true,
-  oneofs: true,
-  includeDirs: [PROTO_ROOT],
-};
-
 /** How the gRPC loader finds a service's definition; the same for its server and its clients. */
 export function protoSourceOf(definition: GrpcServiceDefinition) {
-  return { package: definition.package, protoPath: join(PROTO_ROOT, definition.protoPath), loader: grpcLoaderOptions };
+  return { package: definition.package, packageDefinition: packageDefinitionOf(definition) };
 }
 
 export function grpcServerOptions(definition: GrpcServiceDefinition, url: string): GrpcOptions {

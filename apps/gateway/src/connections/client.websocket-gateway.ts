@@ -11,12 +11,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import type { DeviceSession, DeviceSocket } from '../delivery/device-session';
 import { DeviceSessionsService } from '../delivery/device-sessions.service';
-import { KeysRepository } from '../keys/keys.repository';
+import { KeyDirectoryService } from '../keys/key-directory.service';
+import { KeysError, KeysErrorCode } from '../keys/keys.errors';
 import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
 import { GatewayMetrics } from '../gateway.metrics';
 import { SendMessageError, SendMessageErrorCode } from '../messages/messages.errors';
 import { SendMessageService } from '../messages/send-message.service';
 import { decodeClientFrame, encodeServerFrame, errorFrame, frameTypeOf, wireError } from './frame-codec';
+import { clientIpOf } from './client-ip';
 import { UpgradeAuthenticator } from './upgrade-authenticator';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -28,6 +30,8 @@ interface Connection {
   session: Promise<DeviceSession | undefined>;
   /** False for a send-only connection. */
   receiving: boolean;
+  /** The client's address, for per-IP budgets in the services behind. */
+  clientIp: string;
   alive: boolean;
 }
 
@@ -43,7 +47,7 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     private readonly authenticator: UpgradeAuthenticator,
     private readonly sessions: DeviceSessionsService,
     private readonly sendMessage: SendMessageService,
-    private readonly keys: KeysRepository,
+    private readonly keys: KeyDirectoryService,
     @InjectGatewayConfig() private readonly config: GatewayConfig,
     private readonly metrics: GatewayMetrics,
     @InjectLogger() private readonly logger: Logger,
@@ -70,7 +74,8 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
           return undefined;
         })
       : Promise.resolve(undefined);
-    const connection: Connection = { device, session, alive: true, receiving };
+    const clientIp = clientIpOf(request, this.config.GATEWAY_TRUSTED_PROXIES);
+    const connection: Connection = { device, session, alive: true, receiving, clientIp };
     this.connections.set(socket, connection);
     socket.on('pong', () => {
       connection.alive = true;
@@ -149,15 +154,10 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
       return { acknowledge: {} };
     }
     if (frame.ping !== undefined) return { ping: { serverTimeMs: Date.now() } };
-    const { accountId, deviceId } = connection.device;
-    if (frame.uploadKeys !== undefined) return { uploadKeys: (await this.keys.upload({ ...frame.uploadKeys, accountId, deviceId })).count };
-    if (frame.getPreKeyCount !== undefined) return { getPreKeyCount: (await this.keys.count({ accountId, deviceId })).count };
+    if (frame.uploadKeys !== undefined) return { uploadKeys: await this.keys.upload(connection.device, frame.uploadKeys) };
+    if (frame.getPreKeyCount !== undefined) return { getPreKeyCount: await this.keys.count(connection.device) };
     if (frame.getPreKeyBundles !== undefined) {
-      const target = frame.getPreKeyBundles.accountId;
-      const { bundles } = await this.keys.bundles({ requesterAccountId: accountId, accountId: target });
-      if (bundles === undefined)
-        return { error: wireError(wire.ErrorCode.ERROR_CODE_UNKNOWN_ACCOUNT, `account ${target} has published no keys`) };
-      return { getPreKeyBundles: bundles };
+      return { getPreKeyBundles: await this.keys.bundles(connection.device, connection.clientIp, frame.getPreKeyBundles.accountId) };
     }
     return {
       error: wireError(
@@ -169,6 +169,13 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
 
   private toWireError(error: unknown): wire.Error {
     if (error instanceof SendMessageError) return wireError(errorCodeOf(error.code), error.message, error.details);
+    if (error instanceof KeysError) {
+      return wireError(
+        keysErrorCodeOf(error.code),
+        error.message,
+        error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs },
+      );
+    }
     if (error instanceof GrpcCallError) return grpcToWireError(error);
     this.logger.error({ err: error }, 'unhandled error serving a frame');
     return wireError(wire.ErrorCode.ERROR_CODE_INTERNAL, 'internal error; retry');
@@ -213,6 +220,21 @@ function errorCodeOf(code: SendMessageErrorCode): wire.ErrorCode {
       return wire.ErrorCode.ERROR_CODE_MAILBOX_FULL;
     case SendMessageErrorCode.Unavailable:
       return wire.ErrorCode.ERROR_CODE_UNAVAILABLE;
+    default:
+      return assertUnreachable(code);
+  }
+}
+
+function keysErrorCodeOf(code: KeysErrorCode): wire.ErrorCode {
+  switch (code) {
+    case KeysErrorCode.BadSignature:
+      return wire.ErrorCode.ERROR_CODE_BAD_SIGNATURE;
+    case KeysErrorCode.NoIdentityKey:
+      return wire.ErrorCode.ERROR_CODE_INVALID_ARGUMENT;
+    case KeysErrorCode.RateLimited:
+      return wire.ErrorCode.ERROR_CODE_RATE_LIMITED;
+    case KeysErrorCode.UnknownAccount:
+      return wire.ErrorCode.ERROR_CODE_UNKNOWN_ACCOUNT;
     default:
       return assertUnreachable(code);
   }

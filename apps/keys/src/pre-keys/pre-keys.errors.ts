@@ -9,4 +9,13 @@ export enum PreKeysErrorCode {
 
 export class PreKeysError extends DomainError<PreKeysErrorCode> {
   override readonly name = 'PreKeysError';
+
+  constructor(
+    code: PreKeysErrorCode,
+    message: string,
+    /** With RateLimited: which budget ran out, and when it has a token again. */
+    readonly rateLimit?: { limit: string; retryAfterMs: number },
+  ) {
+    super(code, message);
+  }
 }

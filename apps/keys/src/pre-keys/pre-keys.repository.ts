@@ -34,6 +34,12 @@ export class PreKeysRepository {
     return row && { publicKey: row.public_key, accountSignature: row.account_signature };
   }
 
+  /** When the account first published an identity key; undefined if it never did. */
+  async accountCreatedAt(accountId: string): Promise<Date | undefined> {
+    const row = await this.db.selectFrom('identity_keys').select('created_at').where('account_id', '=', accountId).executeTakeFirst();
+    return row?.created_at;
+  }
+
   async saveIdentityKey(accountId: string, { publicKey, accountSignature }: keys.IdentityKey): Promise<void> {
     await this.db
       .insertInto('identity_keys')

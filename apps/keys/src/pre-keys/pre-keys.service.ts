@@ -1,4 +1,3 @@
-import { RateLimiter } from '@coming/cache';
 import { isAccountId, verifyIdentityKey } from '@coming/identity';
 import { InjectLogger, type Logger } from '@coming/logging';
 import { type keys, MAX_DEVICE_ID, XEDDSA_SIGNATURE_BYTES } from '@coming/proto';
@@ -10,6 +9,7 @@ import {
   xeddsaVerify,
 } from '@coming/signal';
 import { Injectable } from '@nestjs/common';
+import { FetchBudgetsService } from '../fetch-budgets/fetch-budgets.service';
 import { InjectKeysConfig, type KeysConfig } from '../keys.config';
 import { KeysMetrics } from '../keys.metrics';
 import { KeyEventsRepository } from './key-events.repository';
@@ -20,7 +20,6 @@ import { PreKeysRepository } from './pre-keys.repository';
 export const MAX_ONE_TIME_PRE_KEYS = 100;
 const MAX_REGISTRATION_ID = 16_380;
 const MAX_KEY_ID = 0xff_ffff;
-const MINUTE_MS = 60_000;
 
 @Injectable()
 export class PreKeysService {
@@ -28,7 +27,7 @@ export class PreKeysService {
     @InjectKeysConfig() private readonly config: KeysConfig,
     private readonly preKeys: PreKeysRepository,
     private readonly keyEvents: KeyEventsRepository,
-    private readonly rateLimiter: RateLimiter,
+    private readonly fetchBudgets: FetchBudgetsService,
     private readonly metrics: KeysMetrics,
     @InjectLogger() private readonly logger: Logger,
   ) {}
@@ -103,16 +102,19 @@ export class PreKeysService {
     return { count: await this.preKeys.count(accountId, deviceId) };
   }
 
-  async bundles({ requesterAccountId, accountId }: keys.GetPreKeyBundlesRequest): Promise<keys.GetPreKeyBundlesResponse> {
+  async bundles(request: keys.GetPreKeyBundlesRequest): Promise<keys.GetPreKeyBundlesResponse> {
+    const { requesterAccountId, requesterDeviceId, accountId, clientIp } = request;
     if (!isAccountId(accountId)) throw invalid('account_id is not a bech32m account ID with prefix "coming"');
-    const decision = await this.rateLimiter.consume(
-      { name: 'prekey-fetch', limit: this.config.KEYS_FETCHES_PER_TARGET_PER_MINUTE, windowMs: MINUTE_MS },
-      `${requesterAccountId}>${accountId}`,
-    );
+    if (!isAccountId(requesterAccountId)) throw invalid('requester_account_id is not a bech32m account ID with prefix "coming"');
+    checkDeviceId(requesterDeviceId, 'requester_device_id');
+    const decision = await this.fetchBudgets.spend({ accountId: requesterAccountId, deviceId: requesterDeviceId, clientIp }, accountId);
     if (!decision.allowed) {
+      const budget = budgetKind(decision.bucket);
+      this.metrics.fetchesRefused.add(1, { budget });
       throw new PreKeysError(
         PreKeysErrorCode.RateLimited,
-        `too many prekey fetches for this account; retry in ${Math.ceil(decision.retryAfterMs / 1000)} s`,
+        `too many prekey fetches (${budget} budget); retry in ${Math.ceil(decision.retryAfterMs / 1000)} s`,
+        { limit: `pre-key-fetch-${budget}`, retryAfterMs: decision.retryAfterMs },
       );
     }
     const claimed = await this.preKeys.claimBundles(accountId);
@@ -132,7 +134,16 @@ export class PreKeysService {
 
 function checkDevice(accountId: string, deviceId: number) {
   if (!isAccountId(accountId)) throw invalid('account_id is not a bech32m account ID with prefix "coming"');
-  if (!Number.isInteger(deviceId) || deviceId < 1 || deviceId > MAX_DEVICE_ID) throw invalid(`device_id must be 1 to ${MAX_DEVICE_ID}`);
+  checkDeviceId(deviceId, 'device_id');
+}
+
+function checkDeviceId(deviceId: number, field: string) {
+  if (!Number.isInteger(deviceId) || deviceId < 1 || deviceId > MAX_DEVICE_ID) throw invalid(`${field} must be 1 to ${MAX_DEVICE_ID}`);
+}
+
+/** "target", "ip" or "new-account": the bucket's kind, without whom it names. */
+function budgetKind(bucket: string): string {
+  return bucket.slice(0, bucket.indexOf(':'));
 }
 
 function checkKeyId(keyId: number, field: string) {
