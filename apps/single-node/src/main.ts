@@ -1,20 +1,21 @@
 import '@coming/telemetry/register';
 import 'reflect-metadata';
 import { publicKeyOf } from '@coming/access-token';
-import { authConfigSchema, startAuth } from '@coming/auth-service';
+import { startAuth } from '@coming/auth-service';
 import { MemoryBroker } from '@coming/broker';
 import { MemoryCache } from '@coming/cache';
 import { loadConfig } from '@coming/config';
 import { openDatabase } from '@coming/database';
-import { gatewayConfigSchema, startGateway } from '@coming/gateway-service';
-import { keysConfigSchema, startKeys } from '@coming/keys-service';
+import { startGateway } from '@coming/gateway-service';
+import { startKeys } from '@coming/keys-service';
 import { createLogger } from '@coming/logging';
-import { mailboxConfigSchema, startMailbox } from '@coming/mailbox-service';
-import { paymentsConfigSchema, startPayments } from '@coming/payments-service';
+import { startMailbox } from '@coming/mailbox-service';
+import { startPayments } from '@coming/payments-service';
 import { runUntilSignal } from '@coming/runtime';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { serviceConfigsOf } from './service-configs';
 import { loadOrCreateSigningKey } from './signing-key-file';
 import { type SingleNodeConfig, singleNodeConfigSchema } from './single-node.config';
 
@@ -35,23 +36,13 @@ async function main(config: SingleNodeConfig) {
     serviceToken: randomBytes(32).toString('base64url'),
   };
   const signingKey = await loadOrCreateSigningKey(dataDir);
-  const port = (offset: number) => `127.0.0.1:${config.COMING_INTERNAL_PORT_BASE + offset}`;
+  const configs = serviceConfigsOf(config, { signingKey, authPublicKey: publicKeyOf(signingKey) }, process.env);
 
-  const auth = await startAuth(loadConfig(authConfigSchema, { AUTH_GRPC_URL: port(0), AUTH_SIGNING_KEY: signingKey }), infrastructure);
-  const mailbox = await startMailbox(loadConfig(mailboxConfigSchema, { MAILBOX_GRPC_URL: port(1) }), infrastructure);
-  const keys = await startKeys(loadConfig(keysConfigSchema, { KEYS_GRPC_URL: port(2) }), infrastructure);
-  const payments = await startPayments(loadConfig(paymentsConfigSchema, {}), infrastructure);
-  const gateway = await startGateway(
-    loadConfig(gatewayConfigSchema, {
-      GATEWAY_PORT: String(config.PORT),
-      GATEWAY_HOST: config.HOST,
-      AUTH_PUBLIC_KEY: publicKeyOf(signingKey),
-      AUTH_GRPC_TARGET: port(0),
-      MAILBOX_GRPC_TARGET: port(1),
-      KEYS_GRPC_TARGET: port(2),
-    }),
-    infrastructure,
-  );
+  const auth = await startAuth(configs.auth, infrastructure);
+  const mailbox = await startMailbox(configs.mailbox, infrastructure);
+  const keys = await startKeys(configs.keys, infrastructure);
+  const payments = await startPayments(configs.payments, infrastructure);
+  const gateway = await startGateway(configs.gateway, infrastructure);
   logger.info({ url: `ws://${config.HOST}:${config.PORT}`, dataDir }, 'Coming single node ready');
 
   runUntilSignal(
