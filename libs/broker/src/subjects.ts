@@ -9,3 +9,30 @@ export const subjects = {
   /** Event: a device opened a new connection; older ones must close. */
   deviceConnected: (accountId: string, deviceId: number) => `presence.connected.${accountId}.${deviceId}`,
 };
+
+/**
+ * Each subject of `subjects` with its account and device replaced by wildcards: what NATS
+ * permissions grant, and what traces record instead of the subject, which names an account.
+ */
+export const subjectPatterns = {
+  deliver: 'deliver.*.*',
+  mailboxStored: 'mailbox.stored.*.*',
+  keysLow: 'keys.low.*.*',
+  deviceConnected: 'presence.connected.*.*',
+} satisfies Record<keyof typeof subjects, string>;
+
+/**
+ * The pattern a concrete subject belongs to. A subject of no known pattern keeps only its
+ * first token, so that whatever identifiers follow never reach a trace.
+ */
+export function subjectPatternOf(subject: string): string {
+  for (const pattern of Object.values(subjectPatterns)) if (matches(pattern, subject)) return pattern;
+  const [first = '', ...rest] = subject.split('.');
+  return rest.length === 0 ? first : `${first}.>`;
+}
+
+function matches(pattern: string, subject: string): boolean {
+  const wanted = pattern.split('.');
+  const tokens = subject.split('.');
+  return wanted.length === tokens.length && wanted.every((token, index) => token === '*' || token === tokens[index]);
+}
