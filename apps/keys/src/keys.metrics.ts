@@ -11,4 +11,9 @@ export class KeysMetrics {
     description: 'Times a device ran low on one-time prekeys',
     unit: '{event}',
   });
+
+  constructor() {
+    // The series exists from the first scrape, so that rates and alerts see 0 rather than nothing.
+    this.preKeysLow.add(0);
+  }
 }

@@ -26,13 +26,16 @@ async function main(config: SingleNodeConfig) {
   const dataDir = resolve(config.COMING_DATA_DIR);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const logger = createLogger({ service: 'coming', level: config.LOG_LEVEL });
+  // Nothing outside this process calls its gRPC ports, so a per-run secret is enough.
+  const serviceToken = randomBytes(32).toString('base64url');
   const infrastructure = {
     db: await openDatabase({ kind: 'pglite', dataDir: join(dataDir, 'pgdata') }),
     cache: new MemoryCache(),
     broker: new MemoryBroker(),
     logger,
-    // Nothing outside this process calls its gRPC ports, so a per-run secret is enough.
-    serviceToken: randomBytes(32).toString('base64url'),
+    serviceToken,
+    // The in-process gateway is the only caller of the inner services.
+    grpcCallers: { gateway: serviceToken },
   };
   const signingKey = await loadOrCreateSigningKey(dataDir);
   const port = (offset: number) => `127.0.0.1:${config.COMING_INTERNAL_PORT_BASE + offset}`;
@@ -45,6 +48,7 @@ async function main(config: SingleNodeConfig) {
     loadConfig(gatewayConfigSchema, {
       GATEWAY_PORT: String(config.PORT),
       GATEWAY_HOST: config.HOST,
+      GATEWAY_HEALTH_PORT: String(config.HEALTH_PORT),
       AUTH_PUBLIC_KEY: publicKeyOf(signingKey),
       AUTH_GRPC_TARGET: port(0),
       MAILBOX_GRPC_TARGET: port(1),
