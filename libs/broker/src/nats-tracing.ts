@@ -44,7 +44,11 @@ export async function sendTraced<Result>(
 /** Runs a subscription handler in a span whose parent is the sender's, taken from the message headers. */
 export function processTraced(message: Msg, destination: string, handle: () => void): void {
   const parent = senderContext(message.headers);
-  const span = tracer.startSpan('process', { kind: SpanKind.CONSUMER, attributes: attributesOf('process', destination, message.data) }, parent);
+  const span = tracer.startSpan(
+    'process',
+    { kind: SpanKind.CONSUMER, attributes: attributesOf('process', destination, message.data) },
+    parent,
+  );
   try {
     context.with(trace.setSpan(parent, span), handle);
   } catch (error) {

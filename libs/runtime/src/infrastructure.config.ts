@@ -54,5 +54,7 @@ export type InfrastructureConfig = z.infer<typeof infrastructureConfigSchema>;
 
 /** The tokens of the services that may call `service` over gRPC (GRPC_GATEWAY_TOKEN, …); empty for a service nobody calls. */
 export function grpcCallerTokensSchema(service: string) {
-  return z.object(Object.fromEntries(grpcCallersOf(service).map((caller) => [grpcCallerTokenVariable(caller), z.string().min(32, SECRET)])));
+  return z.object(
+    Object.fromEntries(grpcCallersOf(service).map((caller) => [grpcCallerTokenVariable(caller), z.string().min(32, SECRET)])),
+  );
 }

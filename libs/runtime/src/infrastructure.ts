@@ -42,7 +42,12 @@ export async function connectInfrastructure(
   const grpcTls =
     config.GRPC_TLS_CA === undefined || config.GRPC_TLS_CERT === undefined || config.GRPC_TLS_KEY === undefined
       ? undefined
-      : { caFile: config.GRPC_TLS_CA, certFile: config.GRPC_TLS_CERT, keyFile: config.GRPC_TLS_KEY, serverName: config.GRPC_TLS_SERVER_NAME };
+      : {
+          caFile: config.GRPC_TLS_CA,
+          certFile: config.GRPC_TLS_CERT,
+          keyFile: config.GRPC_TLS_KEY,
+          serverName: config.GRPC_TLS_SERVER_NAME,
+        };
   return { db, cache, broker, logger, serviceToken: config.GRPC_TOKEN, grpcCallers, grpcTls };
 }
 

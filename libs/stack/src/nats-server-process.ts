@@ -48,7 +48,10 @@ export class NatsServerProcess {
 function listeningUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let log = '';
-    const timer = setTimeout(() => reject(new Error(`nats-server did not listen within ${READY_TIMEOUT_MS} ms:\n${log}`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`nats-server did not listen within ${READY_TIMEOUT_MS} ms:\n${log}`)),
+      READY_TIMEOUT_MS,
+    );
     child.once('error', (error) => {
       clearTimeout(timer);
       reject(new Error(`could not run nats-server: ${error.message}`));

@@ -62,7 +62,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const natsUsers = Object.fromEntries(
     NATS_SERVICES.map((service) => [service, { user: `${options.natsSubjectPrefix}-${service}`, password: secret() }]),
   ) as Record<NatsService, NatsUser>;
-  const nats = options.ownNats === true ? await NatsServerProcess.start(natsAuthorizationConfig(options.natsSubjectPrefix, natsUsers)) : undefined;
+  const nats =
+    options.ownNats === true ? await NatsServerProcess.start(natsAuthorizationConfig(options.natsSubjectPrefix, natsUsers)) : undefined;
   const natsUrl = nats?.url ?? options.natsUrl;
   const shared = {
     DATABASE_URL: options.databaseUrl,
