@@ -48,7 +48,7 @@ async function main(config: SingleNodeConfig) {
     loadConfig(gatewayConfigSchema, {
       GATEWAY_PORT: String(config.PORT),
       GATEWAY_HOST: config.HOST,
-      GATEWAY_HEALTH_PORT: String(config.HEALTH_PORT),
+      ...(config.HEALTH_PORT === undefined ? {} : { GATEWAY_HEALTH_PORT: String(config.HEALTH_PORT) }),
       AUTH_PUBLIC_KEY: publicKeyOf(signingKey),
       AUTH_GRPC_TARGET: port(0),
       MAILBOX_GRPC_TARGET: port(1),

@@ -1,7 +1,7 @@
 import { Broker } from '@coming/broker';
 import { Cache } from '@coming/cache';
 import { InjectKysely } from '@coming/database';
-import { type BeforeApplicationShutdown, Injectable, Module, ServiceUnavailableException } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Controller, Get, Injectable, Module, ServiceUnavailableException } from '@nestjs/common';
 import { type Kysely, sql } from 'kysely';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -61,7 +61,30 @@ export class HealthController {
   }
 }
 
-@Module({ providers: [DependencyChecks, ShutdownState, HealthController], exports: [HealthController] })
+/**
+ * The probes also on an app's own HTTP port (the gateway's client port), for load balancers
+ * that check the port they send traffic to. Never /metrics: that is on the health port only.
+ */
+@Controller()
+export class HealthHttpController {
+  constructor(private readonly health: HealthController) {}
+
+  @Get('healthz')
+  live() {
+    return this.health.live();
+  }
+
+  @Get('readyz')
+  ready() {
+    return this.health.ready();
+  }
+}
+
+@Module({
+  controllers: [HealthHttpController],
+  providers: [DependencyChecks, ShutdownState, HealthController],
+  exports: [HealthController],
+})
 export class HealthModule {}
 
 async function withTimeout(check: Promise<unknown>): Promise<boolean> {
