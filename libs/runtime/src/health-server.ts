@@ -9,7 +9,10 @@ import type { HealthController } from './health.module';
  */
 export async function startHealthServer(health: HealthController, port: number, host: string): Promise<Server> {
   const server = createServer((request, response) => {
-    void answer(health, request, response);
+    // A probe that cannot be answered is a failed probe, never a crashed process.
+    answer(health, request, response).catch(() => {
+      if (!response.headersSent) json(response, 500, { status: 'error' });
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
