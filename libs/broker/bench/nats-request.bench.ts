@@ -16,7 +16,12 @@ async function cpuMicrosecondsPerRequest(noAsyncTraces: boolean, answered: boole
   const requester = await connect({ servers: URL, noAsyncTraces });
   const responder = await connect({ servers: URL });
   const subject = `${SUBJECT}.${answered ? 'answered' : 'nobody'}`;
-  if (answered) responder.subscribe(subject, { callback: (_error, message) => message.respond(message.data) });
+  if (answered)
+    responder.subscribe(subject, {
+      callback: (error, message) => {
+        if (error === null) message.respond(message.data);
+      },
+    });
   await responder.flush();
   const payload = new Uint8Array(256);
   const started = process.cpuUsage();
