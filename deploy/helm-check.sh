@@ -20,12 +20,13 @@ helm lint "$chart" "${values[@]}"
 echo "== helm template (defaults)"
 helm template coming "$chart" "${values[@]}" >"$rendered"
 
-echo "== helm template (everything on: ServiceMonitors, Ingress, separate metrics ports, no HPAs)"
+echo "== helm template (everything on: ServiceMonitors, Ingress, TLS to NATS and between services, no HPAs)"
 helm template coming "$chart" "${values[@]}" \
   --set serviceMonitor.enabled=true \
   --set ingress.enabled=true \
-  --set gateway.metrics.port=9090 --set auth.metrics.port=9090 --set mailbox.metrics.port=9090 \
-  --set keys.metrics.port=9090 --set payments.metrics.port=9090 \
+  --set nats.tls.enabled=true --set nats.tls.existingSecret=nats-tls --set nats.tls.clientCertificate=true \
+  --set grpcTls.enabled=true --set grpcTls.secrets.gateway=gateway-tls --set grpcTls.secrets.auth=auth-tls \
+  --set grpcTls.secrets.mailbox=mailbox-tls --set grpcTls.secrets.keys=keys-tls \
   --set-json 'networkPolicy.metricsFrom=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"monitoring"}}}]' \
   --set gateway.autoscaling.enabled=false --set mailbox.autoscaling.enabled=false \
   --set auth.pdb.minAvailable=1 >"$rendered"
@@ -33,6 +34,9 @@ helm template coming "$chart" "${values[@]}" \
 echo "== helm template (existing Secrets only: the chart creates none)"
 helm template coming "$chart" \
   --set secrets.existingSecret=coming-secrets \
+  --set credentials.gateway.existingSecret=gw --set credentials.auth.existingSecret=au \
+  --set credentials.mailbox.existingSecret=mb --set credentials.keys.existingSecret=ke \
+  --set credentials.payments.existingSecret=pa \
   --set database.existingSecret.name=coming-backends --set redis.existingSecret.name=coming-backends \
   --set nats.existingSecret.name=coming-backends >"$rendered"
 if grep -q '^kind: Secret$' "$rendered"; then

@@ -17,13 +17,16 @@ async function main() {
     internalPortBase: Number(env['COMING_INTERNAL_PORT_BASE'] ?? 50051),
     databaseUrl,
     redisUrl: env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-    natsUrl: env['NATS_URL'] ?? 'nats://127.0.0.1:4222',
+    // With NATS_URL the services log in to that NATS with their own users; without it the
+    // stack runs a nats-server of its own that knows those users and their permissions.
+    natsUrl: env['NATS_URL'] ?? '',
+    ownNats: env['NATS_URL'] === undefined,
     redisKeyPrefix: env['REDIS_KEY_PREFIX'] ?? 'coming:',
     natsSubjectPrefix: env['NATS_SUBJECT_PREFIX'] ?? 'coming',
     logLevel: env['LOG_LEVEL'] ?? 'info',
   });
   const urls = stack.gateways.map((_, index) => stack.gatewayUrl(index)).join(', ');
-  console.error(`Coming stack ready: gateways at ${urls}; Ctrl-C stops it`);
+  console.error(`Coming stack ready: gateways at ${urls}, NATS at ${stack.natsUrl}; Ctrl-C stops it`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;

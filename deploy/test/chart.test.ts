@@ -10,7 +10,10 @@ import { gatewayConfigSchema } from '../../apps/gateway/src/gateway.config';
 import { keysConfigSchema } from '../../apps/keys/src/keys.config';
 import { mailboxConfigSchema } from '../../apps/mailbox/src/mailbox.config';
 import { paymentsConfigSchema } from '../../apps/payments/src/payments.config';
+import { natsPermissions } from '../../libs/broker/src/nats-permissions';
+import { grpcCallersOf, grpcCallerTokenVariable } from '../../libs/grpc/src/grpc-callers';
 import { infrastructureConfigSchema } from '../../libs/runtime/src/infrastructure.config';
+import { telemetryConfigSchema } from '../../libs/telemetry/src/telemetry.config';
 
 const DEPLOY_DIR = process.env['COMING_DEPLOY_DIR'] ?? join(__dirname, '..');
 const CHART_DIR = join(DEPLOY_DIR, 'helm', 'coming');
@@ -25,6 +28,8 @@ const SERVICES = {
   payments: Object.keys(paymentsConfigSchema.shape),
 };
 const SHARED_VARIABLES = Object.keys(infrastructureConfigSchema.shape);
+/** OTEL_* settings every process reads; the chart must name each service, the rest are optional. */
+const TELEMETRY_VARIABLES = Object.keys(telemetryConfigSchema.shape);
 const AUTOSCALED = ['gateway', 'mailbox'];
 /** values.yaml keys whose children are plain Kubernetes fields and need no comment of their own. */
 const KUBERNETES_BLOCKS = new Set(['resources', 'podSecurityContext', 'securityContext', 'behavior']);
@@ -240,9 +245,91 @@ describe('Helm chart deploy/helm/coming', () => {
       ...variablesSetIn(template(`${service}-configmap.yaml`)),
       ...variablesSetIn(expand(template(`${service}-deployment.yaml`))),
     ]);
-    const known = new Set([...variables, ...SHARED_VARIABLES]);
-    expect([...known].filter((variable) => !set.has(variable)).sort(), 'validated but not set').toEqual([]);
+    const callers = grpcCallersOf(service).map(grpcCallerTokenVariable);
+    const required = new Set([...variables, ...SHARED_VARIABLES, ...callers, 'OTEL_SERVICE_NAME']);
+    const known = new Set([...required, ...TELEMETRY_VARIABLES]);
+    expect([...required].filter((variable) => !set.has(variable)).sort(), 'validated but not set').toEqual([]);
     expect([...set].filter((variable) => !known.has(variable)).sort(), 'set but not validated').toEqual([]);
+  });
+
+  it('names each service in its telemetry (OTEL_SERVICE_NAME), so that per-service dashboards fill', () => {
+    expect(defined.get('coming.serviceEnv')).toMatch(/- name: OTEL_SERVICE_NAME\n\s*value: \{\{ \.component \| quote \}\}/);
+    for (const service of Object.keys(SERVICES)) {
+      expect(template(`${service}-deployment.yaml`)).toContain('include "coming.serviceEnv" $component');
+    }
+  });
+
+  it('gives every service credentials of its own and no shared service token', () => {
+    const everything = [...templates.values()].join('\n') + valuesText;
+    expect(everything).not.toMatch(/SERVICE_TOKEN|serviceToken/);
+    const secrets = template('credentials-secrets.yaml');
+    expect(secrets).toContain('range $name := list "gateway" "auth" "mailbox" "keys" "payments"');
+    expect(secrets).toMatch(/GRPC_TOKEN: .*\n\s*NATS_PASSWORD: /);
+    expect(defined.get('coming.serviceEnv')).toMatch(
+      /name: GRPC_TOKEN\n\s*valueFrom:\n\s*secretKeyRef:\n\s*name: \{\{ include "coming.credentialsSecretName" \. \}\}/,
+    );
+    // Servers get their callers' tokens: today the gateway's, for auth, mailbox and keys only.
+    for (const service of Object.keys(SERVICES)) {
+      const calledBy = grpcCallersOf(service);
+      expect(template(`${service}-deployment.yaml`).includes('coming.grpcCallerEnv'), service).toBe(calledBy.length > 0);
+      if (calledBy.length > 0) expect(calledBy).toEqual(['gateway']);
+    }
+  });
+
+  it('permits on NATS exactly what libs/broker permits, and keeps passwords out of the authorization ConfigMap', () => {
+    const file = JSON.parse(readFileSync(join(CHART_DIR, 'files', 'nats-permissions.json'), 'utf8')) as unknown;
+    expect(file).toEqual(natsPermissions);
+    const authorization = template('nats-authorization-configmap.yaml');
+    expect(authorization).toContain('.Files.Get "files/nats-permissions.json"');
+    expect(authorization).toContain('printf "$COMING_%s_NATS_PASSWORD" (upper $name)');
+    expect(authorization).toContain('printf "_INBOX_%s.>" $name');
+    expect(authorization).toContain('allow_responses: true');
+    // The service side logs in as the user the ConfigMap names.
+    expect(defined.get('coming.serviceEnv')).toContain('printf "%s-%s" .root.Values.nats.subjectPrefix .component');
+    const example = readFileSync(join(DEPLOY_DIR, 'examples', 'nats-values.yaml'), 'utf8');
+    for (const service of Object.keys(SERVICES)) expect(example).toContain(`COMING_${service.toUpperCase()}_NATS_PASSWORD`);
+    expect(example).toContain('coming-nats-authorization');
+  });
+
+  it('serves /metrics and probes on a health port of their own, which the Ingress and the client Service never expose', () => {
+    const values = parse(valuesText) as Record<string, Record<string, unknown>>;
+    for (const service of Object.keys(SERVICES)) {
+      expect(values[service]?.['healthPort'], `${service}.healthPort`).toEqual(expect.any(Number));
+      expect(values[service]?.['metrics'], `${service}.metrics is gone: metrics are on the health port`).toBeUndefined();
+      const deployment = expand(template(`${service}-deployment.yaml`));
+      expect(deployment, service).toMatch(
+        new RegExp(`- name: health\\n\\s*containerPort: \\{\\{ \\.Values\\.${service}\\.healthPort \\}\\}`),
+      );
+      expect(template(`${service}-deployment.yaml`), service).toContain('include "coming.probes" (dict "root" $ "port" "health")');
+    }
+    expect(template('gateway-configmap.yaml')).toContain('GATEWAY_HEALTH_PORT: {{ .Values.gateway.healthPort');
+    // The client Service has the client port only; the health port has a ClusterIP Service of its own.
+    const [client, health] = template('gateway-service.yaml').split(/^---$/m);
+    expect(client).not.toContain('health');
+    expect(health).toMatch(/type: ClusterIP[\s\S]*- name: health/);
+    const ingress = template('ingress.yaml');
+    expect(ingress).toMatch(/port:\s*\n\s*name: http\n/);
+    expect(ingress).not.toContain('health');
+    const ingressPaths = (values['ingress']?.['hosts'] as { paths: { path: string }[] }[]).flatMap((host) =>
+      host.paths.map((each) => each.path),
+    );
+    expect(ingressPaths).toEqual(['/v1']);
+  });
+
+  it('autoscales gateways on connections per pod through the custom metrics API, not on memory', () => {
+    const hpa = template('gateway-hpa.yaml');
+    expect(hpa).toMatch(/- type: Pods\n\s*pods:\n\s*metric:\n\s*name: coming_gateway_connections\n\s*target:\n\s*type: AverageValue/);
+    const scaling = (parse(valuesText) as { gateway: { autoscaling: Record<string, unknown> } }).gateway.autoscaling;
+    expect(scaling['targetConnectionsPerPod']).toEqual(expect.any(Number));
+    expect(scaling['targetMemoryUtilizationPercentage']).toBeNull();
+    const readme = readFileSync(join(DEPLOY_DIR, 'README.md'), 'utf8');
+    expect(readme).toContain('prometheus-adapter');
+    expect(readme).toContain('coming_gateway_connections');
+  });
+
+  it('does not say in deploy/README.md that the services lack /metrics', () => {
+    const readme = readFileSync(join(DEPLOY_DIR, 'README.md'), 'utf8');
+    expect(readme).not.toMatch(/do not serve `?\/metrics/);
   });
 
   it('lets only the gateway take traffic from outside the release', () => {
@@ -252,13 +339,15 @@ describe('Helm chart deploy/helm/coming', () => {
     expect(policies).toContain('include "coming.releaseSelectorLabels"');
   });
 
-  it('scrapes every service with a toggled ServiceMonitor', () => {
+  it('scrapes every service with a toggled ServiceMonitor on its health port', () => {
     const monitors = template('servicemonitor.yaml');
     expect(monitors).toContain('{{- if .Values.serviceMonitor.enabled }}');
     expect(monitors).toMatch(/^apiVersion: monitoring\.coreos\.com\/v1$/m);
-    for (const service of Object.keys(SERVICES)) {
-      expect(monitors).toContain(`.Values.${service}.metrics.port`);
-      expect(monitors).toContain(`.Values.${service}.metrics.path`);
-    }
+    expect(monitors).toContain(
+      `range $name := list ${Object.keys(SERVICES)
+        .map((service) => `"${service}"`)
+        .join(' ')}`,
+    );
+    expect(monitors).toMatch(/- port: health\n\s*path: \/metrics\n/);
   });
 });

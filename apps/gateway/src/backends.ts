@@ -1,7 +1,7 @@
 import { createGrpcClient, grpcServices } from '@coming/grpc';
 import type { auth, keys, mailbox } from '@coming/proto';
 import { type FactoryProvider, Inject } from '@nestjs/common';
-import { ServiceToken } from '@coming/grpc';
+import { GrpcTlsFiles, ServiceToken } from '@coming/grpc';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config';
 
 const AUTH_CLIENT = Symbol('AuthServiceClient');
@@ -16,23 +16,24 @@ export const InjectKeysClient = () => Inject(KEYS_CLIENT);
 export const backendClientProviders: FactoryProvider[] = [
   {
     provide: AUTH_CLIENT,
-    inject: [GATEWAY_CONFIG, ServiceToken],
-    useFactory: (config: GatewayConfig, token: ServiceToken) =>
-      createGrpcClient<auth.AuthServiceClient>(grpcServices.auth, { url: config.AUTH_GRPC_TARGET, serviceToken: token.value }),
+    inject: [GATEWAY_CONFIG, ServiceToken, GrpcTlsFiles],
+    useFactory: (config: GatewayConfig, token: ServiceToken, { tls }: GrpcTlsFiles) =>
+      createGrpcClient<auth.AuthServiceClient>(grpcServices.auth, { url: config.AUTH_GRPC_TARGET, serviceToken: token.value, tls }),
   },
   {
     provide: MAILBOX_CLIENT,
-    inject: [GATEWAY_CONFIG, ServiceToken],
-    useFactory: (config: GatewayConfig, token: ServiceToken) =>
+    inject: [GATEWAY_CONFIG, ServiceToken, GrpcTlsFiles],
+    useFactory: (config: GatewayConfig, token: ServiceToken, { tls }: GrpcTlsFiles) =>
       createGrpcClient<mailbox.MailboxServiceClient>(grpcServices.mailbox, {
         url: config.MAILBOX_GRPC_TARGET,
         serviceToken: token.value,
+        tls,
       }),
   },
   {
     provide: KEYS_CLIENT,
-    inject: [GATEWAY_CONFIG, ServiceToken],
-    useFactory: (config: GatewayConfig, token: ServiceToken) =>
-      createGrpcClient<keys.KeysServiceClient>(grpcServices.keys, { url: config.KEYS_GRPC_TARGET, serviceToken: token.value }),
+    inject: [GATEWAY_CONFIG, ServiceToken, GrpcTlsFiles],
+    useFactory: (config: GatewayConfig, token: ServiceToken, { tls }: GrpcTlsFiles) =>
+      createGrpcClient<keys.KeysServiceClient>(grpcServices.keys, { url: config.KEYS_GRPC_TARGET, serviceToken: token.value, tls }),
   },
 ];

@@ -16,6 +16,7 @@ export function startGateway(config: GatewayConfig, infrastructure: Infrastructu
     infrastructure,
     httpPort: config.GATEWAY_PORT,
     httpHost: config.GATEWAY_HOST,
+    healthPort: config.GATEWAY_HEALTH_PORT,
     configure: (app) => {
       (app as NestExpressApplication).set('trust proxy', config.GATEWAY_TRUSTED_PROXIES);
       app.useWebSocketAdapter(

@@ -6,6 +6,8 @@ export const gatewayConfigSchema = z.object({
   /** Where clients connect: HTTP for login, WebSocket at /v1/websocket. */
   GATEWAY_PORT: portSchema.default(8080),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
+  /** /healthz, /readyz and /metrics, on a port of their own so that exposing GATEWAY_PORT never exposes them. */
+  GATEWAY_HEALTH_PORT: portSchema.optional(),
   /** base64url Ed25519 public key of auth's token signing key. */
   AUTH_PUBLIC_KEY: z.string().length(43, 'a 32-byte Ed25519 public key in base64url (43 characters)'),
   AUTH_AUDIENCE: z.string().min(1).default('coming'),

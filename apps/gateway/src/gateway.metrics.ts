@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
 
-export type DeliveryOutcome = 'live' | 'stored' | 'failed';
+const DELIVERY_OUTCOMES = ['live', 'stored', 'failed'] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 /** Every instrument of the gateway. */
 @Injectable()
@@ -35,6 +36,12 @@ export class GatewayMetrics {
     unit: 's',
     advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3_600, 86_400] },
   });
+
+  constructor() {
+    // Series exist from the first scrape, so that rates and alerts see 0 rather than nothing.
+    this.openConnections.add(0);
+    for (const outcome of DELIVERY_OUTCOMES) this.deliveries.add(0, { outcome });
+  }
 
   delivered(outcome: DeliveryOutcome) {
     this.deliveries.add(1, { outcome });

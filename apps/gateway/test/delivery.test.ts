@@ -26,7 +26,8 @@ describe('delivery across two gateways', () => {
   const everInserted = async () => Number((await stack.query<{ count: string }>('select count(*) from envelope_inserts'))[0]?.count);
 
   beforeAll(async () => {
-    stack = await startTestStack('delivery', { gateways: 2 });
+    // On a NATS of the stack's own with per-service users and subject permissions, as deployed.
+    stack = await startTestStack('delivery', { gateways: 2, ownNats: true });
     // Records every envelope row ever written, so a test can show that none was.
     await stack.query(`
       create table envelope_inserts (server_guid bytea not null);

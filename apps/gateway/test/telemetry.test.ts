@@ -6,6 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const SENDS_PER_MINUTE = 2;
@@ -47,7 +48,11 @@ describe('telemetry', () => {
     const { port } = collector.address() as AddressInfo;
     stack = await startTestStack('telemetry', {
       traced: true,
+      // A NATS of the stack's own, with a user and subject permissions per service: every
+      // flow below also shows that the services work within their permissions.
+      ownNats: true,
       env: {
+        OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=telemetry-test',
         // Low limits, so that a little traffic also exercises the rate-limit and low-prekey counters.
         GATEWAY_SENDS_PER_DEVICE_PER_MINUTE: String(SENDS_PER_MINUTE),
         KEYS_LOW_WATER_MARK: '100',
@@ -99,10 +104,32 @@ describe('telemetry', () => {
     expect(chain).toContain('mailbox: grpc.coming.mailbox.v1.MailboxService/Enqueue');
     expect(chain).toContain('gateway: grpc.coming.mailbox.v1.MailboxService/Enqueue');
 
-    // The live offer went out over NATS as a request within the same trace, under the frame.
+    // The live offer went out over NATS as a request within the same trace, under the frame,
+    // named by its subject pattern, and nobody answering it (Bob is offline) is no error.
     const natsRequest = trace.find((span) => span.attributes['messaging.system'] === 'nats' && span.name === 'request');
-    expect(natsRequest?.attributes['messaging.destination.name']).toContain(`deliver.${bob.accountId}.`);
+    expect(natsRequest?.attributes['messaging.destination.name']).toBe(`${stack.backends.natsSubjectPrefix}.deliver.*.*`);
     expect(ancestry(natsRequest!).at(-1)?.name).toBe('frame send_message');
+    expect(
+      trace.filter((span) => span.status.code === (SpanStatusCode.ERROR as number)).map((span) => `${span.service}: ${span.name}`),
+    ).toEqual([]);
+  });
+
+  it('exports no account ID in any span, and names HTTP spans by route', async () => {
+    const alice = await client();
+    const bob = await client();
+    await alice.send(bob.accountId, 'metadata stays home');
+    let all: SpanRecord[] = [];
+    await eventually(async () => {
+      all = await spans();
+      return all.some((span) => span.service === 'mailbox' && span.name.startsWith('pg.query:INSERT'));
+    }, 'the spans of a send');
+
+    const exported = JSON.stringify(all);
+    for (const accountId of [alice.accountId, bob.accountId]) expect(exported).not.toContain(accountId);
+    const names = new Set(all.filter((span) => span.service === 'gateway').map((span) => span.name));
+    expect(names).toContain('POST /v1/auth/challenge');
+    expect(names).toContain('POST /v1/auth/login');
+    expect(names).not.toContain('POST');
   });
 
   it("serves each service's metrics in Prometheus format at /metrics", async () => {
@@ -116,7 +143,7 @@ describe('telemetry', () => {
     await expect(alice.send(bob.accountId, 'one too many', { deadlineMs: 500 })).rejects.toThrow();
     await eventually(() => received.length === 2, 'the live message');
 
-    // Every service serves /metrics on the port its readiness probe answers on.
+    // Every service serves /metrics on its health port, the one its readiness probe answers on.
     const scrape = async (service: ServiceProcess) => {
       const response = await fetch(new URL('/metrics', service.options.readyUrl));
       expect(response.status).toBe(200);
@@ -142,7 +169,27 @@ describe('telemetry', () => {
     for (const [name, [service, names]] of Object.entries(expected)) {
       const text = await scrape(service);
       for (const metric of names) expect(text, `${name} serves ${metric}`).toContain(metric);
+      // Node's runtime, and the resource attributes of OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES.
+      for (const metric of ['nodejs_eventloop_delay', 'v8js_memory_heap_used', 'v8js_gc_duration']) {
+        expect(text, `${name} serves ${metric}`).toContain(metric);
+      }
+      expect(text).toMatch(new RegExp(`target_info\\{[^}]*service_name="${name}"`));
+      expect(text).toMatch(/target_info\{[^}]*deployment_environment_name="telemetry-test"/);
     }
+  });
+
+  it('serves no metrics on the client port, only on the health port', async () => {
+    const clientPort = new URL(stack.gatewayUrl(0)).port;
+    const response = await fetch(`http://127.0.0.1:${clientPort}/metrics`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain('coming_gateway_connections');
+  });
+
+  it('counts from zero: counters of events that never happened are exported with their known labels', async () => {
+    const scrape = async (service: ServiceProcess) => (await fetch(new URL('/metrics', service.options.readyUrl))).text();
+    // No delivery failed and no device was refused for too many devices in this run.
+    expect(await scrape(stack.gateways[0]!)).toMatch(/coming_gateway_deliveries_total\{[^}]*outcome="failed"[^}]*\} 0/);
+    expect(await scrape(stack.auth)).toMatch(/coming_auth_logins_total\{[^}]*reason="TOO_MANY_DEVICES"[^}]*\} 0/);
   });
 
   it('ships dashboards whose queries use only metrics the services export', async () => {

@@ -19,6 +19,8 @@ export class KeysMetrics {
   });
 
   constructor() {
+    // The series exist from the first scrape, so that rates and alerts see 0 rather than nothing.
+    this.preKeysLow.add(0);
     for (const budget of ['target', 'ip', 'new-account']) this.fetchesRefused.add(0, { budget });
   }
 }

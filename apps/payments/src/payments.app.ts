@@ -6,5 +6,5 @@ import type { PaymentsConfig } from './payments.config';
  * payment API arrives with in-chat payments.
  */
 export function startPayments(config: PaymentsConfig, infrastructure: Infrastructure): Promise<StartedService> {
-  return startService({ module: InfrastructureModule.forRoot(infrastructure), infrastructure, httpPort: config.PAYMENTS_HEALTH_PORT });
+  return startService({ module: InfrastructureModule.forRoot(infrastructure), infrastructure, healthPort: config.PAYMENTS_HEALTH_PORT });
 }

@@ -27,13 +27,16 @@ async function main(config: SingleNodeConfig) {
   const dataDir = resolve(config.COMING_DATA_DIR);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const logger = createLogger({ service: 'coming', level: config.LOG_LEVEL });
+  // Nothing outside this process calls its gRPC ports, so a per-run secret is enough.
+  const serviceToken = randomBytes(32).toString('base64url');
   const infrastructure = {
     db: await openDatabase({ kind: 'pglite', dataDir: join(dataDir, 'pgdata') }),
     cache: new MemoryCache(),
     broker: new MemoryBroker(),
     logger,
-    // Nothing outside this process calls its gRPC ports, so a per-run secret is enough.
-    serviceToken: randomBytes(32).toString('base64url'),
+    serviceToken,
+    // The in-process gateway is the only caller of the inner services.
+    grpcCallers: { gateway: serviceToken },
   };
   const signingKey = await loadOrCreateSigningKey(dataDir);
   const configs = serviceConfigsOf(config, { signingKey, authPublicKey: publicKeyOf(signingKey) }, process.env);

@@ -34,6 +34,7 @@ export function serviceConfigsOf(
       ...env,
       GATEWAY_PORT: String(node.PORT),
       GATEWAY_HOST: node.HOST,
+      ...(node.HEALTH_PORT === undefined ? {} : { GATEWAY_HEALTH_PORT: String(node.HEALTH_PORT) }),
       AUTH_PUBLIC_KEY: wiring.authPublicKey,
       AUTH_GRPC_TARGET: port(0),
       MAILBOX_GRPC_TARGET: port(1),

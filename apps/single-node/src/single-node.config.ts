@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const singleNodeConfigSchema = z.object({
   /** Where clients connect. */
   PORT: portSchema.default(8080),
+  /** Port of /healthz, /readyz and /metrics (of every service in the process), on HOST; none when unset. */
+  HEALTH_PORT: portSchema.optional(),
   /** Loopback by default: a single node is for trying Coming out; set 0.0.0.0 to serve a network. */
   HOST: z.string().default('127.0.0.1'),
   /** Holds the PGlite database and the token signing key. */

@@ -2,11 +2,13 @@ import { type Msg, type MsgHdrs, headers as natsHeaders } from '@nats-io/transpo
 import { type Context, context, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_DESTINATION_TEMPLATE,
   ATTR_MESSAGING_MESSAGE_BODY_SIZE,
   ATTR_MESSAGING_OPERATION_NAME,
   ATTR_MESSAGING_OPERATION_TYPE,
   ATTR_MESSAGING_SYSTEM,
 } from '@opentelemetry/semantic-conventions/incubating';
+import { BrokerError, BrokerErrorCode } from './broker';
 
 const tracer = trace.getTracer('@coming/broker');
 
@@ -15,15 +17,17 @@ type Operation = 'publish' | 'request' | 'process';
 /**
  * Runs a publish or request in a span of its own and hands it NATS headers carrying
  * that span's W3C trace context, so the receiving service continues the same trace.
+ * `destination` is the subject's pattern (`deliver.*.*`): subjects name accounts, which
+ * traces must not carry.
  */
 export async function sendTraced<Result>(
   operation: Exclude<Operation, 'process'>,
-  subject: string,
+  destination: string,
   data: Uint8Array,
   send: (headers: MsgHdrs) => Promise<Result>,
 ): Promise<Result> {
   const kind = operation === 'publish' ? SpanKind.PRODUCER : SpanKind.CLIENT;
-  return tracer.startActiveSpan(operation, { kind, attributes: attributesOf(operation, subject, data) }, async (span) => {
+  return tracer.startActiveSpan(operation, { kind, attributes: attributesOf(operation, destination, data) }, async (span) => {
     const headers = natsHeaders();
     propagation.inject(context.active(), headers, { set: (carrier, key, value) => carrier.set(key, value) });
     try {
@@ -38,11 +42,11 @@ export async function sendTraced<Result>(
 }
 
 /** Runs a subscription handler in a span whose parent is the sender's, taken from the message headers. */
-export function processTraced(message: Msg, handle: () => void): void {
+export function processTraced(message: Msg, destination: string, handle: () => void): void {
   const parent = senderContext(message.headers);
   const span = tracer.startSpan(
     'process',
-    { kind: SpanKind.CONSUMER, attributes: attributesOf('process', message.subject, message.data) },
+    { kind: SpanKind.CONSUMER, attributes: attributesOf('process', destination, message.data) },
     parent,
   );
   try {
@@ -63,10 +67,11 @@ function senderContext(headers: MsgHdrs | undefined): Context {
   });
 }
 
-function attributesOf(operation: Operation, subject: string, data: Uint8Array) {
+function attributesOf(operation: Operation, destination: string, data: Uint8Array) {
   return {
     [ATTR_MESSAGING_SYSTEM]: 'nats',
-    [ATTR_MESSAGING_DESTINATION_NAME]: subject,
+    [ATTR_MESSAGING_DESTINATION_NAME]: destination,
+    [ATTR_MESSAGING_DESTINATION_TEMPLATE]: destination,
     [ATTR_MESSAGING_OPERATION_NAME]: operation,
     [ATTR_MESSAGING_OPERATION_TYPE]: operation === 'process' ? 'process' : 'send',
     [ATTR_MESSAGING_MESSAGE_BODY_SIZE]: data.byteLength,
@@ -74,6 +79,11 @@ function attributesOf(operation: Operation, subject: string, data: Uint8Array) {
 }
 
 function failed(span: Span, error: unknown) {
+  // Nobody subscribed is an answer, not a fault: an offline device's envelope goes to the mailbox.
+  if (error instanceof BrokerError && error.code === BrokerErrorCode.NoResponders) {
+    span.setAttribute('coming.nats.no_responders', true);
+    return;
+  }
   span.recordException(error instanceof Error ? error : String(error));
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }

@@ -2,11 +2,14 @@ import { InterceptingCall, type InterceptorOptions, type Metadata, type NextCall
 import { type ClientGrpc, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { protoSourceOf } from './grpc-server-options';
 import { type GrpcServiceDefinition, SERVICE_TOKEN_METADATA_KEY } from './grpc-services';
+import { channelCredentialsOf, type GrpcTls, tlsChannelOptions } from './grpc-tls';
 
 export interface GrpcClientOptions {
   url: string;
-  /** Shared secret that proves to the callee that the caller is one of our services. */
+  /** The calling service's own token; the callee knows whose it is and what that caller may call. */
   serviceToken: string;
+  /** Mutual TLS; plaintext when unset. */
+  tls?: GrpcTls | undefined;
 }
 
 /**
@@ -15,19 +18,21 @@ export interface GrpcClientOptions {
  */
 export function createGrpcClient<Client extends object>(
   definition: GrpcServiceDefinition,
-  { url, serviceToken }: GrpcClientOptions,
+  { url, serviceToken, tls }: GrpcClientOptions,
 ): Client {
   const proxy = ClientProxyFactory.create({
     transport: Transport.GRPC,
     options: {
       url,
       ...protoSourceOf(definition),
+      ...(tls === undefined ? {} : { credentials: channelCredentialsOf(tls) }),
       // Nest passes channel options through to the grpc-js client constructor. Round robin
       // spreads calls over every address the target resolves to: with a dns:/// target on a
       // headless Service, over every replica, instead of pinning one connection to one pod.
       channelOptions: {
         interceptors: [serviceTokenInterceptor(serviceToken)],
         'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+        ...tlsChannelOptions(tls),
       } as Record<string, unknown>,
     },
   }) as unknown as ClientGrpc;

@@ -3,6 +3,7 @@ import type { Server } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { GrpcServiceDefinition } from './grpc-services';
 import { packageDefinitionOf } from './proto-package';
+import { type GrpcTls, serverCredentialsOf } from './grpc-tls';
 
 const MAX_CONNECTION_AGE_MS = 5 * 60_000;
 const MAX_CONNECTION_AGE_GRACE_MS = 30_000;
@@ -15,12 +16,14 @@ export function protoSourceOf(definition: GrpcServiceDefinition) {
   return { package: definition.package, packageDefinition: packageDefinitionOf(definition) };
 }
 
-export function grpcServerOptions(definition: GrpcServiceDefinition, url: string): GrpcOptions {
+/** A service's gRPC server; with `tls`, only clients with a certificate from the same CA connect. */
+export function grpcServerOptions(definition: GrpcServiceDefinition, url: string, tls?: GrpcTls): GrpcOptions {
   return {
     transport: Transport.GRPC,
     options: {
       url,
       ...protoSourceOf(definition),
+      ...(tls === undefined ? {} : { credentials: serverCredentialsOf(tls) }),
       maxReceiveMessageLength: MAX_MESSAGE_BYTES,
       maxSendMessageLength: MAX_MESSAGE_BYTES,
       gracefulShutdown: true,

@@ -17,5 +17,5 @@ export const grpcServices = {
   },
 } satisfies Record<string, GrpcServiceDefinition>;
 
-/** Metadata key carrying the deployment's shared service token on every internal call. */
+/** Metadata key carrying the calling service's own token on every internal call. */
 export const SERVICE_TOKEN_METADATA_KEY = 'x-coming-service-token';

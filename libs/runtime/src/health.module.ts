@@ -1,9 +1,8 @@
 import { Broker } from '@coming/broker';
 import { Cache } from '@coming/cache';
 import { InjectKysely } from '@coming/database';
-import { type BeforeApplicationShutdown, Controller, Get, HttpCode, Injectable, Module, ServiceUnavailableException } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Controller, Get, Injectable, Module, ServiceUnavailableException } from '@nestjs/common';
 import { type Kysely, sql } from 'kysely';
-import { MetricsHttpController } from './metrics.http-controller';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -40,7 +39,8 @@ export class ShutdownState implements BeforeApplicationShutdown {
   }
 }
 
-@Controller()
+/** What /healthz and /readyz answer; served on the service's health port by `startHealthServer`. */
+@Injectable()
 export class HealthController {
   constructor(
     private readonly checks: DependencyChecks,
@@ -48,14 +48,11 @@ export class HealthController {
   ) {}
 
   /** Liveness: the process serves requests. */
-  @Get('healthz')
-  @HttpCode(200)
   live() {
     return { status: 'ok' };
   }
 
   /** Readiness: not shutting down, and every backend this service needs answers. */
-  @Get('readyz')
   async ready() {
     if (this.shutdown.stopping) throw new ServiceUnavailableException({ status: 'stopping' });
     const unreachable = await this.checks.unreachable();
@@ -64,8 +61,30 @@ export class HealthController {
   }
 }
 
-/** Probes and the metrics scrape, on the port each service already serves HTTP on. */
-@Module({ controllers: [HealthController, MetricsHttpController], providers: [DependencyChecks, ShutdownState] })
+/**
+ * The probes also on an app's own HTTP port (the gateway's client port), for load balancers
+ * that check the port they send traffic to. Never /metrics: that is on the health port only.
+ */
+@Controller()
+export class HealthHttpController {
+  constructor(private readonly health: HealthController) {}
+
+  @Get('healthz')
+  live() {
+    return this.health.live();
+  }
+
+  @Get('readyz')
+  ready() {
+    return this.health.ready();
+  }
+}
+
+@Module({
+  controllers: [HealthHttpController],
+  providers: [DependencyChecks, ShutdownState, HealthController],
+  exports: [HealthController],
+})
 export class HealthModule {}
 
 async function withTimeout(check: Promise<unknown>): Promise<boolean> {

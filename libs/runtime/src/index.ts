@@ -1,5 +1,6 @@
 export * from './clock';
 export * from './health.module';
+export * from './health-server';
 export * from './infrastructure';
 export * from './infrastructure.config';
 export * from './infrastructure.module';

@@ -2,7 +2,8 @@ import { loadConfig } from '@coming/config';
 import { processTelemetry } from '@coming/telemetry';
 import { z } from 'zod';
 import { closeInfrastructure, connectInfrastructure, type Infrastructure } from './infrastructure';
-import { infrastructureConfigSchema } from './infrastructure.config';
+import { grpcCallerTokensSchema, infrastructureConfigSchema } from './infrastructure.config';
+import { grpcCallersOf, grpcCallerTokenVariable } from '@coming/grpc';
 import { type RunningService, runUntilSignal } from './run-until-signal';
 
 /**
@@ -16,7 +17,11 @@ export function runScaledService<Schema extends z.ZodType>(
 ): void {
   const boot = async () => {
     const config = loadConfig(schema);
-    const infrastructure = await connectInfrastructure(service, loadConfig(infrastructureConfigSchema));
+    const callerTokens: Record<string, string> = loadConfig(grpcCallerTokensSchema(service));
+    const grpcCallers = Object.fromEntries(
+      grpcCallersOf(service).map((caller) => [caller, callerTokens[grpcCallerTokenVariable(caller)] ?? '']),
+    );
+    const infrastructure = await connectInfrastructure(service, loadConfig(infrastructureConfigSchema), grpcCallers);
     const running = await start(config, infrastructure);
     infrastructure.logger.info(`${service} ready`);
     const close = async () => {

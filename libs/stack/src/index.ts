@@ -1,2 +1,3 @@
 export * from './service-process';
 export * from './start-stack';
+export * from './nats-server-process';

@@ -1,5 +1,7 @@
 import { assertUnreachable } from '@coming/errors';
-import { metrics } from '@opentelemetry/api';
+import { context, metrics, propagation } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { logs } from '@opentelemetry/api-logs';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
@@ -10,7 +12,8 @@ import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
+import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { type MetricReader, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import {
@@ -40,13 +43,21 @@ export interface Telemetry {
  * http, @grpc/grpc-js and pg are first required, or their calls go unrecorded.
  */
 export function startTelemetry(config: TelemetryConfig): Telemetry {
-  const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.OTEL_SERVICE_NAME });
+  // OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME (which wins for service.name), over a default name.
+  const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: 'coming' }).merge(detectResources({ detectors: [envDetector] }));
 
   const spanProcessor = spanProcessorFor(config);
-  const tracerProvider = new NodeTracerProvider({ resource, spanProcessors: spanProcessor === undefined ? [] : [spanProcessor] });
-  // Registers the AsyncLocalStorage context manager and W3C propagation even with traces off,
-  // so that trace ids still flow between services whose tracing is on.
-  tracerProvider.register();
+  // With traces off there is no tracer provider at all: spans are never built, while the
+  // context manager and W3C propagation still pass a caller's trace context on unchanged,
+  // so that traces flow through this service between services whose tracing is on.
+  const tracerProvider = spanProcessor === undefined ? undefined : new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
+  if (tracerProvider !== undefined) tracerProvider.register();
+  else {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(
+      new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+    );
+  }
 
   const prometheus = new PrometheusExporter({ preventServerStart: true });
   const readers: MetricReader[] = [prometheus];
@@ -62,7 +73,7 @@ export function startTelemetry(config: TelemetryConfig): Telemetry {
   if (loggerProvider !== undefined) logs.setGlobalLoggerProvider(loggerProvider);
 
   registerInstrumentations({
-    tracerProvider,
+    ...(tracerProvider === undefined ? {} : { tracerProvider }),
     meterProvider,
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has(request.url?.split('?')[0] ?? '') }),
@@ -71,13 +82,15 @@ export function startTelemetry(config: TelemetryConfig): Telemetry {
       new PgInstrumentation({ requireParentSpan: true }),
       // Trace ids are already mixed into every line by libs/logging; this only forwards records.
       new PinoInstrumentation({ disableLogCorrelation: true, disableLogSending: loggerProvider === undefined }),
+      // Event-loop delay and utilisation, heap by space, GC pauses.
+      new RuntimeNodeInstrumentation(),
     ],
   });
 
   return {
     serveMetrics: (request, response) => prometheus.getMetricsRequestHandler(request, response),
     shutdown: async () => {
-      await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider?.shutdown()]);
+      await Promise.allSettled([tracerProvider?.shutdown(), meterProvider.shutdown(), loggerProvider?.shutdown()]);
     },
   };
 }

@@ -5,8 +5,10 @@ import { z } from 'zod';
  * their own (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS, …) directly.
  */
 export const telemetryConfigSchema = z.object({
-  /** Names the service in every span and metric; deployments set it per process. */
-  OTEL_SERVICE_NAME: z.string().min(1).default('coming'),
+  /** Names the service in every span and metric (default "coming"); deployments set it per process. */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  /** More resource attributes, `key=value,key=value` (e.g. deployment.environment.name=prod); read by the SDK. */
+  OTEL_RESOURCE_ATTRIBUTES: z.string().optional(),
   /** Unlike the OpenTelemetry default, traces stay off unless an exporter is chosen. */
   OTEL_TRACES_EXPORTER: z.enum(['none', 'otlp', 'console', 'file']).default('none'),
   /** Metrics are always served at GET /metrics for Prometheus; `otlp` pushes them as well. */

@@ -14,12 +14,15 @@ export interface TestInfrastructure extends Infrastructure {
 /** Real PostgreSQL, Redis and NATS connections for services started inside a test. */
 export async function createTestInfrastructure(label: string): Promise<TestInfrastructure> {
   const backends = await createTestBackends(label);
+  const serviceToken = randomBytes(32).toString('base64url');
   const infrastructure: Infrastructure = {
     db: await openDatabase({ kind: 'postgres', url: backends.databaseUrl, poolSize: 5 }),
     cache: RedisCache.connect({ url: REDIS_URL, keyPrefix: backends.redisKeyPrefix }),
     broker: await NatsBroker.connect({ url: NATS_URL, subjectPrefix: backends.natsSubjectPrefix, name: label }),
     logger: createLogger({ service: label, level: 'silent' }),
-    serviceToken: randomBytes(32).toString('base64url'),
+    serviceToken,
+    // Tests call the services as the gateway does.
+    grpcCallers: { gateway: serviceToken },
   };
   return {
     ...infrastructure,

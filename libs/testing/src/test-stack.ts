@@ -18,7 +18,7 @@ export interface TestStack extends Stack {
 /** The scaled stack as separate processes, on a test file's own database and prefixes. */
 export async function startTestStack(
   label: string,
-  options: { gateways?: number; env?: Record<string, string>; traced?: boolean } = {},
+  options: { gateways?: number; env?: Record<string, string>; traced?: boolean; ownNats?: boolean } = {},
 ): Promise<TestStack> {
   const backends = await createTestBackends(label);
   const logDir = await mkdtemp(join(tmpdir(), `coming-${label}-`));
@@ -26,10 +26,11 @@ export async function startTestStack(
   const stack = await startStack({
     gateways,
     gatewayPort: await findFreePorts(gateways),
-    internalPortBase: await findFreePorts(8),
+    internalPortBase: await findFreePorts(8 + gateways),
     databaseUrl: backends.databaseUrl,
     redisUrl: REDIS_URL,
     natsUrl: NATS_URL,
+    ownNats: options.ownNats ?? false,
     redisKeyPrefix: backends.redisKeyPrefix,
     natsSubjectPrefix: backends.natsSubjectPrefix,
     logLevel: 'info',

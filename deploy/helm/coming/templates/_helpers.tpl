@@ -72,13 +72,13 @@ app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 {{- end }}
 {{- end }}
 
-{{/* The Secret holding AUTH_SIGNING_KEY, AUTH_PUBLIC_KEY and SERVICE_TOKEN. */}}
+{{/* The Secret holding AUTH_SIGNING_KEY and AUTH_PUBLIC_KEY. */}}
 {{- define "coming.secretName" -}}
 {{- default (include "coming.fullname" .) .Values.secrets.existingSecret }}
 {{- end }}
 
 {{/*
-Whether the chart must create its own Secret: for the keys and token when no
+Whether the chart must create its own Secret: for the signing keys when no
 existingSecret is named, and for each backend URL given inline.
 */}}
 {{- define "coming.createSecret" -}}
@@ -96,25 +96,83 @@ key: {{ .name }}
 {{- end }}
 {{- end }}
 
-{{/* Secret environment every service gets: the service token and the backend URLs. Takes the root context. */}}
-{{- define "coming.sharedSecretEnv" -}}
-- name: SERVICE_TOKEN
+{{/* The Secret with one service's own GRPC_TOKEN and NATS_PASSWORD. Takes (dict "root" $ "component" "gateway"). */}}
+{{- define "coming.credentialsSecretName" -}}
+{{- default (printf "%s-credentials" (include "coming.componentName" .)) (index .root.Values.credentials .component).existingSecret }}
+{{- end }}
+
+{{/* Whether a service speaks gRPC (the gateway as client; auth, mailbox and keys as servers). Takes (dict "root" $ "component" "gateway"). */}}
+{{- define "coming.speaksGrpc" -}}
+{{- if has .component (list "gateway" "auth" "mailbox" "keys") }}true{{ end }}
+{{- end }}
+
+{{/*
+Environment every service gets: its name for telemetry, its own gRPC token and NATS
+login, TLS files, and the backend URLs. Takes (dict "root" $ "component" "gateway").
+*/}}
+{{- define "coming.serviceEnv" -}}
+- name: OTEL_SERVICE_NAME
+  value: {{ .component | quote }}
+- name: GRPC_TOKEN
   valueFrom:
     secretKeyRef:
-      name: {{ include "coming.secretName" . }}
-      key: SERVICE_TOKEN
+      name: {{ include "coming.credentialsSecretName" . }}
+      key: GRPC_TOKEN
+{{- if and .root.Values.grpcTls.enabled (include "coming.speaksGrpc" .) }}
+- name: GRPC_TLS_CA
+  value: /etc/coming/tls/grpc/ca.crt
+- name: GRPC_TLS_CERT
+  value: /etc/coming/tls/grpc/tls.crt
+- name: GRPC_TLS_KEY
+  value: /etc/coming/tls/grpc/tls.key
+{{- with .root.Values.grpcTls.serverName }}
+- name: GRPC_TLS_SERVER_NAME
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- if .root.Values.nats.authorization.enabled }}
+- name: NATS_USER
+  value: {{ printf "%s-%s" .root.Values.nats.subjectPrefix .component | quote }}
+- name: NATS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "coming.credentialsSecretName" . }}
+      key: NATS_PASSWORD
+{{- end }}
+{{- if .root.Values.nats.tls.enabled }}
+- name: NATS_TLS_CA
+  value: /etc/coming/tls/nats/ca.crt
+{{- if .root.Values.nats.tls.clientCertificate }}
+- name: NATS_TLS_CERT
+  value: /etc/coming/tls/nats/tls.crt
+- name: NATS_TLS_KEY
+  value: /etc/coming/tls/nats/tls.key
+{{- end }}
+{{- end }}
 - name: DATABASE_URL
   valueFrom:
     secretKeyRef:
-      {{- include "coming.backendSecretRef" (dict "root" . "name" "DATABASE_URL" "backend" .Values.database) | nindent 6 }}
+      {{- include "coming.backendSecretRef" (dict "root" .root "name" "DATABASE_URL" "backend" .root.Values.database) | nindent 6 }}
 - name: REDIS_URL
   valueFrom:
     secretKeyRef:
-      {{- include "coming.backendSecretRef" (dict "root" . "name" "REDIS_URL" "backend" .Values.redis) | nindent 6 }}
+      {{- include "coming.backendSecretRef" (dict "root" .root "name" "REDIS_URL" "backend" .root.Values.redis) | nindent 6 }}
 - name: NATS_URL
   valueFrom:
     secretKeyRef:
-      {{- include "coming.backendSecretRef" (dict "root" . "name" "NATS_URL" "backend" .Values.nats) | nindent 6 }}
+      {{- include "coming.backendSecretRef" (dict "root" .root "name" "NATS_URL" "backend" .root.Values.nats) | nindent 6 }}
+{{- end }}
+
+{{/*
+Environment of a gRPC server (auth, mailbox, keys): the tokens of its callers, today the
+gateway's only (libs/grpc/src/grpc-callers.ts). Takes the root context.
+*/}}
+{{- define "coming.grpcCallerEnv" -}}
+- name: GRPC_GATEWAY_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "coming.credentialsSecretName" (dict "root" . "component" "gateway") }}
+      key: GRPC_TOKEN
 {{- end }}
 
 {{/* envFrom of every service: the common ConfigMap, then the service's own. Takes (dict "root" $ "component" "gateway"). */}}
@@ -132,7 +190,7 @@ Takes (dict "root" $ "component" "gateway" "podAnnotations" .Values.gateway.podA
 */}}
 {{- define "coming.podAnnotations" -}}
 checksum/config: {{ print (include (print .root.Template.BasePath "/configmap.yaml") .root) (include (print .root.Template.BasePath "/" .component "-configmap.yaml") .root) | sha256sum }}
-checksum/secret: {{ include (print .root.Template.BasePath "/secret.yaml") .root | sha256sum }}
+checksum/secret: {{ print (include (print .root.Template.BasePath "/secret.yaml") .root) (include (print .root.Template.BasePath "/credentials-secrets.yaml") .root) | sha256sum }}
 {{- with .root.Values.podAnnotations }}
 {{ toYaml . }}
 {{- end }}
@@ -179,6 +237,16 @@ volumes:
   # SWC's transform cache; the root filesystem is read-only.
   - name: tmp
     emptyDir: {}
+  {{- if and .root.Values.grpcTls.enabled (include "coming.speaksGrpc" .) }}
+  - name: grpc-tls
+    secret:
+      secretName: {{ required (printf "grpcTls.secrets.%s is required when grpcTls.enabled" .component) (index .root.Values.grpcTls.secrets .component) }}
+  {{- end }}
+  {{- if .root.Values.nats.tls.enabled }}
+  - name: nats-tls
+    secret:
+      secretName: {{ required "nats.tls.existingSecret is required when nats.tls.enabled" .root.Values.nats.tls.existingSecret }}
+  {{- end }}
 {{- end }}
 
 {{/* Container fields every service shares. Takes (dict "root" $ "component" "gateway"). */}}
@@ -192,6 +260,16 @@ securityContext:
 volumeMounts:
   - name: tmp
     mountPath: /tmp
+  {{- if and .root.Values.grpcTls.enabled (include "coming.speaksGrpc" .) }}
+  - name: grpc-tls
+    mountPath: /etc/coming/tls/grpc
+    readOnly: true
+  {{- end }}
+  {{- if .root.Values.nats.tls.enabled }}
+  - name: nats-tls
+    mountPath: /etc/coming/tls/nats
+    readOnly: true
+  {{- end }}
 {{- end }}
 
 {{/* The three probes, on a named container port. Takes (dict "root" $ "port" "health"). */}}
@@ -217,15 +295,6 @@ readinessProbe:
   periodSeconds: {{ .root.Values.probes.readiness.periodSeconds }}
   timeoutSeconds: {{ .root.Values.probes.readiness.timeoutSeconds }}
   failureThreshold: {{ .root.Values.probes.readiness.failureThreshold }}
-{{- end }}
-
-{{/*
-Name of the port Prometheus scrapes: the health (or HTTP) port's own name when metrics
-are served there, else "metrics", a port of its own.
-Takes (dict "healthName" "health" "healthPort" 8081 "metricsPort" 8081).
-*/}}
-{{- define "coming.metricsPortName" -}}
-{{- if eq (int .healthPort) (int .metricsPort) }}{{ .healthName }}{{ else }}metrics{{ end }}
 {{- end }}
 
 {{/* A PodDisruptionBudget's spec. Takes (dict "root" $ "component" "gateway" "pdb" .Values.gateway.pdb). */}}
