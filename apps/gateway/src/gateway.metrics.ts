@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
 
-export type DeliveryOutcome = 'live' | 'stored' | 'failed';
+export type DeliveryOutcome = 'live' | 'stored' | 'refused' | 'failed';
+
+// Attribute sets made once, not on every message.
+const OUTCOME_ATTRIBUTES: Record<DeliveryOutcome, { outcome: DeliveryOutcome }> = {
+  live: { outcome: 'live' },
+  stored: { outcome: 'stored' },
+  refused: { outcome: 'refused' },
+  failed: { outcome: 'failed' },
+};
 
 /** Every instrument of the gateway. */
 @Injectable()
@@ -23,7 +31,7 @@ export class GatewayMetrics {
   /** Server frames by `type` (the ServerFrame field set). */
   readonly framesSent = this.meter.createCounter('coming.gateway.frames.sent', { description: 'Frames sent to clients', unit: '{frame}' });
 
-  /** Each device copy of a sent message, by `outcome`: acknowledged live, stored in the mailbox, or failed. */
+  /** Each device copy of a sent message, by `outcome`: acknowledged live, stored in the mailbox, refused by it, or failed. */
   readonly deliveries = this.meter.createCounter('coming.gateway.deliveries', {
     description: 'Device copies of sent messages by delivery outcome',
     unit: '{envelope}',
@@ -37,7 +45,7 @@ export class GatewayMetrics {
   });
 
   delivered(outcome: DeliveryOutcome) {
-    this.deliveries.add(1, { outcome });
+    this.deliveries.add(1, OUTCOME_ATTRIBUTES[outcome]);
   }
 
   acknowledged(serverTimestampMs: number, path: 'live' | 'mailbox') {
