@@ -56,8 +56,10 @@ export function withDeadline<Client extends object>(client: Client, deadlineMs: 
     get(target, method) {
       let call = calls.get(method);
       if (call === undefined) {
-        const rpc = Reflect.get(target, method) as (request: unknown) => Observable<unknown>;
-        call = (request) => callGrpc(rpc.call(target, request), deadlineMs);
+        const rpc: unknown = Reflect.get(target, method);
+        // Not an RPC (a framework probing for `then` or lifecycle hooks, say): nothing here.
+        if (typeof rpc !== 'function') return undefined;
+        call = (request) => callGrpc((rpc as (request: unknown) => Observable<unknown>).call(target, request), deadlineMs);
         calls.set(method, call);
       }
       return call;
