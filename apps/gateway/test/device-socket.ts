@@ -10,7 +10,7 @@ export class DeviceSocket {
   private constructor(
     readonly socket: WebSocket,
     /** Whether pushed envelopes are acknowledged, as a client does once it has stored them. */
-    private readonly acknowledging: boolean,
+    private acknowledging: boolean,
   ) {}
 
   /** Opens the socket and resolves once the gateway has pushed everything stored (QueueEmpty). */
@@ -33,15 +33,25 @@ export class DeviceSocket {
     });
   }
 
+  /** Acknowledges everything pushed so far, and from now on each envelope as it comes. */
+  acknowledgeAll() {
+    this.acknowledging = true;
+    for (const { envelope } of this.delivered) if (envelope !== undefined) void this.acknowledge(envelope.serverGuid);
+  }
+
   close() {
     this.socket.close();
+  }
+
+  private acknowledge(serverGuid: Uint8Array) {
+    return this.request({ acknowledge: { serverGuids: [serverGuid] } });
   }
 
   /** True on QueueEmpty. */
   private onFrame(frame: wire.ServerFrame): boolean {
     if (frame.deliver?.envelope !== undefined) {
       this.delivered.push(frame.deliver);
-      if (this.acknowledging) void this.request({ acknowledge: { serverGuids: [frame.deliver.envelope.serverGuid] } });
+      if (this.acknowledging) void this.acknowledge(frame.deliver.envelope.serverGuid);
     }
     if (frame.response !== undefined) {
       this.answers.get(frame.response.requestId)?.(frame.response);

@@ -1,13 +1,14 @@
 import type { AccessClaims } from '@coming/access-token';
 import { subjects } from '@coming/broker';
 import { createGrpcClient, type DeadlineClient, GrpcStatus, grpcServices, withDeadline } from '@coming/grpc';
-import { accountKeyFromMnemonic, createMnemonic, signLogin } from '@coming/identity';
-import { type auth as authApi, events, type mailbox as mailboxApi, messaging, wire } from '@coming/proto';
+import { createMnemonic } from '@coming/identity';
+import { events, type mailbox as mailboxApi, messaging, wire } from '@coming/proto';
 import { eventually } from '@coming/testing';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SendMessageError, SendMessageErrorCode } from '../src/messages/messages.errors';
 import { SendMessageService } from '../src/messages/send-message.service';
+import { AuthLogins } from './auth-logins';
 import { DeviceSocket } from './device-socket';
 import { type InProcessServices, startInProcessServices } from './in-process-services';
 
@@ -41,25 +42,11 @@ describe(SendMessageService.name, () => {
   let services: InProcessServices;
   let service: SendMessageService;
   let mailbox: DeadlineClient<mailboxApi.MailboxServiceClient>;
-  let auth: DeadlineClient<authApi.AuthServiceClient>;
+  let logins: AuthLogins;
   let sender: AccessClaims;
 
-  /** Logs a device of the account in through auth, as the gateway's login route does; 0 registers a new device. */
-  const login = async (mnemonic: string, deviceId = 0) => {
-    const key = accountKeyFromMnemonic(mnemonic);
-    const { challenge } = await auth.createChallenge({ clientIp: '127.0.0.1' });
-    const signature = signLogin({ challenge, accountId: key.accountId, deviceId, audience: 'coming' }, key.privateKey);
-    const response = await auth.login({ accountId: key.accountId, deviceId, challenge, signature, clientIp: '127.0.0.1' });
-    return { accountId: key.accountId, deviceId: response.deviceId, accessToken: response.tokens?.accessToken ?? '' };
-  };
-
-  /** A new account with `devices` devices (1, 2, …); its ID, mnemonic and each device's access token. */
-  const recipient = async (devices: number) => {
-    const mnemonic = createMnemonic();
-    const logins = [];
-    for (let index = 0; index < devices; index += 1) logins.push(await login(mnemonic));
-    return { accountId: accountKeyFromMnemonic(mnemonic).accountId, mnemonic, tokens: logins.map(({ accessToken }) => accessToken) };
-  };
+  const recipient = (devices: number) => logins.account(devices);
+  const login = (mnemonic: string) => logins.login(mnemonic);
 
   const stored = async (accountId: string, deviceId: number) =>
     (await mailbox.fetch({ accountId, deviceId, afterSequence: 0, limit: 100 })).envelopes.map(({ envelope }) => envelope);
@@ -82,10 +69,7 @@ describe(SendMessageService.name, () => {
       createGrpcClient(grpcServices.mailbox, { url: services.targets.mailbox, serviceToken: services.infrastructure.serviceToken }),
       5_000,
     );
-    auth = withDeadline(
-      createGrpcClient(grpcServices.auth, { url: services.targets.auth, serviceToken: services.infrastructure.serviceToken }),
-      5_000,
-    );
+    logins = new AuthLogins(services);
     const { accountId, deviceId } = await login(createMnemonic());
     sender = { accountId, deviceId };
   }, 60_000);

@@ -1,4 +1,5 @@
 import type { AccessClaims } from '@coming/access-token';
+import type { RawData } from 'ws';
 import type { DeviceSession } from '../delivery/device-session';
 
 /** One authenticated WebSocket, as the frame handlers see it. */
@@ -10,6 +11,11 @@ export interface ClientConnection {
   readonly receiving: boolean;
   /** Cleared at each keepalive ping, set again by the pong. */
   alive: boolean;
-  /** Frames read from this socket and not yet answered. */
+  /** Frames of this socket in service: read and not yet answered. */
   inFlight: number;
+  /**
+   * Frames read while the in-flight limit was reached, served as earlier ones finish. Short:
+   * the socket is paused meanwhile, so only what was already buffered can arrive.
+   */
+  readonly waiting: { data: RawData; isBinary: boolean }[];
 }

@@ -33,10 +33,11 @@ const RESPONSE_FRAME: Attributes = { type: 'response' };
 
 /**
  * The client endpoint: decodes each frame, hands it to its kind's handler, and encodes the
- * answer; every frame is the root span of its trace. It reads at most
+ * answer; every frame is the root span of its trace. It serves at most
  * GATEWAY_MAX_IN_FLIGHT_PER_CONNECTION frames of one socket at a time: past that it pauses
- * the socket, so one flooding client waits on its own TCP window instead of taking the
- * gateway's memory and the backends' capacity from everyone else.
+ * the socket and holds what was already buffered, so one flooding client waits on its own
+ * TCP window instead of taking the gateway's memory and the backends' capacity from
+ * everyone else. Its frames are not refused, only read later.
  */
 @WebSocketGateway({ path: '/v1/websocket' })
 export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
@@ -76,12 +77,12 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
           return undefined;
         })
       : Promise.resolve(undefined);
-    const connection: ClientConnection = { device, session, alive: true, receiving, inFlight: 0 };
+    const connection: ClientConnection = { device, session, alive: true, receiving, inFlight: 0, waiting: [] };
     this.connections.set(socket, connection);
     socket.on('pong', () => {
       connection.alive = true;
     });
-    socket.on('message', (data, isBinary) => void this.onFrame(socket, connection, data, isBinary));
+    socket.on('message', (data, isBinary) => this.accept(socket, connection, data, isBinary));
   }
 
   async handleDisconnect(socket: WebSocket) {
@@ -99,6 +100,30 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     const deadline = Date.now() + SHUTDOWN_GRACE_MS;
     while (this.inFlight > 0 && Date.now() < deadline) await sleep(20);
     this.sessions.closeAll('server restarting; reconnect');
+  }
+
+  /** Serves a frame now, or once the connection has room, pausing the socket until then. */
+  private accept(socket: WebSocket, connection: ClientConnection, data: RawData, isBinary: boolean) {
+    if (connection.inFlight >= this.config.GATEWAY_MAX_IN_FLIGHT_PER_CONNECTION) {
+      connection.waiting.push({ data, isBinary });
+      socket.pause();
+      return;
+    }
+    void this.serve(socket, connection, data, isBinary);
+  }
+
+  private async serve(socket: WebSocket, connection: ClientConnection, data: RawData, isBinary: boolean) {
+    this.inFlight += 1;
+    connection.inFlight += 1;
+    try {
+      await this.onFrame(socket, connection, data, isBinary);
+    } finally {
+      this.inFlight -= 1;
+      connection.inFlight -= 1;
+      const next = connection.waiting.shift();
+      if (next !== undefined) void this.serve(socket, connection, next.data, next.isBinary);
+      else socket.resume();
+    }
   }
 
   private async onFrame(socket: WebSocket, connection: ClientConnection, data: RawData, isBinary: boolean) {
@@ -121,7 +146,6 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     }
     const labels = this.labelsOf(kind);
     this.metrics.framesReceived.add(1, labels.metric);
-    this.started(socket, connection);
     // The root of the trace that follows this frame through NATS, gRPC and PostgreSQL.
     await tracer.startActiveSpan(labels.spanName, { kind: SpanKind.SERVER, attributes: labels.span }, async (span) => {
       try {
@@ -135,23 +159,9 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
         if (span.isRecording()) span.setStatus({ code: SpanStatusCode.ERROR, message: wire.ErrorCode[failure.code] });
         this.respond(socket, errorFrame(frame.requestId, failure));
       } finally {
-        this.finished(socket, connection);
         span.end();
       }
     });
-  }
-
-  /** Counts a frame into service, and stops reading the socket once it has its fill. */
-  private started(socket: WebSocket, connection: ClientConnection) {
-    this.inFlight += 1;
-    connection.inFlight += 1;
-    if (connection.inFlight === this.config.GATEWAY_MAX_IN_FLIGHT_PER_CONNECTION) socket.pause();
-  }
-
-  private finished(socket: WebSocket, connection: ClientConnection) {
-    this.inFlight -= 1;
-    connection.inFlight -= 1;
-    if (connection.inFlight === this.config.GATEWAY_MAX_IN_FLIGHT_PER_CONNECTION - 1) socket.resume();
   }
 
   private labelsOf(kind: FrameKind): FrameKindLabels {
