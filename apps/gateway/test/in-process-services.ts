@@ -1,5 +1,6 @@
 import { generateSigningKey, publicKeyOf } from '@coming/access-token';
 import { authConfigSchema, startAuth } from '@coming/auth-service';
+import type { Broker } from '@coming/broker';
 import { loadConfig } from '@coming/config';
 import { keysConfigSchema, startKeys } from '@coming/keys-service';
 import { mailboxConfigSchema, startMailbox } from '@coming/mailbox-service';
@@ -26,6 +27,8 @@ export interface InProcessOptions {
   mailboxEnv?: Record<string, string>;
   /** Gives the mailbox another service token than the gateway's, so that it refuses the gateway's calls. */
   mailboxRefusesGateway?: boolean;
+  /** The gateway's broker, when it must not be the shared one (to lose its connection, say). */
+  gatewayBroker?: Broker;
 }
 
 /**
@@ -56,7 +59,7 @@ export async function startInProcessServices(label: string, options: InProcessOp
       KEYS_GRPC_TARGET: url(2),
       ...options.gatewayEnv,
     }),
-    infrastructure,
+    options.gatewayBroker === undefined ? infrastructure : { ...infrastructure, broker: options.gatewayBroker },
   );
   return {
     infrastructure,
