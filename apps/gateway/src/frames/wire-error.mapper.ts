@@ -62,9 +62,12 @@ function frameErrorCode(code: FrameErrorCode): wire.ErrorCode {
 /** Backends name what was wrong in the messages of their answers; those pass through to the client. */
 function grpcErrorCode(code: GrpcStatus): wire.ErrorCode {
   switch (code) {
-    // Not an answer: the call may succeed if simply tried again.
+    // Not an answer: the call may succeed if simply tried again. The gateway cancels calls
+    // only through its deadline (DEADLINE_EXCEEDED), so a CANCELLED comes from the callee or
+    // the connection going away mid-call (grpc-js reports some connection drops so).
     case GrpcStatus.UNAVAILABLE:
     case GrpcStatus.DEADLINE_EXCEEDED:
+    case GrpcStatus.CANCELLED:
       return wire.ErrorCode.ERROR_CODE_UNAVAILABLE;
     case GrpcStatus.INVALID_ARGUMENT:
     case GrpcStatus.FAILED_PRECONDITION:
@@ -77,7 +80,6 @@ function grpcErrorCode(code: GrpcStatus): wire.ErrorCode {
     // Faults of ours (a bug, a misconfigured service token, a call the backend does not
     // know): retrying will not help, and their text is not for clients.
     case GrpcStatus.OK:
-    case GrpcStatus.CANCELLED:
     case GrpcStatus.UNKNOWN:
     case GrpcStatus.NOT_FOUND:
     case GrpcStatus.ALREADY_EXISTS:
