@@ -89,6 +89,9 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     const connection = this.connections.get(socket);
     this.connections.delete(socket);
     if (connection !== undefined) this.metrics.openConnections.add(-1);
+    // Frames still waiting were never answered: nobody is left to answer, and the client
+    // resends them (same client_message_id) when it reconnects.
+    connection?.waiting.splice(0);
     const session = await connection?.session;
     if (session !== undefined) this.sessions.closed(session);
   }
