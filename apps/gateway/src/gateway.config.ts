@@ -28,6 +28,10 @@ export const gatewayConfigSchema = z.object({
   /** WebSocket ping interval; a socket that misses a pong is closed. */
   GATEWAY_KEEPALIVE_INTERVAL_MS: millisecondsSchema.default(30_000),
   GATEWAY_SENDS_PER_DEVICE_PER_MINUTE: z.coerce.number().int().positive().default(3_000),
+  /** Accounts whose device lists the gateway keeps in memory (least recently used go first). */
+  GATEWAY_DEVICE_CACHE_ACCOUNTS: z.coerce.number().int().min(1).default(100_000),
+  /** Frames one connection may have in service at once; past that the gateway stops reading its socket. */
+  GATEWAY_MAX_IN_FLIGHT_PER_CONNECTION: z.coerce.number().int().min(1).max(1_000).default(32),
   /** Envelopes pushed from the mailbox before waiting for the device's acknowledgements. */
   GATEWAY_DRAIN_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(100),
   /** Honour X-Forwarded-For from this many proxies in front of the gateway. */

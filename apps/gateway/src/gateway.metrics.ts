@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
 
-const DELIVERY_OUTCOMES = ['live', 'stored', 'failed'] as const;
+const DELIVERY_OUTCOMES = ['live', 'stored', 'refused', 'failed'] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+
+// Attribute sets made once, not on every message.
+const OUTCOME_ATTRIBUTES: Record<DeliveryOutcome, { outcome: DeliveryOutcome }> = {
+  live: { outcome: 'live' },
+  stored: { outcome: 'stored' },
+  refused: { outcome: 'refused' },
+  failed: { outcome: 'failed' },
+};
 
 /** Every instrument of the gateway. */
 @Injectable()
@@ -24,7 +32,7 @@ export class GatewayMetrics {
   /** Server frames by `type` (the ServerFrame field set). */
   readonly framesSent = this.meter.createCounter('coming.gateway.frames.sent', { description: 'Frames sent to clients', unit: '{frame}' });
 
-  /** Each device copy of a sent message, by `outcome`: acknowledged live, stored in the mailbox, or failed. */
+  /** Each device copy of a sent message, by `outcome`: acknowledged live, stored in the mailbox, refused by it, or failed. */
   readonly deliveries = this.meter.createCounter('coming.gateway.deliveries', {
     description: 'Device copies of sent messages by delivery outcome',
     unit: '{envelope}',
@@ -40,11 +48,11 @@ export class GatewayMetrics {
   constructor() {
     // Series exist from the first scrape, so that rates and alerts see 0 rather than nothing.
     this.openConnections.add(0);
-    for (const outcome of DELIVERY_OUTCOMES) this.deliveries.add(0, { outcome });
+    for (const outcome of DELIVERY_OUTCOMES) this.deliveries.add(0, OUTCOME_ATTRIBUTES[outcome]);
   }
 
   delivered(outcome: DeliveryOutcome) {
-    this.deliveries.add(1, { outcome });
+    this.deliveries.add(1, OUTCOME_ATTRIBUTES[outcome]);
   }
 
   acknowledged(serverTimestampMs: number, path: 'live' | 'mailbox') {

@@ -1,11 +1,18 @@
 import { type Infrastructure, InfrastructureModule } from '@coming/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { backendClientProviders } from './backends';
+import { backendClientProviders } from './backends/backend-clients';
 import { ClientWebSocketGateway } from './connections/client.websocket-gateway';
 import { UpgradeAuthenticator } from './connections/upgrade-authenticator';
 import { DeviceChannelRepository } from './delivery/device-channel.repository';
 import { DeviceSessionsService } from './delivery/device-sessions.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config';
+import { AcknowledgeFrameHandler } from './frames/acknowledge.frame-handler';
+import { FrameHandlerRegistry } from './frames/frame-handler.registry';
+import { GetPreKeyBundlesFrameHandler } from './frames/get-pre-key-bundles.frame-handler';
+import { GetPreKeyCountFrameHandler } from './frames/get-pre-key-count.frame-handler';
+import { PingFrameHandler } from './frames/ping.frame-handler';
+import { SendMessageFrameHandler } from './frames/send-message.frame-handler';
+import { UploadKeysFrameHandler } from './frames/upload-keys.frame-handler';
 import { GatewayMetrics } from './gateway.metrics';
 import { KeyDirectoryService } from './keys/key-directory.service';
 import { KeysRepository } from './keys/keys.repository';
@@ -13,6 +20,7 @@ import { AuthRepository } from './login/auth.repository';
 import { LoginHttpController } from './login/login.http-controller';
 import { LiveDeliveryRepository } from './messages/live-delivery.repository';
 import { MailboxRepository } from './messages/mailbox.repository';
+import { RecipientDevicesRepository } from './messages/recipient-devices.repository';
 import { SendMessageService } from './messages/send-message.service';
 
 @Module({})
@@ -25,17 +33,25 @@ export class GatewayModule {
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         ...backendClientProviders,
+        AcknowledgeFrameHandler,
         AuthRepository,
         ClientWebSocketGateway,
         DeviceChannelRepository,
         DeviceSessionsService,
+        FrameHandlerRegistry,
         GatewayMetrics,
+        GetPreKeyBundlesFrameHandler,
+        GetPreKeyCountFrameHandler,
         KeyDirectoryService,
         KeysRepository,
         LiveDeliveryRepository,
         MailboxRepository,
+        PingFrameHandler,
+        RecipientDevicesRepository,
+        SendMessageFrameHandler,
         SendMessageService,
         UpgradeAuthenticator,
+        UploadKeysFrameHandler,
       ],
     };
   }

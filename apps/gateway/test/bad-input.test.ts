@@ -156,7 +156,13 @@ describe('bad input at the gateway', () => {
       socket.send(
         wire.ClientFrame.encode({
           requestId: 3,
-          sendMessage: { destinationAccount: 'bob', clientMessageId: new Uint8Array(16), clientTimestampMs: 0, messages: [] },
+          sendMessage: {
+            destinationAccount: 'bob',
+            clientMessageId: new Uint8Array(16),
+            clientTimestampMs: 0,
+            messages: [],
+            retryOfRefused: false,
+          },
         }).finish(),
       );
       expect((await nextFrame(socket)).response?.error).toMatchObject({

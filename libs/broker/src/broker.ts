@@ -30,6 +30,14 @@ export abstract class Broker {
   /** Resolves with the first reply; rejects with a BrokerError when nobody answers. */
   abstract request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
   abstract subscribe(subject: string, handler: (message: BrokerMessage) => void): BrokerSubscription;
+  /**
+   * Calls `listener` each time the connection comes back after a loss. Messages published
+   * while it was down were missed, so state kept up to date by events must be dropped.
+   * An in-process broker never loses its connection and never calls it.
+   */
+  onReconnect(_listener: () => void): BrokerSubscription {
+    return { unsubscribe: () => undefined };
+  }
   /** Resolves once the broker is reachable; for readiness checks. */
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;

@@ -32,6 +32,18 @@ describe(MemoryBroker.name, () => {
     expect(seen).toEqual(['one']);
   });
 
+  it('delivers to wildcard subscriptions as NATS does', async () => {
+    const broker = new MemoryBroker();
+    const seen: string[] = [];
+    broker.subscribe('devices.changed.*', (message) => seen.push(`one:${message.subject}`));
+    broker.subscribe('devices.>', (message) => seen.push(`rest:${message.subject}`));
+    for (const subject of ['devices.changed.alice', 'devices.changed.alice.2', 'devices', 'keys.changed.alice']) {
+      await broker.publish(subject, bytes(''));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(seen.sort()).toEqual(['one:devices.changed.alice', 'rest:devices.changed.alice', 'rest:devices.changed.alice.2']);
+  });
+
   it("runs handlers in the sender's trace context", async () => {
     new NodeTracerProvider().register();
     const broker = new MemoryBroker();

@@ -87,6 +87,21 @@ export class NatsBroker extends Broker {
     return { unsubscribe: () => subscription.unsubscribe() };
   }
 
+  override onReconnect(listener: () => void): BrokerSubscription {
+    let active = true;
+    void (async () => {
+      for await (const status of this.connection.status()) {
+        if (!active) return;
+        if (status.type === 'reconnect') listener();
+      }
+    })();
+    return {
+      unsubscribe: () => {
+        active = false;
+      },
+    };
+  }
+
   async ping(): Promise<void> {
     await this.connection.flush();
   }

@@ -20,6 +20,8 @@ export enum ClientErrorCode {
   Undecryptable = 'UNDECRYPTABLE',
   /** A value given by the caller is malformed; the message names it. */
   InvalidArgument = 'INVALID_ARGUMENT',
+  /** A recipient device kept refusing its copy of a message (its mailbox full, say); the client stopped resending it. */
+  Refused = 'REFUSED',
 }
 
 export class ClientError extends Error {

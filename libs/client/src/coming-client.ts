@@ -2,11 +2,13 @@ import { accountKeyFromSeed, createMnemonic, isAccountId, seedFromMnemonic, sign
 import { CLIENT_MESSAGE_ID_BYTES, MAX_ACKS_PER_FRAME, type messaging, wire } from '@coming/proto';
 import { curveKeyPairFromPrivateKey } from '@coming/signal';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AccountSession } from './account-session';
 import { ClientError, ClientErrorCode } from './client.errors';
 import { Inbox } from './inbox';
 import type { ReceivedMessage } from './received-message';
-import { backoff } from './retry';
+import { RefusedCopies } from './refused-copies';
+import { backoff, retryDelayMs } from './retry';
 import { SerialQueue } from './serial-queue';
 import { ClientSignalStore } from './signal/client-signal-store';
 import { firstUpload, newSignalState, topUp } from './signal/device-keys';
@@ -34,6 +36,16 @@ export interface SendOptions {
   deadlineMs?: number;
 }
 
+/** What became of a sent message on each of the recipient's devices. */
+export interface SendReport {
+  /**
+   * One per recipient device: delivered, stored, or refused with the reason (a full mailbox,
+   * say). Refused copies are resent later, on their own, while the client stays open;
+   * errors from that are reported through `onError`.
+   */
+  outcomes: wire.DeviceOutcome[];
+}
+
 export type MessageListener = (message: ReceivedMessage) => void;
 
 export interface ListenOptions {
@@ -43,11 +55,6 @@ export interface ListenOptions {
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const MAX_TEXT_BYTES = 64 * 1024;
-const RETRYABLE = new Set([
-  wire.ErrorCode.ERROR_CODE_UNAVAILABLE,
-  wire.ErrorCode.ERROR_CODE_INTERNAL,
-  wire.ErrorCode.ERROR_CODE_RATE_LIMITED,
-]);
 
 /** A Coming account on one device: login, send with retries, receive exactly once. */
 export class ComingClient {
@@ -62,6 +69,7 @@ export class ComingClient {
   private readonly closeListeners = new Set<(code: number, reason: string) => void>();
   private readonly inbox: Inbox;
   private readonly session: AccountSession;
+  private readonly refusedCopies: RefusedCopies;
   private closed = false;
   /** Counts connections opened, so that a late close event of an old one is recognised. */
   private generation = 0;
@@ -82,6 +90,10 @@ export class ComingClient {
       this.signalStore,
       { accountId: account.accountId, accountPrivateKey: account.privateKey, identityKeyPair },
       (accountId) => this.identityListeners.forEach((listener) => listener(accountId)),
+    );
+    this.refusedCopies = new RefusedCopies(
+      async (sendMessage) => (await (await this.connected()).request({ sendMessage }, REQUEST_TIMEOUT_MS)).sendMessage ?? { outcomes: [] },
+      (error) => this.report(error),
     );
     this.inbox = new Inbox(keeper, {
       accepting: () => [...this.listeners.values()].some(({ remaining }) => remaining > 0),
@@ -145,8 +157,12 @@ export class ComingClient {
     await this.connected();
   }
 
-  /** Encrypts a text for every device of the recipient and resolves once the server has acknowledged it. */
-  async send(to: string, text: string, { deadlineMs = 60_000 }: SendOptions = {}): Promise<void> {
+  /**
+   * Encrypts a text for every device of the recipient and resolves once the server has
+   * taken it: each device's copy delivered, stored or refused (see SendReport). Retries,
+   * with the same client message ID, only while the server is unreachable or asks to wait.
+   */
+  async send(to: string, text: string, { deadlineMs = 60_000 }: SendOptions = {}): Promise<SendReport> {
     if (!isAccountId(to)) throw new ClientError(ClientErrorCode.InvalidArgument, `"${to}" is not an account ID (coming1…)`);
     if (Buffer.byteLength(text) > MAX_TEXT_BYTES)
       throw new ClientError(ClientErrorCode.InvalidArgument, `text is over ${MAX_TEXT_BYTES} bytes`);
@@ -159,19 +175,19 @@ export class ComingClient {
         const connection = await this.connected();
         // Encrypted once and resent as is: a retry must not advance the ratchet again.
         messages ??= await this.signal.run(() => this.encryptForAllDevices(connection, to, text));
-        if (messages.length === 0) return;
-        await connection.request(
-          { sendMessage: { destinationAccount: to, clientMessageId, clientTimestampMs, messages } },
-          REQUEST_TIMEOUT_MS,
-        );
-        return;
+        if (messages.length === 0) return { outcomes: [] };
+        const request = { destinationAccount: to, clientMessageId, clientTimestampMs, messages, retryOfRefused: false };
+        const outcomes = (await connection.request({ sendMessage: request }, REQUEST_TIMEOUT_MS)).sendMessage?.outcomes ?? [];
+        this.refusedCopies.retryLater(request, outcomes);
+        return { outcomes };
       } catch (error) {
         if (await this.adoptDeviceList(to, error)) {
           messages = undefined;
           continue;
         }
-        if (!isRetryable(error) || Date.now() >= deadline) throw error;
-        await backoff(attempt);
+        const delayMs = retryDelayMs(error, attempt);
+        if (delayMs === undefined || Date.now() + delayMs >= deadline) throw error;
+        await sleep(delayMs);
       }
     }
   }
@@ -242,6 +258,7 @@ export class ComingClient {
     // Acknowledgements still in flight need the connection: settle them before closing.
     await this.inbox.settled();
     this.closed = true;
+    this.refusedCopies.close();
     await this.disconnect();
   }
 
@@ -353,7 +370,7 @@ export class ComingClient {
       try {
         await this.connect();
       } catch (error) {
-        if (!isRetryable(error)) return;
+        if (retryDelayMs(error, attempt) === undefined) return;
       }
     }
   }
@@ -374,19 +391,5 @@ export class ComingClient {
     this.keeper.state.recipients[to] = [...devices].sort((a, b) => a - b);
     await this.keeper.save();
     return true;
-  }
-}
-
-function isRetryable(error: unknown): boolean {
-  if (!(error instanceof ClientError)) return false;
-  switch (error.code) {
-    case ClientErrorCode.ServerUnreachable:
-    case ClientErrorCode.ConnectionLost:
-    case ClientErrorCode.Timeout:
-      return true;
-    case ClientErrorCode.Rejected:
-      return error.serverError !== undefined && RETRYABLE.has(error.serverError.code);
-    default:
-      return false;
   }
 }

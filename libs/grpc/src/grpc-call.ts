@@ -38,3 +38,31 @@ function toGrpcCallError(error: unknown, deadlineMs: number): GrpcCallError {
   }
   return new GrpcCallError(status.UNKNOWN, String(error), { cause: error });
 }
+
+/** A ts-proto generated client whose calls return promises with the deadline already applied. */
+export type DeadlineClient<Client> = {
+  [Method in keyof Client]: Client[Method] extends (request: infer Request, ...rest: never[]) => Observable<infer Response>
+    ? (request: Request) => Promise<Response>
+    : never;
+};
+
+/**
+ * Wraps a generated client so that every call gets the same deadline, set once where the
+ * client is made rather than by hand at each call site. Failures are GrpcCallErrors.
+ */
+export function withDeadline<Client extends object>(client: Client, deadlineMs: number): DeadlineClient<Client> {
+  const calls = new Map<PropertyKey, (request: unknown) => Promise<unknown>>();
+  return new Proxy(client, {
+    get(target, method) {
+      let call = calls.get(method);
+      if (call === undefined) {
+        const rpc: unknown = Reflect.get(target, method);
+        // Not an RPC (a framework probing for `then` or lifecycle hooks, say): nothing here.
+        if (typeof rpc !== 'function') return undefined;
+        call = (request) => callGrpc((rpc as (request: unknown) => Observable<unknown>).call(target, request), deadlineMs);
+        calls.set(method, call);
+      }
+      return call;
+    },
+  }) as unknown as DeadlineClient<Client>;
+}

@@ -1,44 +1,49 @@
-import type { AccessClaims } from '@coming/access-token';
-import { assertUnreachable } from '@coming/errors';
-import { GrpcCallError, GrpcStatus } from '@coming/grpc';
 import { InjectLogger, type Logger } from '@coming/logging';
-import { MAX_ACKS_PER_FRAME, SERVER_GUID_BYTES, wire } from '@coming/proto';
+import { wire } from '@coming/proto';
 import type { BeforeApplicationShutdown } from '@nestjs/common';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Attributes, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
-import type { DeviceSession, DeviceSocket } from '../delivery/device-session';
+import type { DeviceSocket } from '../delivery/device-session';
 import { DeviceSessionsService } from '../delivery/device-sessions.service';
-import { KeyDirectoryService } from '../keys/key-directory.service';
-import { KeysError, KeysErrorCode } from '../keys/keys.errors';
+import { FrameError, FrameErrorCode } from '../frames/frame.errors';
+import type { FrameKind } from '../frames/frame-handler';
+import { FrameHandlerRegistry, frameTypeName } from '../frames/frame-handler.registry';
+import { toWireError } from '../frames/wire-error.mapper';
 import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
 import { GatewayMetrics } from '../gateway.metrics';
-import { SendMessageError, SendMessageErrorCode } from '../messages/messages.errors';
-import { SendMessageService } from '../messages/send-message.service';
-import { decodeClientFrame, encodeServerFrame, errorFrame, frameTypeOf, wireError } from './frame-codec';
+import type { ClientConnection } from './client-connection';
 import { clientIpOf } from './client-ip';
+import { decodeClientFrame, encodeServerFrame, errorFrame, frameTypeOf } from './frame-codec';
 import { UpgradeAuthenticator } from './upgrade-authenticator';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 const tracer = trace.getTracer('@coming/gateway');
 
-interface Connection {
-  device: AccessClaims;
-  session: Promise<DeviceSession | undefined>;
-  /** False for a send-only connection. */
-  receiving: boolean;
-  /** The client's address, for per-IP budgets in the services behind. */
-  clientIp: string;
-  alive: boolean;
+/** Per frame kind, made once rather than per frame: metric attributes, span name and span attributes. */
+interface FrameKindLabels {
+  metric: Attributes;
+  spanName: string;
+  span: Attributes;
 }
 
-/** The client endpoint: translates WebSocket frames to and from the services behind it. */
+const RESPONSE_FRAME: Attributes = { type: 'response' };
+
+/**
+ * The client endpoint: decodes each frame, hands it to its kind's handler, and encodes the
+ * answer; every frame is the root span of its trace. It serves at most
+ * GATEWAY_MAX_IN_FLIGHT_PER_CONNECTION frames of one socket at a time: past that it pauses
+ * the socket and holds what was already buffered, so one flooding client waits on its own
+ * TCP window instead of taking the gateway's memory and the backends' capacity from
+ * everyone else. Its frames are not refused, only read later.
+ */
 @WebSocketGateway({ path: '/v1/websocket' })
 export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
-  private readonly connections = new Map<WebSocket, Connection>();
+  private readonly connections = new Map<WebSocket, ClientConnection>();
+  private readonly labels = new Map<FrameKind, FrameKindLabels>();
   private keepalive: NodeJS.Timeout | undefined;
   private inFlight = 0;
   private stopping = false;
@@ -46,8 +51,7 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
   constructor(
     private readonly authenticator: UpgradeAuthenticator,
     private readonly sessions: DeviceSessionsService,
-    private readonly sendMessage: SendMessageService,
-    private readonly keys: KeyDirectoryService,
+    private readonly frames: FrameHandlerRegistry,
     @InjectGatewayConfig() private readonly config: GatewayConfig,
     private readonly metrics: GatewayMetrics,
     @InjectLogger() private readonly logger: Logger,
@@ -75,18 +79,21 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
         })
       : Promise.resolve(undefined);
     const clientIp = clientIpOf(request, this.config.GATEWAY_TRUSTED_PROXIES);
-    const connection: Connection = { device, session, alive: true, receiving, clientIp };
+    const connection: ClientConnection = { device, session, alive: true, receiving, clientIp, inFlight: 0, waiting: [] };
     this.connections.set(socket, connection);
     socket.on('pong', () => {
       connection.alive = true;
     });
-    socket.on('message', (data, isBinary) => void this.onFrame(socket, connection, data, isBinary));
+    socket.on('message', (data, isBinary) => this.accept(socket, connection, data, isBinary));
   }
 
   async handleDisconnect(socket: WebSocket) {
     const connection = this.connections.get(socket);
     this.connections.delete(socket);
     if (connection !== undefined) this.metrics.openConnections.add(-1);
+    // Frames still waiting were never answered: nobody is left to answer, and the client
+    // resends them (same client_message_id) when it reconnects.
+    connection?.waiting.splice(0);
     const session = await connection?.session;
     if (session !== undefined) this.sessions.closed(session);
   }
@@ -100,90 +107,85 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     this.sessions.closeAll('server restarting; reconnect');
   }
 
-  private async onFrame(socket: WebSocket, connection: Connection, data: RawData, isBinary: boolean) {
+  /** Serves a frame now, or once the connection has room, pausing the socket until then. */
+  private accept(socket: WebSocket, connection: ClientConnection, data: RawData, isBinary: boolean) {
+    if (connection.inFlight >= this.config.GATEWAY_MAX_IN_FLIGHT_PER_CONNECTION) {
+      connection.waiting.push({ data, isBinary });
+      socket.pause();
+      return;
+    }
+    void this.serve(socket, connection, data, isBinary);
+  }
+
+  private async serve(socket: WebSocket, connection: ClientConnection, data: RawData, isBinary: boolean) {
+    this.inFlight += 1;
+    connection.inFlight += 1;
+    try {
+      await this.onFrame(socket, connection, data, isBinary);
+    } finally {
+      this.inFlight -= 1;
+      connection.inFlight -= 1;
+      const next = connection.waiting.shift();
+      if (next !== undefined) void this.serve(socket, connection, next.data, next.isBinary);
+      else socket.resume();
+    }
+  }
+
+  private async onFrame(socket: WebSocket, connection: ClientConnection, data: RawData, isBinary: boolean) {
     const decoded = decodeClientFrame(data, isBinary, this.config.GATEWAY_MAX_FRAME_BYTES);
     if (!decoded.ok) {
       this.metrics.framesReceived.add(1, { type: 'undecodable' });
-      this.send(socket, errorFrame(0, decoded.error));
+      this.respond(socket, errorFrame(0, decoded.error));
       return;
     }
     const { frame } = decoded;
-    const type = frameTypeOf(frame);
-    this.metrics.framesReceived.add(1, { type });
-    this.inFlight += 1;
+    const kind = this.frames.kindOf(frame);
+    if (kind === undefined) {
+      this.metrics.framesReceived.add(1, { type: 'unknown' });
+      const error = new FrameError(
+        FrameErrorCode.UnknownFrameType,
+        'the frame carries no request this server knows; check the protocol version',
+      );
+      this.respond(socket, errorFrame(frame.requestId, toWireError(error, this.logger)));
+      return;
+    }
+    const labels = this.labelsOf(kind);
+    this.metrics.framesReceived.add(1, labels.metric);
     // The root of the trace that follows this frame through NATS, gRPC and PostgreSQL.
-    await tracer.startActiveSpan(`frame ${type}`, { kind: SpanKind.SERVER, attributes: { 'coming.frame.type': type } }, async (span) => {
+    await tracer.startActiveSpan(labels.spanName, { kind: SpanKind.SERVER, attributes: labels.span }, async (span) => {
       try {
-        this.send(socket, { response: { requestId: frame.requestId, ...(await this.handle(connection, frame)) } });
+        if (this.stopping && kind === 'sendMessage') {
+          throw new FrameError(FrameErrorCode.ShuttingDown, 'gateway is restarting; resend elsewhere with the same client_message_id');
+        }
+        const answer = await this.frames.handle(kind, connection, frame);
+        this.respond(socket, { response: { requestId: frame.requestId, ...answer } });
       } catch (error) {
-        const failure = this.toWireError(error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: wire.ErrorCode[failure.code] });
-        this.send(socket, errorFrame(frame.requestId, failure));
+        const failure = toWireError(error, this.logger);
+        if (span.isRecording()) span.setStatus({ code: SpanStatusCode.ERROR, message: wire.ErrorCode[failure.code] });
+        this.respond(socket, errorFrame(frame.requestId, failure));
       } finally {
-        this.inFlight -= 1;
         span.end();
       }
     });
   }
 
-  private async handle(connection: Connection, frame: wire.ClientFrame): Promise<Omit<wire.Response, 'requestId'>> {
-    if (frame.sendMessage !== undefined) {
-      if (this.stopping) throw new SendMessageError(SendMessageErrorCode.Unavailable, 'gateway is restarting; resend elsewhere');
-      return { sendMessage: await this.sendMessage.send(connection.device, frame.sendMessage) };
+  private labelsOf(kind: FrameKind): FrameKindLabels {
+    let labels = this.labels.get(kind);
+    if (labels === undefined) {
+      const type = frameTypeName(kind);
+      labels = { metric: { type }, spanName: `frame ${type}`, span: { 'coming.frame.type': type } };
+      this.labels.set(kind, labels);
     }
-    if (frame.acknowledge !== undefined) {
-      const { serverGuids } = frame.acknowledge;
-      if (
-        serverGuids.length === 0 ||
-        serverGuids.length > MAX_ACKS_PER_FRAME ||
-        serverGuids.some((guid) => guid.length !== SERVER_GUID_BYTES)
-      ) {
-        throw new SendMessageError(
-          SendMessageErrorCode.InvalidArgument,
-          `acknowledge.server_guids must hold 1 to ${MAX_ACKS_PER_FRAME} GUIDs of ${SERVER_GUID_BYTES} bytes`,
-        );
-      }
-      if (!connection.receiving) {
-        throw new SendMessageError(
-          SendMessageErrorCode.InvalidArgument,
-          'this connection was opened with receive=false and has nothing to acknowledge',
-        );
-      }
-      const session = await connection.session;
-      await session?.acknowledge(serverGuids);
-      return { acknowledge: {} };
-    }
-    if (frame.ping !== undefined) return { ping: { serverTimeMs: Date.now() } };
-    if (frame.uploadKeys !== undefined) return { uploadKeys: await this.keys.upload(connection.device, frame.uploadKeys) };
-    if (frame.getPreKeyCount !== undefined) return { getPreKeyCount: await this.keys.count(connection.device) };
-    if (frame.getPreKeyBundles !== undefined) {
-      return { getPreKeyBundles: await this.keys.bundles(connection.device, connection.clientIp, frame.getPreKeyBundles.accountId) };
-    }
-    return {
-      error: wireError(
-        wire.ErrorCode.ERROR_CODE_UNKNOWN_FRAME_TYPE,
-        'the frame carries no request this server knows; check the protocol version',
-      ),
-    };
+    return labels;
   }
 
-  private toWireError(error: unknown): wire.Error {
-    if (error instanceof SendMessageError) return wireError(errorCodeOf(error.code), error.message, error.details);
-    if (error instanceof KeysError) {
-      return wireError(
-        keysErrorCodeOf(error.code),
-        error.message,
-        error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs },
-      );
-    }
-    if (error instanceof GrpcCallError) return grpcToWireError(error);
-    this.logger.error({ err: error }, 'unhandled error serving a frame');
-    return wireError(wire.ErrorCode.ERROR_CODE_INTERNAL, 'internal error; retry');
+  private respond(socket: WebSocket, frame: wire.ServerFrame) {
+    this.send(socket, frame, RESPONSE_FRAME);
   }
 
-  private send(socket: WebSocket, frame: wire.ServerFrame) {
+  private send(socket: WebSocket, frame: wire.ServerFrame, attributes: Attributes = { type: frameTypeOf(frame) }) {
     if (socket.readyState !== socket.OPEN) return;
-    this.metrics.framesSent.add(1, { type: frameTypeOf(frame) });
+    this.metrics.framesSent.add(1, attributes);
     socket.send(encodeServerFrame(frame));
   }
 
@@ -203,54 +205,5 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
       connection.alive = false;
       socket.ping();
     }
-  }
-}
-
-function errorCodeOf(code: SendMessageErrorCode): wire.ErrorCode {
-  switch (code) {
-    case SendMessageErrorCode.InvalidArgument:
-      return wire.ErrorCode.ERROR_CODE_INVALID_ARGUMENT;
-    case SendMessageErrorCode.RateLimited:
-      return wire.ErrorCode.ERROR_CODE_RATE_LIMITED;
-    case SendMessageErrorCode.UnknownAccount:
-      return wire.ErrorCode.ERROR_CODE_UNKNOWN_ACCOUNT;
-    case SendMessageErrorCode.DeviceMismatch:
-      return wire.ErrorCode.ERROR_CODE_DEVICE_MISMATCH;
-    case SendMessageErrorCode.MailboxFull:
-      return wire.ErrorCode.ERROR_CODE_MAILBOX_FULL;
-    case SendMessageErrorCode.Unavailable:
-      return wire.ErrorCode.ERROR_CODE_UNAVAILABLE;
-    default:
-      return assertUnreachable(code);
-  }
-}
-
-function keysErrorCodeOf(code: KeysErrorCode): wire.ErrorCode {
-  switch (code) {
-    case KeysErrorCode.BadSignature:
-      return wire.ErrorCode.ERROR_CODE_BAD_SIGNATURE;
-    case KeysErrorCode.NoIdentityKey:
-      return wire.ErrorCode.ERROR_CODE_INVALID_ARGUMENT;
-    case KeysErrorCode.RateLimited:
-      return wire.ErrorCode.ERROR_CODE_RATE_LIMITED;
-    case KeysErrorCode.UnknownAccount:
-      return wire.ErrorCode.ERROR_CODE_UNKNOWN_ACCOUNT;
-    default:
-      return assertUnreachable(code);
-  }
-}
-
-/** Backends name what was wrong in their status messages; those pass through to the client. */
-function grpcToWireError(error: GrpcCallError): wire.Error {
-  switch (error.code) {
-    case GrpcStatus.INVALID_ARGUMENT:
-    case GrpcStatus.FAILED_PRECONDITION:
-      return wireError(wire.ErrorCode.ERROR_CODE_INVALID_ARGUMENT, error.message);
-    case GrpcStatus.PERMISSION_DENIED:
-      return wireError(wire.ErrorCode.ERROR_CODE_BAD_SIGNATURE, error.message);
-    case GrpcStatus.RESOURCE_EXHAUSTED:
-      return wireError(wire.ErrorCode.ERROR_CODE_RATE_LIMITED, error.message);
-    default:
-      return wireError(wire.ErrorCode.ERROR_CODE_UNAVAILABLE, `a backend is unavailable (${error.message}); retry`);
   }
 }

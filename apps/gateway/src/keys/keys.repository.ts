@@ -1,26 +1,21 @@
-import { callGrpc } from '@coming/grpc';
 import type { keys } from '@coming/proto';
 import { Injectable } from '@nestjs/common';
-import { InjectKeysClient } from '../backends';
-import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
+import { InjectKeysBackend, type KeysBackend } from '../backends/backend-clients';
 
 /** The key directory, as the gateway reaches it over gRPC. */
 @Injectable()
 export class KeysRepository {
-  constructor(
-    @InjectKeysClient() private readonly client: keys.KeysServiceClient,
-    @InjectGatewayConfig() private readonly config: GatewayConfig,
-  ) {}
+  constructor(@InjectKeysBackend() private readonly client: KeysBackend) {}
 
   upload(request: keys.UploadKeysRequest) {
-    return callGrpc(this.client.uploadKeys(request), this.config.GATEWAY_GRPC_DEADLINE_MS);
+    return this.client.uploadKeys(request);
   }
 
   count(request: keys.GetPreKeyCountRequest) {
-    return callGrpc(this.client.getPreKeyCount(request), this.config.GATEWAY_GRPC_DEADLINE_MS);
+    return this.client.getPreKeyCount(request);
   }
 
   bundles(request: keys.GetPreKeyBundlesRequest) {
-    return callGrpc(this.client.getPreKeyBundles(request), this.config.GATEWAY_GRPC_DEADLINE_MS);
+    return this.client.getPreKeyBundles(request);
   }
 }

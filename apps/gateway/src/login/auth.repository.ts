@@ -1,7 +1,7 @@
 import { callGrpc } from '@coming/grpc';
 import type { auth } from '@coming/proto';
 import { Injectable } from '@nestjs/common';
-import { InjectAuthClient } from '../backends';
+import { InjectAuthClient } from '../backends/backend-clients';
 import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
 
 /** The auth service, as the gateway reaches it over gRPC. */
@@ -22,11 +22,5 @@ export class AuthRepository {
 
   refresh(request: auth.RefreshRequest) {
     return callGrpc(this.client.refresh(request), this.config.GATEWAY_GRPC_DEADLINE_MS);
-  }
-
-  /** The account's device IDs, or null when there is no such account. */
-  async devicesOf(accountId: string): Promise<number[] | null> {
-    const response = await callGrpc(this.client.getDevices({ accountId }), this.config.GATEWAY_GRPC_DEADLINE_MS);
-    return response.devices?.deviceIds ?? null;
   }
 }

@@ -1,27 +1,22 @@
-import { callGrpc } from '@coming/grpc';
 import type { mailbox, messaging } from '@coming/proto';
 import { Injectable } from '@nestjs/common';
-import { InjectMailboxClient } from '../backends';
-import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
+import { InjectMailboxBackend, type MailboxBackend } from '../backends/backend-clients';
 
 /** The mailbox service, as the gateway reaches it over gRPC. */
 @Injectable()
 export class MailboxRepository {
-  constructor(
-    @InjectMailboxClient() private readonly client: mailbox.MailboxServiceClient,
-    @InjectGatewayConfig() private readonly config: GatewayConfig,
-  ) {}
+  constructor(@InjectMailboxBackend() private readonly client: MailboxBackend) {}
 
   enqueue(envelope: messaging.Envelope): Promise<mailbox.EnqueueResponse> {
-    return callGrpc(this.client.enqueue({ envelope }), this.config.GATEWAY_GRPC_DEADLINE_MS);
+    return this.client.enqueue({ envelope });
   }
 
   fetch(accountId: string, deviceId: number, afterSequence: number, limit: number): Promise<mailbox.FetchResponse> {
-    return callGrpc(this.client.fetch({ accountId, deviceId, afterSequence, limit }), this.config.GATEWAY_GRPC_DEADLINE_MS);
+    return this.client.fetch({ accountId, deviceId, afterSequence, limit });
   }
 
   async ack(accountId: string, deviceId: number, serverGuids: Uint8Array[]): Promise<void> {
     if (serverGuids.length === 0) return;
-    await callGrpc(this.client.ack({ accountId, deviceId, serverGuids }), this.config.GATEWAY_GRPC_DEADLINE_MS);
+    await this.client.ack({ accountId, deviceId, serverGuids });
   }
 }

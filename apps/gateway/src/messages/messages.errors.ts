@@ -5,8 +5,6 @@ export enum SendMessageErrorCode {
   RateLimited = 'RATE_LIMITED',
   UnknownAccount = 'UNKNOWN_ACCOUNT',
   DeviceMismatch = 'DEVICE_MISMATCH',
-  MailboxFull = 'MAILBOX_FULL',
-  Unavailable = 'UNAVAILABLE',
 }
 
 export interface SendMessageErrorDetails {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serverGuidOf } from './server-guid';
+import { serverGuidOf, serverGuidsOf } from './server-guid';
 
 describe(serverGuidOf.name, () => {
   const address = {
@@ -13,6 +13,13 @@ describe(serverGuidOf.name, () => {
   it('gives a resend the same 16-byte GUID', () => {
     expect(serverGuidOf(address)).toHaveLength(16);
     expect(serverGuidOf({ ...address })).toEqual(serverGuidOf(address));
+  });
+
+  it('gives each copy of a message the GUID it would get alone', () => {
+    const guids = serverGuidsOf(address);
+    for (const destinationDevice of [1, 2, 17]) {
+      expect(Buffer.from(guids(destinationDevice))).toEqual(Buffer.from(serverGuidOf({ ...address, destinationDevice })));
+    }
   });
 
   it('gives every other sender, device or message a different GUID', () => {

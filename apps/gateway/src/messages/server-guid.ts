@@ -14,11 +14,22 @@ export interface MessageAddress {
  * only collide with its own messages, since its address comes from its token.
  */
 export function serverGuidOf(address: MessageAddress): Uint8Array {
-  const hash = createHash('sha256').update('coming/server-guid/v1');
-  for (const part of [address.sourceAccount, String(address.sourceDevice), address.destinationAccount, String(address.destinationDevice)]) {
-    hash.update(`${part.length}:${part}`);
+  return serverGuidsOf(address)(address.destinationDevice);
+}
+
+/**
+ * The GUIDs of one message's copies, one per recipient device: the part of the hash that
+ * all copies share is computed once and copied for each device.
+ */
+export function serverGuidsOf(message: Omit<MessageAddress, 'destinationDevice'>): (destinationDevice: number) => Uint8Array {
+  const shared = createHash('sha256').update('coming/server-guid/v1');
+  for (const part of [message.sourceAccount, String(message.sourceDevice), message.destinationAccount]) {
+    shared.update(`${part.length}:${part}`);
   }
-  return hash.update(address.clientMessageId).digest().subarray(0, 16);
+  return (destinationDevice) => {
+    const device = String(destinationDevice);
+    return shared.copy().update(`${device.length}:${device}`).update(message.clientMessageId).digest().subarray(0, 16);
+  };
 }
 
 export function guidKey(guid: Uint8Array): string {

@@ -1,0 +1,46 @@
+import type { wire } from '@coming/proto';
+import { Injectable } from '@nestjs/common';
+import type { ClientConnection } from '../connections/client-connection';
+import { AcknowledgeFrameHandler } from './acknowledge.frame-handler';
+import type { FrameAnswer, FrameHandler, FrameKind, FrameRequest } from './frame-handler';
+import { GetPreKeyBundlesFrameHandler } from './get-pre-key-bundles.frame-handler';
+import { GetPreKeyCountFrameHandler } from './get-pre-key-count.frame-handler';
+import { PingFrameHandler } from './ping.frame-handler';
+import { SendMessageFrameHandler } from './send-message.frame-handler';
+import { UploadKeysFrameHandler } from './upload-keys.frame-handler';
+
+/** One handler per request kind; the compiler refuses a ClientFrame request without one. */
+type FrameHandlers = { readonly [Kind in FrameKind]: FrameHandler<Kind> };
+
+/** The frames served: the gateway finds a frame's kind here and hands it to its handler. */
+@Injectable()
+export class FrameHandlerRegistry {
+  private readonly handlers: FrameHandlers;
+  private readonly kinds: readonly FrameKind[];
+
+  constructor(
+    sendMessage: SendMessageFrameHandler,
+    acknowledge: AcknowledgeFrameHandler,
+    ping: PingFrameHandler,
+    uploadKeys: UploadKeysFrameHandler,
+    getPreKeyCount: GetPreKeyCountFrameHandler,
+    getPreKeyBundles: GetPreKeyBundlesFrameHandler,
+  ) {
+    this.handlers = { sendMessage, acknowledge, ping, uploadKeys, getPreKeyCount, getPreKeyBundles };
+    this.kinds = Object.keys(this.handlers) as FrameKind[];
+  }
+
+  /** The request the frame carries, or undefined when it carries none this server knows. */
+  kindOf(frame: wire.ClientFrame): FrameKind | undefined {
+    return this.kinds.find((kind) => frame[kind] !== undefined);
+  }
+
+  handle<Kind extends FrameKind>(kind: Kind, connection: ClientConnection, frame: wire.ClientFrame): Promise<FrameAnswer> {
+    return this.handlers[kind].handle(connection, frame[kind] as FrameRequest<Kind>);
+  }
+}
+
+/** A frame kind as its protobuf field is named, e.g. "send_message": low-cardinality, for metrics and spans. */
+export function frameTypeName(kind: FrameKind): string {
+  return kind.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
