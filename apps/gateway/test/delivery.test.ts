@@ -26,7 +26,12 @@ describe('delivery across two gateways', () => {
   const everInserted = async () => Number((await stack.query<{ count: string }>('select count(*) from envelope_inserts'))[0]?.count);
 
   beforeAll(async () => {
-    stack = await startTestStack('delivery', { gateways: 2 });
+    stack = await startTestStack('delivery', {
+      gateways: 2,
+      // A loaded machine may take seconds to decrypt and acknowledge; a live push that timed
+      // out would be stored instead, and the tests that count mailbox rows would fail.
+      env: { GATEWAY_LIVE_ACK_TIMEOUT_MS: '30000' },
+    });
     // Records every envelope row ever written, so a test can show that none was.
     await stack.query(`
       create table envelope_inserts (server_guid bytea not null);
@@ -77,7 +82,8 @@ describe('delivery across two gateways', () => {
     const first = await ComingClient.create({ store, server: stack.gatewayUrl(0) });
     await first.register();
     collectMessages(first);
-    await first.connect();
+    // Once drained, the first connection's gateway has subscribed to the device's connection notices.
+    await connectAndDrain(first);
     const closed = new Promise<number>((resolve) => first.onConnectionClosed(resolve));
 
     const second = await ComingClient.open({ store, server: stack.gatewayUrl(1) });
@@ -95,7 +101,7 @@ describe('delivery across two gateways', () => {
     await bob.register();
     clients.push(bob);
     const received = collectMessages(bob);
-    await bob.connect();
+    await connectAndDrain(bob);
     const closes: number[] = [];
     bob.onConnectionClosed((code) => closes.push(code));
 

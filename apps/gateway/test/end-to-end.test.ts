@@ -83,7 +83,8 @@ describe('end-to-end encryption through the scaled stack', () => {
     observeNats();
     const bobInbox = collectMessages(bob);
     const aliceInbox = collectMessages(alice);
-    await Promise.all([bob.connect(), alice.connect()]);
+    // Drained: both gateways have subscribed their devices, so the replies below go out live.
+    await Promise.all([connectAndDrain(bob), connectAndDrain(alice)]);
     await eventually(() => bobInbox.length === 1, 'the offline message');
     expect(bobInbox[0]?.text).toBe(`${marker} offline to Bob`);
 

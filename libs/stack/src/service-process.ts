@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const REPOSITORY_ROOT = resolve(__dirname, '..', '..', '..');
-const READY_TIMEOUT_MS = 60_000;
+// Several services boot at once, each compiling its sources through SWC: on a loaded
+// machine that takes a while. The process exiting ends the wait at once.
+const READY_TIMEOUT_MS = 120_000;
 
 export interface ServiceProcessOptions {
   /** App folder under apps/, e.g. "gateway". */

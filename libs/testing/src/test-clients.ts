@@ -17,8 +17,12 @@ export function collectMessages(client: ComingClient): ReceivedMessage[] {
   return received;
 }
 
-/** Waits until `condition` holds, polling; fails with `what` after the timeout. */
-export async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+/**
+ * Waits until `condition` holds, polling; fails with `what` after the timeout. The default
+ * is generous because a loaded machine is slow, and stays under vitest's test timeout so
+ * that a failure names what never happened.
+ */
+export async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
