@@ -56,12 +56,15 @@ describe('end-to-end encryption through the scaled stack', () => {
   });
 
   /** Records every NATS message of the stack. An observer counts as a responder, so it starts after the offline send. */
-  const observeNats = () =>
+  const observeNats = async () => {
     nats.subscribe(`${stack.backends.natsSubjectPrefix}.>`, {
       callback: (_error, message) => {
         traffic.push({ subject: message.subject, data: message.data });
       },
     });
+    // Once the server has answered this round trip, it has registered the subscription.
+    await nats.flush();
+  };
 
   afterAll(async () => {
     await Promise.all(clients.map((each) => each.close()));
@@ -80,7 +83,7 @@ describe('end-to-end encryption through the scaled stack', () => {
     expect(storedEnvelope.content[0]).toBe(SIGNAL_VERSION_BYTE);
     expect(storedEnvelope.contentType).toBe(messaging.ContentType.CONTENT_TYPE_PREKEY_SIGNAL_MESSAGE);
 
-    observeNats();
+    await observeNats();
     const bobInbox = collectMessages(bob);
     const aliceInbox = collectMessages(alice);
     // Drained: both gateways have subscribed their devices, so the replies below go out live.
