@@ -17,7 +17,9 @@ interface CliResult {
   stderr: string;
 }
 
-describe('coming CLI on a single node', () => {
+// Each test starts up to eight CLI processes, and each compiles its sources as it starts:
+// on a loaded machine that alone can take a minute or two.
+describe('coming CLI on a single node', { timeout: 300_000 }, () => {
   let node: ServiceProcess;
   let scratch: string;
   let server: string;
@@ -115,7 +117,7 @@ describe('coming CLI on a single node', () => {
 
     // Frank listens, and sends from the same home meanwhile: sending does not cut his listener off.
     // The listener's timeout only ends a failing run before the test's own.
-    const frankListens = await listening('frank', '--count', '1', '--json', '--timeout', '100');
+    const frankListens = await listening('frank', '--count', '1', '--json', '--timeout', '240');
     expect((await coming('frank', 'send', erin, 'offline, to Erin')).code).toBe(0);
     expect((await coming('erin', 'send', frank, 'live, to Frank')).code).toBe(0);
     expect(JSON.parse((await frankListens.finished).stdout)).toMatchObject({ from: erin, text: 'live, to Frank' });
