@@ -4,6 +4,7 @@ import {
   collectMessages,
   connectAndDrain,
   eventually,
+  nextQueueEmpty,
   redisEntries,
   registeredClient,
   startTestStack,
@@ -80,10 +81,11 @@ describe('delivery across two gateways', () => {
   it('closes an older connection of the same device with 4409', async () => {
     const store = new MemoryClientStore();
     const first = await ComingClient.create({ store, server: stack.gatewayUrl(0) });
+    // Registering opens the first connection; once drained, its gateway has subscribed to the device's connection notices.
+    const firstSubscribed = nextQueueEmpty(first);
     await first.register();
     collectMessages(first);
-    // Once drained, the first connection's gateway has subscribed to the device's connection notices.
-    await connectAndDrain(first);
+    await firstSubscribed;
     const closed = new Promise<number>((resolve) => first.onConnectionClosed(resolve));
 
     const second = await ComingClient.open({ store, server: stack.gatewayUrl(1) });
@@ -98,10 +100,11 @@ describe('delivery across two gateways', () => {
     const alice = await client(0);
     const bobStore = new MemoryClientStore();
     const bob = await ComingClient.create({ store: bobStore, server: stack.gatewayUrl(1) });
+    const bobSubscribed = nextQueueEmpty(bob);
     await bob.register();
     clients.push(bob);
     const received = collectMessages(bob);
-    await connectAndDrain(bob);
+    await bobSubscribed;
     const closes: number[] = [];
     bob.onConnectionClosed((code) => closes.push(code));
 

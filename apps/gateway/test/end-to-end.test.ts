@@ -8,6 +8,7 @@ import {
   registeredClient,
   eventually,
   NATS_URL,
+  nextQueueEmpty,
   redisEntries,
   startTestStack,
   type TestStack,
@@ -76,6 +77,8 @@ describe('end-to-end encryption through the scaled stack', () => {
     const alice = await client(0);
     const bob = await client(1);
 
+    // Alice's send opens her connection; once drained, her gateway has subscribed her.
+    const aliceSubscribed = nextQueueEmpty(alice);
     await alice.send(bob.accountId, `${marker} offline to Bob`);
     const stored = await stack.query<{ envelope: Buffer }>('select envelope from envelopes');
     expect(stored).toHaveLength(1);
@@ -86,8 +89,8 @@ describe('end-to-end encryption through the scaled stack', () => {
     await observeNats();
     const bobInbox = collectMessages(bob);
     const aliceInbox = collectMessages(alice);
-    // Drained: both gateways have subscribed their devices, so the replies below go out live.
-    await Promise.all([connectAndDrain(bob), connectAndDrain(alice)]);
+    // Both gateways have subscribed their devices, so the replies below go out live.
+    await Promise.all([connectAndDrain(bob), aliceSubscribed]);
     await eventually(() => bobInbox.length === 1, 'the offline message');
     expect(bobInbox[0]?.text).toBe(`${marker} offline to Bob`);
 
