@@ -30,18 +30,12 @@ export default tseslint.config(
       '@nx/enforce-module-boundaries': [
         'error',
         {
-          // Service packages, importable only by type:app projects (the single node).
-          allow: [
-            '@coming/auth-service',
-            '@coming/gateway-service',
-            '@coming/keys-service',
-            '@coming/mailbox-service',
-            '@coming/payments-service',
-          ],
           depConstraints: [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:service'] },
+            // Workspace scripts (npm run stack) start services as processes, never import them.
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:protocol', onlyDependOnLibsWithTags: ['scope:protocol'] },
             { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:protocol'] },
             { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:client', 'scope:identity', 'scope:protocol'] },

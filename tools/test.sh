@@ -1,23 +1,45 @@
 #!/usr/bin/env bash
-# The whole suite, as CI runs it: backing services, formatting, lint, types, then every
-# test (unit, interop with libsignal, and the multi-process stack tests).
+# The whole suite, as CI runs it: backing services, formatting, then every project's lint,
+# typecheck and test targets through Nx (unit, interop with libsignal, and the
+# multi-process stack tests), ending on one plain summary line.
+# Extra arguments go to `nx run-many`, e.g. `npm test -- --projects=gateway,keys`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# No daemon and no Nx Cloud: a CI run is one process tree that leaves nothing behind.
+export NX_DAEMON=false NX_NO_CLOUD=true
 
 bash tools/ensure-services.sh
 [ -d libs/proto/src/generated ] || npm run -s proto
 
-echo "== format";     npx prettier --check . >/dev/null
-echo "== lint";       NX_DAEMON=false npx nx show projects >/dev/null && NX_DAEMON=false npx eslint .
-echo "== types";      npx tsc -p tsconfig.json --noEmit
-echo "== tests"
-report=$(mktemp)
+reports=dist/test-reports
+rm -rf "$reports"
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile="$report" "$@" || status=$?
-# One plain summary line that any CI can read.
+
+echo "== format"
+npx prettier --check . >/dev/null || status=1
+echo "== lint and typecheck"
+# CPU-bound and independent of each other: two at a time.
+npx eslint eslint.config.mjs vitest.config.ts || status=1
+npx nx run-many -t lint typecheck --parallel=2 --outputStyle=static "$@" || status=1
+echo "== tests"
+# One project at a time (nx.json), so that stack tests do not starve each other of CPU;
+# each project's test target writes its vitest JSON report under $reports.
+npx nx run-many -t test --outputStyle=static "$@" || status=1
+
+# One plain summary line that any CI can read, summed over the projects' reports.
 node -e '
-  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
-' "$report" || true
-rm -f "$report"
+  const { readdirSync, readFileSync } = require("fs");
+  const dir = process.argv[1];
+  let passed = 0, failed = 0, skipped = 0, broken = 0;
+  for (const file of readdirSync(dir).filter((name) => name.endsWith(".json"))) {
+    const r = JSON.parse(readFileSync(`${dir}/${file}`, "utf8"));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+    skipped += r.numPendingTests;
+    // A test file that did not load reports no tests, only a failed suite.
+    broken += r.testResults.filter((suite) => suite.status === "failed" && suite.assertionResults.length === 0).length;
+  }
+  console.log(`${passed} passed, ${failed + broken} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "$reports" 2>/dev/null || echo "0 passed, 0 failed (no test reports were written)"
 exit $status

@@ -25,6 +25,9 @@ export async function listen(client: ComingClient, { count, timeoutSeconds, json
       count === undefined ? {} : { max: count },
     );
     reportWarnings(client);
+    // On stderr, so that --json output stays clean: from now on messages arrive live, which
+    // is what a script (or a test) starting a listener in the background waits for.
+    client.onQueueEmpty(() => process.stderr.write('listening: caught up with stored messages\n'));
     client.connect().catch(reject);
   });
   try {

@@ -1,5 +1,6 @@
+import { ServiceProcess } from '@coming/stack';
 import { findFreePorts } from '@coming/testing';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,21 +17,22 @@ interface CliResult {
   stderr: string;
 }
 
-describe('coming CLI on a single node', () => {
-  let node: ChildProcess;
+// Each test starts up to eight CLI processes, and each compiles its sources as it starts:
+// on a loaded machine that alone can take a minute or two.
+describe('coming CLI on a single node', { timeout: 300_000 }, () => {
+  let node: ServiceProcess;
   let scratch: string;
   let server: string;
 
+  const cli = (home: string, args: string[]) => ({
+    args: ['-r', REGISTER, join(ROOT, 'apps/cli/src/main.ts'), '--home', join(scratch, home), ...args],
+    options: { cwd: ROOT, env: { ...process.env, COMING_SERVER: server } },
+  });
+
   const coming = async (home: string, ...args: string[]): Promise<CliResult> => {
+    const command = cli(home, args);
     try {
-      const { stdout, stderr } = await run(
-        process.execPath,
-        ['-r', REGISTER, join(ROOT, 'apps/cli/src/main.ts'), '--home', join(scratch, home), ...args],
-        {
-          cwd: ROOT,
-          env: { ...process.env, COMING_SERVER: server },
-        },
-      );
+      const { stdout, stderr } = await run(process.execPath, command.args, command.options);
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failed = error as { code: number; stdout: string; stderr: string };
@@ -38,37 +40,44 @@ describe('coming CLI on a single node', () => {
     }
   };
 
+  /**
+   * Starts `coming listen` in the background and resolves once it has caught up: it has
+   * printed every stored message, and what is sent next arrives live. `stop` is Ctrl-C.
+   */
+  const listening = async (home: string, ...args: string[]): Promise<{ finished: Promise<CliResult>; stop: () => void }> => {
+    const command = cli(home, ['listen', ...args]);
+    const child = spawn(process.execPath, command.args, command.options);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const finished = new Promise<CliResult>((resolve) => child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr })));
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('listening:')) resolve();
+      });
+      void finished.then(() => reject(new Error(`listen ended before it had caught up: ${stderr}`)));
+    });
+    return { finished, stop: () => child.kill('SIGINT') };
+  };
+
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'coming-cli-'));
-    const port = await findFreePorts(1);
+    // One search for all five ports: two searches could each find the other's ports free.
+    const port = await findFreePorts(5);
     server = `ws://127.0.0.1:${port}`;
-    node = spawn(process.execPath, ['-r', REGISTER, join(ROOT, 'apps/single-node/src/main.ts')], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        COMING_DATA_DIR: join(scratch, 'data'),
-        COMING_INTERNAL_PORT_BASE: String(await findFreePorts(4)),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'inherit',
+    node = new ServiceProcess({
+      app: 'single-node',
+      name: 'single-node',
+      env: { PORT: String(port), COMING_DATA_DIR: join(scratch, 'data'), COMING_INTERNAL_PORT_BASE: String(port + 1), LOG_LEVEL: 'warn' },
+      readyUrl: `http://127.0.0.1:${port}/readyz`,
     });
-    for (let attempt = 0; attempt < 300; attempt += 1) {
-      if (
-        await fetch(`http://127.0.0.1:${port}/readyz`).then(
-          (response) => response.ok,
-          () => false,
-        )
-      )
-        return;
-      await new Promise((wait) => setTimeout(wait, 100));
-    }
-    throw new Error('single node did not become ready');
+    // Resolves once /readyz answers, and fails at once if the node exits while starting.
+    await node.start();
   });
 
   afterAll(async () => {
-    node.kill('SIGTERM');
-    await new Promise((exited) => node.once('exit', exited));
+    await node.stop();
     await rm(scratch, { recursive: true, force: true });
   });
 
@@ -96,8 +105,10 @@ describe('coming CLI on a single node', () => {
       expect(Number.isNaN(Date.parse(message['sentAt'] ?? ''))).toBe(false);
     }
 
-    const again = await coming('bob', 'listen', '--timeout', '3');
-    expect(again).toMatchObject({ code: 0, stdout: '' });
+    // Caught up again, with nothing left to print: each message came once.
+    const again = await listening('bob');
+    again.stop();
+    expect(await again.finished).toMatchObject({ code: 0, stdout: '' });
   });
 
   it('exchanges end-to-end encrypted messages both ways, live and offline', async () => {
@@ -105,11 +116,11 @@ describe('coming CLI on a single node', () => {
     const frank = (await coming('frank', 'init')).stdout.trim();
 
     // Frank listens, and sends from the same home meanwhile: sending does not cut his listener off.
-    const listening = coming('frank', 'listen', '--count', '1', '--json', '--timeout', '20');
-    await new Promise((settle) => setTimeout(settle, 1_500));
+    // The listener's timeout only ends a failing run before the test's own.
+    const frankListens = await listening('frank', '--count', '1', '--json', '--timeout', '240');
     expect((await coming('frank', 'send', erin, 'offline, to Erin')).code).toBe(0);
     expect((await coming('erin', 'send', frank, 'live, to Frank')).code).toBe(0);
-    expect(JSON.parse((await listening).stdout)).toMatchObject({ from: erin, text: 'live, to Frank' });
+    expect(JSON.parse((await frankListens.finished).stdout)).toMatchObject({ from: erin, text: 'live, to Frank' });
 
     // Erin was offline: she reads Frank's message now.
     const erinReads = await coming('erin', 'listen', '--count', '1', '--json');

@@ -4,6 +4,7 @@ import {
   collectMessages,
   connectAndDrain,
   eventually,
+  nextQueueEmpty,
   redisEntries,
   registeredClient,
   startTestStack,
@@ -26,8 +27,14 @@ describe('delivery across two gateways', () => {
   const everInserted = async () => Number((await stack.query<{ count: string }>('select count(*) from envelope_inserts'))[0]?.count);
 
   beforeAll(async () => {
-    // On a NATS of the stack's own with per-service users and subject permissions, as deployed.
-    stack = await startTestStack('delivery', { gateways: 2, ownNats: true });
+    stack = await startTestStack('delivery', {
+      gateways: 2,
+      // On a NATS of the stack's own with per-service users and subject permissions, as deployed.
+      ownNats: true,
+      // A loaded machine may take seconds to decrypt and acknowledge; a live push that timed
+      // out would be stored instead, and the tests that count mailbox rows would fail.
+      env: { GATEWAY_LIVE_ACK_TIMEOUT_MS: '30000' },
+    });
     // Records every envelope row ever written, so a test can show that none was.
     await stack.query(`
       create table envelope_inserts (server_guid bytea not null);
@@ -76,9 +83,11 @@ describe('delivery across two gateways', () => {
   it('closes an older connection of the same device with 4409', async () => {
     const store = new MemoryClientStore();
     const first = await ComingClient.create({ store, server: stack.gatewayUrl(0) });
+    // Registering opens the first connection; once drained, its gateway has subscribed to the device's connection notices.
+    const firstSubscribed = nextQueueEmpty(first);
     await first.register();
     collectMessages(first);
-    await first.connect();
+    await firstSubscribed;
     const closed = new Promise<number>((resolve) => first.onConnectionClosed(resolve));
 
     const second = await ComingClient.open({ store, server: stack.gatewayUrl(1) });
@@ -93,10 +102,11 @@ describe('delivery across two gateways', () => {
     const alice = await client(0);
     const bobStore = new MemoryClientStore();
     const bob = await ComingClient.create({ store: bobStore, server: stack.gatewayUrl(1) });
+    const bobSubscribed = nextQueueEmpty(bob);
     await bob.register();
     clients.push(bob);
     const received = collectMessages(bob);
-    await bob.connect();
+    await bobSubscribed;
     const closes: number[] = [];
     bob.onConnectionClosed((code) => closes.push(code));
 

@@ -8,6 +8,7 @@ import {
   registeredClient,
   eventually,
   NATS_URL,
+  nextQueueEmpty,
   redisEntries,
   startTestStack,
   type TestStack,
@@ -60,12 +61,15 @@ describe('end-to-end encryption through the scaled stack', () => {
   });
 
   /** Records every NATS message of the stack. An observer counts as a responder, so it starts after the offline send. */
-  const observeNats = () =>
+  const observeNats = async () => {
     nats.subscribe(`${stack.backends.natsSubjectPrefix}.>`, {
       callback: (_error, message) => {
         traffic.push({ subject: message.subject, data: message.data });
       },
     });
+    // Once the server has answered this round trip, it has registered the subscription.
+    await nats.flush();
+  };
 
   afterAll(async () => {
     await Promise.all(clients.map((each) => each.close()));
@@ -77,6 +81,8 @@ describe('end-to-end encryption through the scaled stack', () => {
     const alice = await client(0);
     const bob = await client(1);
 
+    // Alice's send opens her connection; once drained, her gateway has subscribed her.
+    const aliceSubscribed = nextQueueEmpty(alice);
     await alice.send(bob.accountId, `${marker} offline to Bob`);
     const stored = await stack.query<{ envelope: Buffer }>('select envelope from envelopes');
     expect(stored).toHaveLength(1);
@@ -84,10 +90,11 @@ describe('end-to-end encryption through the scaled stack', () => {
     expect(storedEnvelope.content[0]).toBe(SIGNAL_VERSION_BYTE);
     expect(storedEnvelope.contentType).toBe(messaging.ContentType.CONTENT_TYPE_PREKEY_SIGNAL_MESSAGE);
 
-    observeNats();
+    await observeNats();
     const bobInbox = collectMessages(bob);
     const aliceInbox = collectMessages(alice);
-    await Promise.all([bob.connect(), alice.connect()]);
+    // Both gateways have subscribed their devices, so the replies below go out live.
+    await Promise.all([connectAndDrain(bob), aliceSubscribed]);
     await eventually(() => bobInbox.length === 1, 'the offline message');
     expect(bobInbox[0]?.text).toBe(`${marker} offline to Bob`);
 

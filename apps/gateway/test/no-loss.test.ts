@@ -38,7 +38,8 @@ async function sendAll(from: ComingClient, to: string, phase: string, count: num
   return { acked, ackedWhenRecovered };
 }
 
-describe('no loss while services are killed or restarted', () => {
+// Each test sends hundreds of messages across killed and restarted processes: minutes on a loaded machine.
+describe('no loss while services are killed or restarted', { timeout: 300_000 }, () => {
   let stack: TestStack;
   let alice: ComingClient;
   let bob: ComingClient;

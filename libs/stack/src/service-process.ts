@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const REPOSITORY_ROOT = resolve(__dirname, '..', '..', '..');
-const READY_TIMEOUT_MS = 60_000;
+// Several services boot at once, each compiling its sources through SWC: on a loaded
+// machine that takes a while. The process exiting ends the wait at once.
+const READY_TIMEOUT_MS = 120_000;
 
 export interface ServiceProcessOptions {
   /** App folder under apps/, e.g. "gateway". */
@@ -66,8 +68,11 @@ export class ServiceProcess {
   private async waitReady(child: ChildProcess): Promise<void> {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`${this.options.name} exited with code ${child.exitCode} while starting`);
-      const ready = await fetch(this.options.readyUrl).then(
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`${this.options.name} exited (${child.exitCode ?? child.signalCode}) while starting`);
+      }
+      // Bounded, so that a probe stuck on a half-started process cannot outlast the deadline.
+      const ready = await fetch(this.options.readyUrl, { signal: AbortSignal.timeout(10_000) }).then(
         (response) => response.ok,
         () => false,
       );

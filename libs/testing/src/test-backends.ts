@@ -1,6 +1,8 @@
 import { dropDatabase, ensureDatabase } from '@coming/database';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { Client } from 'pg';
 
 export const POSTGRES_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
 export const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -28,6 +30,7 @@ export async function createTestBackends(label: string): Promise<TestBackends> {
     redisKeyPrefix,
     natsSubjectPrefix: `test.${id}`,
     release: async () => {
+      await sessionsGone(databaseUrl);
       await dropDatabase(databaseUrl);
       await deleteKeys(redisKeyPrefix);
     },
@@ -47,6 +50,29 @@ export async function redisEntries(prefix: string): Promise<Map<string, Buffer>>
     return entries;
   } finally {
     redis.disconnect();
+  }
+}
+
+/**
+ * Waits (for a while) until no session is connected to the database. A closed pool resolves
+ * before its connections are gone, and a forced drop under them makes each report an error
+ * that fails the test run; the drop forces out whatever is left after the wait.
+ */
+async function sessionsGone(databaseUrl: string): Promise<void> {
+  const maintenance = new URL(databaseUrl);
+  const name = decodeURIComponent(maintenance.pathname.slice(1));
+  maintenance.pathname = '/postgres';
+  const client = new Client({ connectionString: maintenance.toString() });
+  await client.connect();
+  try {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query<{ count: string }>('select count(*) from pg_stat_activity where datname = $1', [name]);
+      if (Number(rows[0]?.count) === 0) return;
+      await sleep(50);
+    }
+  } finally {
+    await client.end();
   }
 }
 

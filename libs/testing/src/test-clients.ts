@@ -17,8 +17,12 @@ export function collectMessages(client: ComingClient): ReceivedMessage[] {
   return received;
 }
 
-/** Waits until `condition` holds, polling; fails with `what` after the timeout. */
-export async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+/**
+ * Waits until `condition` holds, polling; fails with `what` after the timeout. The default
+ * is generous because a loaded machine is slow, and stays under vitest's test timeout so
+ * that a failure names what never happened.
+ */
+export async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -27,16 +31,23 @@ export async function eventually(condition: () => boolean | Promise<boolean>, wh
 }
 
 /**
- * Connects, and resolves once the server has pushed everything stored for the device;
- * by then its gateway has also subscribed it to live deliveries and key notices.
+ * Resolves at the client's next QueueEmpty: the server has pushed everything stored for the
+ * device, and its gateway has subscribed it to live deliveries and key notices. Call it
+ * before whatever opens the connection (connect, register, a first send): the push comes
+ * once per connection.
  */
-export async function connectAndDrain(client: ComingClient): Promise<void> {
-  const drained = new Promise<void>((resolve) => {
+export function nextQueueEmpty(client: ComingClient): Promise<void> {
+  return new Promise<void>((resolve) => {
     const stop = client.onQueueEmpty(() => {
       stop();
       resolve();
     });
   });
+}
+
+/** Connects a client that is not connected yet, and resolves at its QueueEmpty (see nextQueueEmpty). */
+export async function connectAndDrain(client: ComingClient): Promise<void> {
+  const drained = nextQueueEmpty(client);
   await client.connect();
   await drained;
 }

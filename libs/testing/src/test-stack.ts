@@ -23,10 +23,12 @@ export async function startTestStack(
   const backends = await createTestBackends(label);
   const logDir = await mkdtemp(join(tmpdir(), `coming-${label}-`));
   const gateways = options.gateways ?? 1;
+  // One search for all the ports: two searches could each find the other's ports free.
+  const ports = await findFreePorts(gateways + 8 + gateways);
   const stack = await startStack({
     gateways,
-    gatewayPort: await findFreePorts(gateways),
-    internalPortBase: await findFreePorts(8 + gateways),
+    gatewayPort: ports,
+    internalPortBase: ports + gateways,
     databaseUrl: backends.databaseUrl,
     redisUrl: REDIS_URL,
     natsUrl: NATS_URL,
