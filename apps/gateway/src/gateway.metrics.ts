@@ -23,6 +23,12 @@ export class GatewayMetrics {
   /** Server frames by `type` (the ServerFrame field set). */
   readonly framesSent = this.meter.createCounter('coming.gateway.frames.sent', { description: 'Frames sent to clients', unit: '{frame}' });
 
+  /** Sockets closed because their device stopped reading (close code 4429). */
+  readonly slowReaders = this.meter.createCounter('coming.gateway.slow_readers', {
+    description: 'Sockets closed for not reading what was pushed to them',
+    unit: '{connection}',
+  });
+
   /** Each device copy of a sent message, by `outcome`: acknowledged live, stored in the mailbox, or failed. */
   readonly deliveries = this.meter.createCounter('coming.gateway.deliveries', {
     description: 'Device copies of sent messages by delivery outcome',

@@ -14,11 +14,14 @@ export interface NatsBrokerOptions {
  * the sender's trace context in its headers.
  */
 export class NatsBroker extends Broker {
+  private readonly reconnectListeners = new Set<() => void>();
+
   private constructor(
     private readonly connection: NatsConnection,
     private readonly prefix: string,
   ) {
     super();
+    void this.watchReconnects();
   }
 
   static async connect({ url, subjectPrefix, name }: NatsBrokerOptions): Promise<NatsBroker> {
@@ -55,7 +58,7 @@ export class NatsBroker extends Broker {
         if (error !== null) return;
         processTraced(message, () =>
           handler({
-            subject,
+            subject: message.subject.slice(this.prefix.length),
             data: message.data,
             respond: (answer) => {
               message.respond(answer);
@@ -67,12 +70,25 @@ export class NatsBroker extends Broker {
     return { unsubscribe: () => subscription.unsubscribe() };
   }
 
+  onReconnected(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
   async ping(): Promise<void> {
     await this.connection.flush();
   }
 
   async close(): Promise<void> {
     await this.connection.drain();
+  }
+
+  /** The client resubscribes by itself on reconnect; listeners catch up on what it missed. */
+  private async watchReconnects(): Promise<void> {
+    // The status stream ends when the connection closes.
+    for await (const status of this.connection.status()) {
+      if (status.type === 'reconnect') for (const listener of this.reconnectListeners) listener();
+    }
   }
 }
 

@@ -9,14 +9,15 @@ import { type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit,
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
-import type { DeviceSession, DeviceSocket } from '../delivery/device-session';
-import { DeviceSessionsService } from '../delivery/device-sessions.service';
+import type { DeviceSession } from '../delivery/device-session';
+import { type DeviceConnection, DeviceSessionsService } from '../delivery/device-sessions.service';
 import { KeysRepository } from '../keys/keys.repository';
 import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
 import { GatewayMetrics } from '../gateway.metrics';
 import { SendMessageError, SendMessageErrorCode } from '../messages/messages.errors';
 import { SendMessageService } from '../messages/send-message.service';
-import { decodeClientFrame, encodeServerFrame, errorFrame, frameTypeOf, wireError } from './frame-codec';
+import { DeviceSocket } from './device-socket';
+import { decodeClientFrame, errorFrame, frameTypeOf, wireError } from './frame-codec';
 import { UpgradeAuthenticator } from './upgrade-authenticator';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -29,6 +30,8 @@ interface Connection {
   /** False for a send-only connection. */
   receiving: boolean;
   alive: boolean;
+  /** The socket with backpressure, and its place among the device's connections here. */
+  held: DeviceConnection;
 }
 
 /** The client endpoint: translates WebSocket frames to and from the services behind it. */
@@ -59,18 +62,14 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
       socket.close(wire.CloseCode.CLOSE_CODE_UNAUTHENTICATED, 'unauthenticated');
       return;
     }
-    this.metrics.openConnections.add(1);
     // A send-only connection (?receive=false) gets no deliveries and displaces nobody, so a
     // device can send from a second process while its receiving connection stays up.
     const receiving = new URL(request.url ?? '/', 'ws://gateway').searchParams.get('receive') !== 'false';
-    const session = receiving
-      ? this.sessions.open(device, this.socketOf(socket)).catch((error: unknown) => {
-          this.logger.error({ err: error }, 'could not start device session');
-          socket.close(wire.CloseCode.CLOSE_CODE_INTERNAL_ERROR, 'could not start the session; reconnect');
-          return undefined;
-        })
-      : Promise.resolve(undefined);
-    const connection: Connection = { device, session, alive: true, receiving };
+    const limits = { maxBufferedBytes: this.config.GATEWAY_MAX_BUFFERED_BYTES, slowReaderTimeoutMs: this.config.GATEWAY_SLOW_READER_TIMEOUT_MS };
+    const held = this.sessions.open(device, new DeviceSocket(socket, limits, this.metrics), receiving);
+    if (held === undefined) return;
+    this.metrics.openConnections.add(1);
+    const connection: Connection = { device, session: held.session, alive: true, receiving, held };
     this.connections.set(socket, connection);
     socket.on('pong', () => {
       connection.alive = true;
@@ -78,12 +77,12 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     socket.on('message', (data, isBinary) => void this.onFrame(socket, connection, data, isBinary));
   }
 
-  async handleDisconnect(socket: WebSocket) {
+  handleDisconnect(socket: WebSocket) {
     const connection = this.connections.get(socket);
     this.connections.delete(socket);
-    if (connection !== undefined) this.metrics.openConnections.add(-1);
-    const session = await connection?.session;
-    if (session !== undefined) this.sessions.closed(session);
+    if (connection === undefined) return;
+    this.metrics.openConnections.add(-1);
+    this.sessions.closed(connection.held);
   }
 
   /** Graceful stop: refuse new sends, let in-flight ones finish, then send clients elsewhere. */
@@ -175,16 +174,7 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
   }
 
   private send(socket: WebSocket, frame: wire.ServerFrame) {
-    if (socket.readyState !== socket.OPEN) return;
-    this.metrics.framesSent.add(1, { type: frameTypeOf(frame) });
-    socket.send(encodeServerFrame(frame));
-  }
-
-  private socketOf(socket: WebSocket): DeviceSocket {
-    return {
-      send: (frame) => this.send(socket, frame),
-      close: (code, reason) => socket.close(code, reason),
-    };
+    this.connections.get(socket)?.held.socket.send(frame);
   }
 
   private checkAlive() {
