@@ -47,7 +47,14 @@ export class InProcessGateway {
     if (options.natsUrl !== undefined) {
       await shared.broker.close();
       const broker = await NatsBroker.connect({ url: options.natsUrl, subjectPrefix: shared.backends.natsSubjectPrefix, name: label });
-      infrastructure = { ...shared, broker };
+      infrastructure = {
+        ...shared,
+        broker,
+        release: async () => {
+          await broker.close();
+          await shared.release();
+        },
+      };
     }
     const base = await findFreePorts(4);
     const [authUrl, mailboxUrl, keysUrl] = [`127.0.0.1:${base}`, `127.0.0.1:${base + 1}`, `127.0.0.1:${base + 3}`];
