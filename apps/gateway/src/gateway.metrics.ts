@@ -42,6 +42,13 @@ export class GatewayMetrics {
     advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3_600, 86_400] },
   });
 
+  /** Bytes queued towards devices in this process, read from `read` at each collection. */
+  observeBufferedBytes(read: () => number) {
+    this.meter
+      .createObservableGauge('coming.gateway.buffered', { description: 'Bytes queued towards devices, not yet taken by the kernel', unit: 'By' })
+      .addCallback((result) => result.observe(read()));
+  }
+
   delivered(outcome: DeliveryOutcome) {
     this.deliveries.add(1, { outcome });
   }

@@ -11,6 +11,7 @@ import type { StartedService } from '@coming/runtime';
 import { createTestInfrastructure, eventually, findFreePorts, type TestInfrastructure } from '@coming/testing';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
+import { DeviceSessionsService } from '../src/delivery/device-sessions.service';
 import { startGateway } from '../src/gateway.app';
 import { gatewayConfigSchema } from '../src/gateway.config';
 
@@ -84,6 +85,11 @@ export class InProcessGateway {
     return started;
   }
 
+  /** The gateway's registry of device connections, to read what it holds. */
+  get sessions(): DeviceSessionsService {
+    return this.gateway.app.get(DeviceSessionsService);
+  }
+
   get broker(): Broker {
     return this.infrastructure.broker;
   }
@@ -147,11 +153,17 @@ export class InProcessGateway {
 
   /** Envelopes still stored for the device. */
   async storedFor(device: Device): Promise<number> {
-    const page = await callGrpc(
-      this.mailbox.fetch({ accountId: device.accountId, deviceId: device.deviceId, afterSequence: 0, limit: 500 }),
-      DEADLINE_MS,
-    );
-    return page.envelopes.length;
+    let count = 0;
+    for (let cursor = 0, more = true; more; ) {
+      const page = await callGrpc(
+        this.mailbox.fetch({ accountId: device.accountId, deviceId: device.deviceId, afterSequence: cursor, limit: 500 }),
+        DEADLINE_MS,
+      );
+      count += page.envelopes.length;
+      cursor = page.envelopes.at(-1)?.sequence ?? cursor;
+      more = page.hasMore;
+    }
+    return count;
   }
 
   async release(): Promise<void> {
@@ -213,6 +225,24 @@ export class TestSocket {
     const answered = new Promise<wire.Response>((resolve) => this.waiting.set(requestId, resolve));
     this.socket.send(wire.ClientFrame.encode({ requestId, ...body }).finish());
     return answered;
+  }
+
+  /** Sends one message of `contentBytes` to `recipient`'s one device, as its SDK would. */
+  sendTo(recipient: Device, contentBytes = 64): Promise<wire.Response> {
+    return this.request({
+      sendMessage: {
+        destinationAccount: recipient.accountId,
+        clientMessageId: randomBytes(16),
+        clientTimestampMs: Date.now(),
+        messages: [
+          {
+            destinationDevice: recipient.deviceId,
+            contentType: messaging.ContentType.CONTENT_TYPE_SIGNAL_MESSAGE,
+            content: Buffer.concat([Buffer.from([0x44]), randomBytes(contentBytes - 1)]),
+          },
+        ],
+      },
+    });
   }
 
   acknowledge(envelopes: messaging.Envelope[]): Promise<wire.Response> {

@@ -44,9 +44,14 @@ export class DeviceSocket {
     return this.socket.readyState === this.socket.OPEN;
   }
 
+  /** Bytes queued in this process towards the device, not yet taken by the kernel. */
+  get bufferedBytes(): number {
+    return this.socket.bufferedAmount;
+  }
+
   /** Over the bound: push nothing more until the device reads. */
   get congested(): boolean {
-    return this.socket.bufferedAmount >= this.limits.maxBufferedBytes;
+    return this.bufferedBytes >= this.limits.maxBufferedBytes;
   }
 
   /**

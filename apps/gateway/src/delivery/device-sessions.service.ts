@@ -49,6 +49,7 @@ export class DeviceSessionsService implements OnModuleDestroy {
     metrics: GatewayMetrics,
     @InjectLogger() private readonly logger: Logger,
   ) {
+    metrics.observeBufferedBytes(() => this.bufferedBytes);
     this.dependencies = {
       channel,
       mailbox,
@@ -74,6 +75,13 @@ export class DeviceSessionsService implements OnModuleDestroy {
   /** Receiving sessions on this gateway. */
   get size(): number {
     return this.receivers.size;
+  }
+
+  /** Bytes queued towards all devices held here; bounded by the sockets' backpressure. */
+  get bufferedBytes(): number {
+    let total = 0;
+    for (const connections of this.byDevice.values()) for (const { socket } of connections) total += socket.bufferedBytes;
+    return total;
   }
 
   /**
