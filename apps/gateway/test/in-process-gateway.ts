@@ -16,6 +16,8 @@ import { startGateway } from '../src/gateway.app';
 import { gatewayConfigSchema } from '../src/gateway.config';
 
 const DEADLINE_MS = 5_000;
+// Small enough that a page of the largest envelopes fits one gRPC message.
+const STORED_PAGE = 10;
 
 export interface Device {
   accountId: string;
@@ -156,7 +158,7 @@ export class InProcessGateway {
     let count = 0;
     for (let cursor = 0, more = true; more; ) {
       const page = await callGrpc(
-        this.mailbox.fetch({ accountId: device.accountId, deviceId: device.deviceId, afterSequence: cursor, limit: 500 }),
+        this.mailbox.fetch({ accountId: device.accountId, deviceId: device.deviceId, afterSequence: cursor, limit: STORED_PAGE }),
         DEADLINE_MS,
       );
       count += page.envelopes.length;

@@ -19,6 +19,8 @@ describe('a device that stops reading', () => {
         GATEWAY_MAX_BUFFERED_BYTES: String(MAX_BUFFERED_BYTES),
         GATEWAY_SLOW_READER_TIMEOUT_MS: '3000',
         GATEWAY_LIVE_ACK_TIMEOUT_MS: '1000',
+        // Pages of ten 200 KiB envelopes stay under gRPC's 4 MiB message cap.
+        GATEWAY_DRAIN_PAGE_SIZE: '10',
       },
     });
   });

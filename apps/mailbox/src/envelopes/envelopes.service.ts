@@ -10,9 +10,6 @@ import { MailboxEventsRepository } from './mailbox-events.repository';
 
 const MAX_PAGE = 500;
 const MAX_ACK_BATCH = 500;
-// A page stops growing past this many bytes of envelopes, well under gRPC's 4 MiB message
-// cap: a page of large envelopes would otherwise exceed it and fail on every retry.
-const MAX_PAGE_BYTES = 2 * 1024 * 1024;
 
 @Injectable()
 export class EnvelopesService {
@@ -74,16 +71,11 @@ export class EnvelopesService {
     });
     const missing = guids.filter((_, index) => cached[index] === null);
     const fromDatabase = await this.envelopes.bodies(accountId, deviceId, missing);
-    const envelopes: mailbox.StoredEnvelope[] = [];
-    let bytes = 0;
-    for (const [index, { sequence, serverGuid }] of references.entries()) {
-      if (bytes >= MAX_PAGE_BYTES) return { envelopes, hasMore: true };
+    const envelopes = references.flatMap(({ sequence, serverGuid }, index) => {
       // Absent only if it was acknowledged or expired between the two reads.
       const body = cached[index] ?? fromDatabase.get(Buffer.from(serverGuid).toString('hex'));
-      if (body === undefined) continue;
-      bytes += body.length;
-      envelopes.push({ sequence, envelope: messaging.Envelope.decode(body) });
-    }
+      return body === undefined ? [] : [{ sequence, envelope: messaging.Envelope.decode(body) }];
+    });
     return { envelopes, hasMore: page.length > limit };
   }
 
