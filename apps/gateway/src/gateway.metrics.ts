@@ -45,7 +45,10 @@ export class GatewayMetrics {
   /** Bytes queued towards devices in this process, read from `read` at each collection. */
   observeBufferedBytes(read: () => number) {
     this.meter
-      .createObservableGauge('coming.gateway.buffered', { description: 'Bytes queued towards devices, not yet taken by the kernel', unit: 'By' })
+      .createObservableGauge('coming.gateway.buffered', {
+        description: 'Bytes queued towards devices, not yet taken by the kernel',
+        unit: 'By',
+      })
       .addCallback((result) => result.observe(read()));
   }
 

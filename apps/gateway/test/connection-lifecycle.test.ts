@@ -105,7 +105,10 @@ describe('connection lifecycle at the gateway', () => {
     const state = (await store.load()) ?? fail('no state');
     const device = { accountId: state.accountId, deviceId: state.deviceId ?? 0 };
     const tokens = state.tokens ?? fail('no tokens');
-    await store.save({ ...state, tokens: { ...tokens, accessToken: await gateway.token(device, 1_500), accessTokenExpiresAtMs: Date.now() + 600_000 } });
+    await store.save({
+      ...state,
+      tokens: { ...tokens, accessToken: await gateway.token(device, 1_500), accessTokenExpiresAtMs: Date.now() + 600_000 },
+    });
     const bob = await ComingClient.open({ store, server: gateway.url });
     try {
       const received = collectMessages(bob);
@@ -145,5 +148,4 @@ describe('connection lifecycle at the gateway', () => {
       await Promise.all([alice.close(), bob.close()]);
     }
   });
-
 });

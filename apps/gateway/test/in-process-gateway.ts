@@ -63,7 +63,10 @@ export class InProcessGateway {
     const [authUrl, mailboxUrl, keysUrl] = [`127.0.0.1:${base}`, `127.0.0.1:${base + 1}`, `127.0.0.1:${base + 3}`];
     const signingKey = generateSigningKey();
     const backends = [
-      await startAuth(loadConfig(authConfigSchema, { AUTH_GRPC_URL: authUrl, AUTH_SIGNING_KEY: signingKey, ...options.env }), infrastructure),
+      await startAuth(
+        loadConfig(authConfigSchema, { AUTH_GRPC_URL: authUrl, AUTH_SIGNING_KEY: signingKey, ...options.env }),
+        infrastructure,
+      ),
       await startKeys(loadConfig(keysConfigSchema, { KEYS_GRPC_URL: keysUrl }), infrastructure),
     ];
     const gateway = await startGateway(
@@ -110,7 +113,11 @@ export class InProcessGateway {
     const http = this.url.replace('ws://', 'http://');
     const key = accountKeyFromMnemonic(createMnemonic());
     const post = async (path: string, body: unknown) => {
-      const response = await fetch(`${http}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${http}${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
       return (await response.json()) as Record<string, unknown>;
     };
@@ -156,7 +163,7 @@ export class InProcessGateway {
   /** Envelopes still stored for the device. */
   async storedFor(device: Device): Promise<number> {
     let count = 0;
-    for (let cursor = 0, more = true; more; ) {
+    for (let cursor = 0, more = true; more;) {
       const page = await callGrpc(
         this.mailbox.fetch({ accountId: device.accountId, deviceId: device.deviceId, afterSequence: cursor, limit: STORED_PAGE }),
         DEADLINE_MS,
@@ -212,7 +219,9 @@ export class TestSocket {
   }
 
   static open(url: string, token: string, receive: boolean): Promise<TestSocket> {
-    const socket = new WebSocket(`${url}/v1/websocket${receive ? '' : '?receive=false'}`, { headers: { Authorization: `Bearer ${token}` } });
+    const socket = new WebSocket(`${url}/v1/websocket${receive ? '' : '?receive=false'}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new TestSocket(socket)));
       socket.once('unexpected-response', (_request, response) => reject(new Error(`upgrade refused with HTTP ${response.statusCode}`)));

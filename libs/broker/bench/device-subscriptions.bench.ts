@@ -20,7 +20,9 @@ async function residentBytes(pid: number): Promise<number> {
 async function measure(layout: 'one wildcard' | 'one per kind'): Promise<number> {
   const port = await findFreePorts(1);
   const server = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await new Promise<void>((resolve) => server.stderr.on('data', (chunk: Buffer) => chunk.toString().includes('Server is ready') && resolve()));
+  await new Promise<void>((resolve) =>
+    server.stderr.on('data', (chunk: Buffer) => chunk.toString().includes('Server is ready') && resolve()),
+  );
   const broker = await NatsBroker.connect({ url: `nats://127.0.0.1:${port}`, subjectPrefix: 'bench', name: 'bench' });
   try {
     await broker.ping();

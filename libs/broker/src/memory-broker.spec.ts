@@ -37,7 +37,13 @@ describe(MemoryBroker.name, () => {
     const seen: string[] = [];
     broker.subscribe('device.alice.1.*', (message) => seen.push(message.subject));
     broker.subscribe('*.alice.1.stored', (message) => seen.push(`first-token ${message.subject}`));
-    for (const subject of ['device.alice.1.stored', 'device.alice.1', 'device.alice.1.stored.extra', 'device.alice.2.stored', 'device.alice.1.deliver']) {
+    for (const subject of [
+      'device.alice.1.stored',
+      'device.alice.1',
+      'device.alice.1.stored.extra',
+      'device.alice.2.stored',
+      'device.alice.1.deliver',
+    ]) {
       await broker.publish(subject, bytes('x'));
     }
     await new Promise((resolve) => setTimeout(resolve, 0));

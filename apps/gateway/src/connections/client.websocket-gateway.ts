@@ -65,7 +65,10 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     // A send-only connection (?receive=false) gets no deliveries and displaces nobody, so a
     // device can send from a second process while its receiving connection stays up.
     const receiving = new URL(request.url ?? '/', 'ws://gateway').searchParams.get('receive') !== 'false';
-    const limits = { maxBufferedBytes: this.config.GATEWAY_MAX_BUFFERED_BYTES, slowReaderTimeoutMs: this.config.GATEWAY_SLOW_READER_TIMEOUT_MS };
+    const limits = {
+      maxBufferedBytes: this.config.GATEWAY_MAX_BUFFERED_BYTES,
+      slowReaderTimeoutMs: this.config.GATEWAY_SLOW_READER_TIMEOUT_MS,
+    };
     const held = this.sessions.open(device, new DeviceSocket(socket, limits, this.metrics), receiving);
     if (held === undefined) return;
     this.metrics.openConnections.add(1);

@@ -59,9 +59,7 @@ export class DeviceSession {
     private readonly socket: DeviceSocket,
     private readonly dependencies: DeviceSessionDependencies,
   ) {
-    this.storedAcks = new AcknowledgementBatcher((serverGuids) =>
-      dependencies.mailbox.ack(device.accountId, device.deviceId, serverGuids),
-    );
+    this.storedAcks = new AcknowledgementBatcher((serverGuids) => dependencies.mailbox.ack(device.accountId, device.deviceId, serverGuids));
   }
 
   /** Subscribes before draining, so nothing stored meanwhile is missed. */
