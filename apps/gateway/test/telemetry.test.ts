@@ -101,7 +101,7 @@ describe('telemetry', () => {
 
     // The live offer went out over NATS as a request within the same trace, under the frame.
     const natsRequest = trace.find((span) => span.attributes['messaging.system'] === 'nats' && span.name === 'request');
-    expect(natsRequest?.attributes['messaging.destination.name']).toContain(`deliver.${bob.accountId}.`);
+    expect(natsRequest?.attributes['messaging.destination.name']).toMatch(new RegExp(`device\\.${bob.accountId}\\.\\d+\\.deliver$`));
     expect(ancestry(natsRequest!).at(-1)?.name).toBe('frame send_message');
   });
 
