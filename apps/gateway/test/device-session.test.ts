@@ -6,6 +6,7 @@ import { envelopeFor, hex, InProcessGateway } from './in-process-gateway';
 const PAGE_SIZE = 7;
 const WINDOW = 10;
 const LIVE_ACK_TIMEOUT_MS = 300;
+const DRAIN_ACK_TIMEOUT_MS = 3_000;
 
 describe(DeviceSession.name, () => {
   let gateway: InProcessGateway;
@@ -16,6 +17,7 @@ describe(DeviceSession.name, () => {
         GATEWAY_DRAIN_PAGE_SIZE: String(PAGE_SIZE),
         GATEWAY_DRAIN_WINDOW: String(WINDOW),
         GATEWAY_LIVE_ACK_TIMEOUT_MS: String(LIVE_ACK_TIMEOUT_MS),
+        GATEWAY_DRAIN_ACK_TIMEOUT_MS: String(DRAIN_ACK_TIMEOUT_MS),
       },
     });
   });
@@ -68,6 +70,21 @@ describe(DeviceSession.name, () => {
     await eventually(() => second.queueEmpties === 1, 'the new connection to drain');
     expect(second.delivered.map((envelope) => hex(envelope.serverGuid))).toEqual(stored.map((envelope) => hex(envelope.serverGuid)));
     await eventually(async () => (await gateway.storedFor(device)) === 0, 'the acknowledged copies to be deleted');
+  });
+
+  it('recycles a socket with 4408 when drained envelopes stay unacknowledged, and pushes them again on the next one', async () => {
+    const device = await gateway.register();
+    const stored = envelopeFor(device);
+    await gateway.store(stored);
+    const silent = await gateway.connect(device);
+
+    expect(await silent.closed()).toBe(4408);
+    expect(silent.delivered.map((envelope) => hex(envelope.serverGuid))).toEqual([hex(stored.serverGuid)]);
+    expect(silent.queueEmpties).toBe(0);
+    const next = await gateway.connect(device);
+    next.acknowledgeAll();
+    await eventually(() => next.queueEmpties === 1, 'QueueEmpty on the next connection');
+    expect(next.delivered.map((envelope) => hex(envelope.serverGuid))).toEqual([hex(stored.serverGuid)]);
   });
 
   it('declines a live offer the device does not acknowledge in time, so that the sender stores it', async () => {
