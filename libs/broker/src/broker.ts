@@ -30,15 +30,15 @@ export abstract class Broker {
   abstract publish(subject: string, data: Uint8Array): Promise<void>;
   /** Resolves with the first reply; rejects with a BrokerError when nobody answers. */
   abstract request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
-  /** `*` in `subject` matches any one token, as in NATS. */
   abstract subscribe(subject: string, handler: (message: BrokerMessage) => void): BrokerSubscription;
   /**
-   * Calls `listener` each time the broker connection comes back after being lost.
-   * Subscriptions are restored by then, but whatever was published meanwhile is gone:
-   * a subscriber that cannot afford to miss events catches up from the source of truth.
-   * Returns the function that removes the listener.
+   * Calls `listener` each time the connection comes back after a loss. Messages published
+   * while it was down were missed, so state kept up to date by events must be dropped.
+   * An in-process broker never loses its connection and never calls it.
    */
-  abstract onReconnected(listener: () => void): () => void;
+  onReconnect(_listener: () => void): BrokerSubscription {
+    return { unsubscribe: () => undefined };
+  }
   /** Resolves once the broker is reachable; for readiness checks. */
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;

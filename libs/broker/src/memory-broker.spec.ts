@@ -32,30 +32,16 @@ describe(MemoryBroker.name, () => {
     expect(seen).toEqual(['one']);
   });
 
-  it('matches * to exactly one token and hands the handler the subject that was published on', async () => {
+  it('delivers to wildcard subscriptions as NATS does', async () => {
     const broker = new MemoryBroker();
     const seen: string[] = [];
-    broker.subscribe('device.alice.1.*', (message) => seen.push(message.subject));
-    broker.subscribe('*.alice.1.stored', (message) => seen.push(`first-token ${message.subject}`));
-    for (const subject of [
-      'device.alice.1.stored',
-      'device.alice.1',
-      'device.alice.1.stored.extra',
-      'device.alice.2.stored',
-      'device.alice.1.deliver',
-    ]) {
-      await broker.publish(subject, bytes('x'));
+    broker.subscribe('devices.changed.*', (message) => seen.push(`one:${message.subject}`));
+    broker.subscribe('devices.>', (message) => seen.push(`rest:${message.subject}`));
+    for (const subject of ['devices.changed.alice', 'devices.changed.alice.2', 'devices', 'keys.changed.alice']) {
+      await broker.publish(subject, bytes(''));
     }
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(seen.sort()).toEqual(['device.alice.1.deliver', 'device.alice.1.stored', 'first-token device.alice.1.stored']);
-  });
-
-  it('answers a request through a wildcard subscription, and has no responders once it is gone', async () => {
-    const broker = new MemoryBroker();
-    const subscription = broker.subscribe('device.bob.3.*', (message) => message.respond(bytes(message.subject)));
-    expect(new TextDecoder().decode(await broker.request('device.bob.3.deliver', bytes('?'), 1_000))).toBe('device.bob.3.deliver');
-    subscription.unsubscribe();
-    await expect(broker.request('device.bob.3.deliver', bytes('?'), 1_000)).rejects.toMatchObject({ code: BrokerErrorCode.NoResponders });
+    expect(seen.sort()).toEqual(['one:devices.changed.alice', 'rest:devices.changed.alice', 'rest:devices.changed.alice.2']);
   });
 
   it("runs handlers in the sender's trace context", async () => {
@@ -68,5 +54,13 @@ describe(MemoryBroker.name, () => {
       return { sent: new TextDecoder().decode(reply), traceId: span.spanContext().traceId };
     });
     expect(sent).toBe(traceId);
+  });
+
+  it('answers a request through a wildcard subscription, and has no responders once it is gone', async () => {
+    const broker = new MemoryBroker();
+    const subscription = broker.subscribe('device.bob.3.*', (message) => message.respond(bytes(message.subject)));
+    expect(new TextDecoder().decode(await broker.request('device.bob.3.deliver', bytes('?'), 1_000))).toBe('device.bob.3.deliver');
+    subscription.unsubscribe();
+    await expect(broker.request('device.bob.3.deliver', bytes('?'), 1_000)).rejects.toMatchObject({ code: BrokerErrorCode.NoResponders });
   });
 });

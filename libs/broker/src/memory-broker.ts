@@ -4,13 +4,14 @@ import { Broker, BrokerError, BrokerErrorCode, type BrokerMessage, type BrokerSu
 type Handler = (message: BrokerMessage) => void;
 
 /**
- * The single-node broker: subject fan-out inside one process, with NATS's `*` wildcard.
- * Handlers run in the sender's trace context, as they would after a NATS hop.
+ * The single-node broker: fan-out inside one process, with NATS's wildcards (`*` for one
+ * token, `>` for the rest). Handlers run in the sender's trace context, as they would
+ * after a NATS hop.
  */
 export class MemoryBroker extends Broker {
-  // Keyed by the subscription's subject up to its first wildcard token ("device.a.1." for
-  // "device.a.1.*"), so a publish looks up one key per token instead of scanning them all.
-  private readonly subscriptions = new Map<string, Map<Handler, string[]>>();
+  private readonly handlers = new Map<string, Set<Handler>>();
+  /** Wildcard subscriptions apart, so that a publish looks up its exact subject and scans only these few. */
+  private readonly wildcardHandlers = new Map<string, Set<Handler>>();
 
   publish(subject: string, data: Uint8Array): Promise<void> {
     this.dispatch(subject, data, () => undefined);
@@ -35,23 +36,16 @@ export class MemoryBroker extends Broker {
   }
 
   subscribe(subject: string, handler: Handler): BrokerSubscription {
-    const tokens = subject.split('.');
-    const wildcard = tokens.indexOf('*');
-    const key = wildcard === -1 ? subject : `${tokens.slice(0, wildcard).join('.')}.`;
-    const handlers = this.subscriptions.get(key) ?? new Map<Handler, string[]>();
-    handlers.set(handler, tokens);
-    this.subscriptions.set(key, handlers);
+    const registry = isWildcard(subject) ? this.wildcardHandlers : this.handlers;
+    const handlers = registry.get(subject) ?? new Set();
+    handlers.add(handler);
+    registry.set(subject, handlers);
     return {
       unsubscribe: () => {
         handlers.delete(handler);
-        if (handlers.size === 0) this.subscriptions.delete(key);
+        if (handlers.size === 0) registry.delete(subject);
       },
     };
-  }
-
-  /** In-process: the broker is never lost. */
-  onReconnected(): () => void {
-    return () => undefined;
   }
 
   ping(): Promise<void> {
@@ -59,30 +53,32 @@ export class MemoryBroker extends Broker {
   }
 
   close(): Promise<void> {
-    this.subscriptions.clear();
+    this.handlers.clear();
+    this.wildcardHandlers.clear();
     return Promise.resolve();
   }
 
   private dispatch(subject: string, data: Uint8Array, respond: (answer: Uint8Array) => void): boolean {
-    const matching = this.handlersOf(subject);
-    if (matching.length === 0) return false;
+    const matching = [...(this.handlers.get(subject) ?? [])];
+    for (const [pattern, handlers] of this.wildcardHandlers) if (matches(pattern, subject)) matching.push(...handlers);
     const sender = context.active();
     // Asynchronous like a network hop, so publishers never run subscriber code inline.
     for (const handler of matching) queueMicrotask(() => context.with(sender, () => handler({ subject, data, respond })));
-    return true;
-  }
-
-  private handlersOf(subject: string): Handler[] {
-    const tokens = subject.split('.');
-    const keys = [subject, ...tokens.map((_, index) => `${tokens.slice(0, index).join('.')}.`)];
-    return keys.flatMap((key) =>
-      [...(this.subscriptions.get(key) ?? new Map<Handler, string[]>())]
-        .filter(([, pattern]) => matches(pattern, tokens))
-        .map(([handler]) => handler),
-    );
+    return matching.length > 0;
   }
 }
 
-function matches(pattern: string[], tokens: string[]): boolean {
-  return pattern.length === tokens.length && pattern.every((token, index) => token === '*' || token === tokens[index]);
+function isWildcard(subject: string): boolean {
+  return subject.split('.').some((token) => token === '*' || token === '>');
+}
+
+/** NATS subject matching: `*` stands for one token, a final `>` for one or more. */
+function matches(pattern: string, subject: string): boolean {
+  const wanted = pattern.split('.');
+  const tokens = subject.split('.');
+  for (const [index, token] of wanted.entries()) {
+    if (token === '>') return tokens.length > index;
+    if (index >= tokens.length || (token !== '*' && token !== tokens[index])) return false;
+  }
+  return wanted.length === tokens.length;
 }

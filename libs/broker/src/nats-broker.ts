@@ -14,14 +14,11 @@ export interface NatsBrokerOptions {
  * the sender's trace context in its headers.
  */
 export class NatsBroker extends Broker {
-  private readonly reconnectListeners = new Set<() => void>();
-
   private constructor(
     private readonly connection: NatsConnection,
     private readonly prefix: string,
   ) {
     super();
-    void this.watchReconnects();
   }
 
   static async connect({ url, subjectPrefix, name }: NatsBrokerOptions): Promise<NatsBroker> {
@@ -70,9 +67,19 @@ export class NatsBroker extends Broker {
     return { unsubscribe: () => subscription.unsubscribe() };
   }
 
-  onReconnected(listener: () => void): () => void {
-    this.reconnectListeners.add(listener);
-    return () => this.reconnectListeners.delete(listener);
+  override onReconnect(listener: () => void): BrokerSubscription {
+    let active = true;
+    void (async () => {
+      for await (const status of this.connection.status()) {
+        if (!active) return;
+        if (status.type === 'reconnect') listener();
+      }
+    })();
+    return {
+      unsubscribe: () => {
+        active = false;
+      },
+    };
   }
 
   async ping(): Promise<void> {
@@ -81,14 +88,6 @@ export class NatsBroker extends Broker {
 
   async close(): Promise<void> {
     await this.connection.drain();
-  }
-
-  /** The client resubscribes by itself on reconnect; listeners catch up on what it missed. */
-  private async watchReconnects(): Promise<void> {
-    // The status stream ends when the connection closes.
-    for await (const status of this.connection.status()) {
-      if (status.type === 'reconnect') for (const listener of this.reconnectListeners) listener();
-    }
   }
 }
 

@@ -65,8 +65,7 @@ export class ComingClient {
   private closed = false;
   /** Counts connections opened, so that a late close event of an old one is recognised. */
   private generation = 0;
-  /** Displaced by another connection of this device, or revoked: reconnecting is the user's call. */
-  private stayDisconnected = false;
+  private displaced = false;
 
   private constructor(
     private readonly keeper: StateKeeper,
@@ -342,18 +341,19 @@ export class ComingClient {
 
   private onClosed(code: number) {
     this.connection = undefined;
+    // Displaced by another connection of this device, or revoked: reconnecting is the user's call.
     if (code === (wire.CloseCode.CLOSE_CODE_DISPLACED as number) || code === (wire.CloseCode.CLOSE_CODE_REVOKED as number)) {
-      this.stayDisconnected = true;
+      this.displaced = true;
     }
     // The gateway saw the token expire; the next connection must not reuse it.
     if (code === (wire.CloseCode.CLOSE_CODE_TOKEN_EXPIRED as number)) this.session.invalidate();
-    if (this.closed || this.stayDisconnected || this.listeners.size === 0) return;
+    if (this.closed || this.displaced || this.listeners.size === 0) return;
     void this.reconnect();
   }
 
   /** Keeps a listening client connected across gateway restarts. */
   private async reconnect() {
-    for (let attempt = 0; !this.closed && !this.stayDisconnected && this.connection === undefined; attempt += 1) {
+    for (let attempt = 0; !this.closed && !this.displaced && this.connection === undefined; attempt += 1) {
       await backoff(attempt);
       try {
         await this.connect();

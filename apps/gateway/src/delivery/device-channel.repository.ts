@@ -50,8 +50,8 @@ export class DeviceChannelRepository {
   }
 
   /** Calls `listener` whenever the broker comes back after an outage, during which events were lost. */
-  onReconnected(listener: () => void): () => void {
-    return this.broker.onReconnected(listener);
+  onReconnect(listener: () => void): BrokerSubscription {
+    return this.broker.onReconnect(listener);
   }
 
   private route(message: BrokerMessage, handlers: DeviceChannelHandlers) {

@@ -40,7 +40,7 @@ export class DeviceSessionsService implements OnModuleDestroy {
   private readonly byDevice = new Map<string, Set<HeldConnection>>();
   private readonly byAccount = new Map<string, Set<HeldConnection>>();
   private readonly dependencies: DeviceSessionDependencies;
-  private readonly stopWatchingBroker: () => void;
+  private readonly brokerReconnects: BrokerSubscription;
 
   constructor(
     @InjectGatewayConfig() private readonly config: GatewayConfig,
@@ -63,13 +63,13 @@ export class DeviceSessionsService implements OnModuleDestroy {
       },
     };
     // Events published while the broker was away are lost: fetch every mailbox again.
-    this.stopWatchingBroker = channel.onReconnected(() => {
+    this.brokerReconnects = channel.onReconnect(() => {
       for (const { session } of this.receivers.values()) void session.then((started) => started?.requestDrain());
     });
   }
 
   onModuleDestroy() {
-    this.stopWatchingBroker();
+    this.brokerReconnects.unsubscribe();
   }
 
   /** Receiving sessions on this gateway. */
