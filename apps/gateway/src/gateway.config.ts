@@ -26,11 +26,13 @@ export const gatewayConfigSchema = z.object({
   /** WebSocket ping interval; a socket that misses a pong is closed. */
   GATEWAY_KEEPALIVE_INTERVAL_MS: millisecondsSchema.default(30_000),
   GATEWAY_SENDS_PER_DEVICE_PER_MINUTE: z.coerce.number().int().positive().default(3_000),
-  /** Envelopes fetched from the mailbox per call while draining a device's backlog. */
+  /** Envelopes pushed from the mailbox before waiting for the device's acknowledgements. */
   GATEWAY_DRAIN_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(100),
-  /** Envelopes pushed from the mailbox and not yet acknowledged, at most, per device. */
+  /** Honour X-Forwarded-For from this many proxies in front of the gateway. */
+  GATEWAY_TRUSTED_PROXIES: z.coerce.number().int().min(0).default(0),
+  /** Drained envelopes pushed to a device and not yet acknowledged, at most; pages of GATEWAY_DRAIN_PAGE_SIZE are fetched ahead. */
   GATEWAY_DRAIN_WINDOW: z.coerce.number().int().min(1).max(5_000).default(300),
-  /** How long a device may leave every drained envelope unacknowledged before its socket is recycled. */
+  /** How long a device may leave every drained envelope unacknowledged before its socket is recycled (4408). */
   GATEWAY_DRAIN_ACK_TIMEOUT_MS: millisecondsSchema.default(30_000),
   /**
    * Bytes a socket may have queued towards a device. Above it the gateway stops pushing:
@@ -47,8 +49,6 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_MAX_CONNECTIONS_PER_DEVICE: z.coerce.number().int().min(1).default(4),
   /** Sockets all devices of one account may hold on one gateway; more are closed with 4430. */
   GATEWAY_MAX_CONNECTIONS_PER_ACCOUNT: z.coerce.number().int().min(1).default(40),
-  /** Honour X-Forwarded-For from this many proxies in front of the gateway. */
-  GATEWAY_TRUSTED_PROXIES: z.coerce.number().int().min(0).default(0),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -14,6 +14,12 @@ export class GatewayMetrics {
     unit: '{connection}',
   });
 
+  /** Sockets closed because their device stopped reading (close code 4429). */
+  readonly slowReaders = this.meter.createCounter('coming.gateway.slow_readers', {
+    description: 'Sockets closed for not reading what was pushed to them',
+    unit: '{connection}',
+  });
+
   /** Client frames by `type` (the ClientFrame field set, or "undecodable"). */
   readonly framesReceived = this.meter.createCounter('coming.gateway.frames.received', {
     description: 'Frames received from clients',
@@ -22,12 +28,6 @@ export class GatewayMetrics {
 
   /** Server frames by `type` (the ServerFrame field set). */
   readonly framesSent = this.meter.createCounter('coming.gateway.frames.sent', { description: 'Frames sent to clients', unit: '{frame}' });
-
-  /** Sockets closed because their device stopped reading (close code 4429). */
-  readonly slowReaders = this.meter.createCounter('coming.gateway.slow_readers', {
-    description: 'Sockets closed for not reading what was pushed to them',
-    unit: '{connection}',
-  });
 
   /** Each device copy of a sent message, by `outcome`: acknowledged live, stored in the mailbox, or failed. */
   readonly deliveries = this.meter.createCounter('coming.gateway.deliveries', {
@@ -42,6 +42,14 @@ export class GatewayMetrics {
     advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3_600, 86_400] },
   });
 
+  delivered(outcome: DeliveryOutcome) {
+    this.deliveries.add(1, { outcome });
+  }
+
+  acknowledged(serverTimestampMs: number, path: 'live' | 'mailbox') {
+    this.deliveryDuration.record(Math.max(0, Date.now() - serverTimestampMs) / 1000, { path });
+  }
+
   /** Bytes queued towards devices in this process, read from `read` at each collection. */
   observeBufferedBytes(read: () => number) {
     this.meter
@@ -50,13 +58,5 @@ export class GatewayMetrics {
         unit: 'By',
       })
       .addCallback((result) => result.observe(read()));
-  }
-
-  delivered(outcome: DeliveryOutcome) {
-    this.deliveries.add(1, { outcome });
-  }
-
-  acknowledged(serverTimestampMs: number, path: 'live' | 'mailbox') {
-    this.deliveryDuration.record(Math.max(0, Date.now() - serverTimestampMs) / 1000, { path });
   }
 }
