@@ -36,6 +36,25 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_DRAIN_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(100),
   /** Honour X-Forwarded-For from this many proxies in front of the gateway. */
   GATEWAY_TRUSTED_PROXIES: z.coerce.number().int().min(0).default(0),
+  /** Drained envelopes pushed to a device and not yet acknowledged, at most; pages of GATEWAY_DRAIN_PAGE_SIZE are fetched ahead. */
+  GATEWAY_DRAIN_WINDOW: z.coerce.number().int().min(1).max(5_000).default(300),
+  /** How long a device may leave every drained envelope unacknowledged before its socket is recycled (4408). */
+  GATEWAY_DRAIN_ACK_TIMEOUT_MS: millisecondsSchema.default(30_000),
+  /**
+   * Bytes a socket may have queued towards a device. Above it the gateway stops pushing:
+   * live offers are declined (the sender stores them) and the drain waits.
+   */
+  GATEWAY_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(1024 * 1024),
+  /** A socket whose buffer stays over GATEWAY_MAX_BUFFERED_BYTES this long is closed with 4429. */
+  GATEWAY_SLOW_READER_TIMEOUT_MS: millisecondsSchema.default(30_000),
+  /** Sockets one device may hold on one gateway (its receiving one and send-only ones); more are closed with 4430. */
+  GATEWAY_MAX_CONNECTIONS_PER_DEVICE: z.coerce.number().int().min(1).default(4),
+  /** Sockets all devices of one account may hold on one gateway; more are closed with 4430. */
+  GATEWAY_MAX_CONNECTIONS_PER_ACCOUNT: z.coerce.number().int().min(1).default(40),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -23,6 +23,12 @@ export class GatewayMetrics {
     unit: '{connection}',
   });
 
+  /** Sockets closed because their device stopped reading (close code 4429). */
+  readonly slowReaders = this.meter.createCounter('coming.gateway.slow_readers', {
+    description: 'Sockets closed for not reading what was pushed to them',
+    unit: '{connection}',
+  });
+
   /** Client frames by `type` (the ClientFrame field set, or "undecodable"). */
   readonly framesReceived = this.meter.createCounter('coming.gateway.frames.received', {
     description: 'Frames received from clients',
@@ -57,5 +63,15 @@ export class GatewayMetrics {
 
   acknowledged(serverTimestampMs: number, path: 'live' | 'mailbox') {
     this.deliveryDuration.record(Math.max(0, Date.now() - serverTimestampMs) / 1000, { path });
+  }
+
+  /** Bytes queued towards devices in this process, read from `read` at each collection. */
+  observeBufferedBytes(read: () => number) {
+    this.meter
+      .createObservableGauge('coming.gateway.buffered', {
+        description: 'Bytes queued towards devices, not yet taken by the kernel',
+        unit: 'By',
+      })
+      .addCallback((result) => result.observe(read()));
   }
 }

@@ -107,7 +107,7 @@ describe('telemetry', () => {
     // The live offer went out over NATS as a request within the same trace, under the frame,
     // named by its subject pattern, and nobody answering it (Bob is offline) is no error.
     const natsRequest = trace.find((span) => span.attributes['messaging.system'] === 'nats' && span.name === 'request');
-    expect(natsRequest?.attributes['messaging.destination.name']).toBe(`${stack.backends.natsSubjectPrefix}.deliver.*.*`);
+    expect(natsRequest?.attributes['messaging.destination.name']).toBe(`${stack.backends.natsSubjectPrefix}.device.*.*.deliver`);
     expect(ancestry(natsRequest!).at(-1)?.name).toBe('frame send_message');
     expect(
       trace.filter((span) => span.status.code === (SpanStatusCode.ERROR as number)).map((span) => `${span.service}: ${span.name}`),

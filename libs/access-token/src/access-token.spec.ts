@@ -15,9 +15,13 @@ describe('access tokens', () => {
       (error: { code: string }) => error.code,
     );
 
-  it('round-trips the account and device', async () => {
-    const token = await signAccessToken(claims, { key, audience: 'coming', expiresAt: inAMinute() });
-    await expect(verifyAccessToken(token, publicKey, 'coming')).resolves.toEqual(claims);
+  it('round-trips the account, the device and the expiry to the second', async () => {
+    const expiresAt = inAMinute();
+    const token = await signAccessToken(claims, { key, audience: 'coming', expiresAt });
+    await expect(verifyAccessToken(token, publicKey, 'coming')).resolves.toEqual({
+      ...claims,
+      expiresAtMs: Math.floor(expiresAt.getTime() / 1000) * 1000,
+    });
   });
 
   it('tells expired, forged, malformed and missing tokens apart', async () => {

@@ -12,6 +12,12 @@ export interface AccessClaims {
   deviceId: number;
 }
 
+/** The claims of a token that verified, with when it stops being valid. */
+export interface VerifiedAccess extends AccessClaims {
+  /** Milliseconds since the Unix epoch; a connection opened with the token must not outlive it. */
+  expiresAtMs: number;
+}
+
 export enum AccessTokenErrorCode {
   Missing = 'MISSING',
   Malformed = 'MALFORMED',
@@ -39,17 +45,17 @@ export async function signAccessToken(
 }
 
 /** Checks an access token locally with auth's public key; no call to auth. */
-export async function verifyAccessToken(token: string | undefined, key: KeyObject, audience: string): Promise<AccessClaims> {
+export async function verifyAccessToken(token: string | undefined, key: KeyObject, audience: string): Promise<VerifiedAccess> {
   if (token === undefined || token === '') {
     throw new AccessTokenError(AccessTokenErrorCode.Missing, 'no access token: send "Authorization: Bearer <token>"');
   }
   try {
     const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience, algorithms: [ALGORITHM] });
     const deviceId = payload['dev'];
-    if (typeof payload.sub !== 'string' || typeof deviceId !== 'number') {
-      throw new AccessTokenError(AccessTokenErrorCode.Malformed, 'access token lacks its account or device claim');
+    if (typeof payload.sub !== 'string' || typeof deviceId !== 'number' || payload.exp === undefined) {
+      throw new AccessTokenError(AccessTokenErrorCode.Malformed, 'access token lacks its account, device or expiry claim');
     }
-    return { accountId: payload.sub, deviceId };
+    return { accountId: payload.sub, deviceId, expiresAtMs: payload.exp * 1000 };
   } catch (error) {
     throw toAccessTokenError(error);
   }

@@ -2,6 +2,7 @@ import { DomainError } from '@coming/errors';
 
 /** A message received on a subscription; `respond` answers a request. */
 export interface BrokerMessage {
+  /** The subject it was published on, without the deployment's prefix (not the subscription's wildcard). */
   readonly subject: string;
   readonly data: Uint8Array;
   respond(data: Uint8Array): void;

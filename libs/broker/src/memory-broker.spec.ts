@@ -55,4 +55,12 @@ describe(MemoryBroker.name, () => {
     });
     expect(sent).toBe(traceId);
   });
+
+  it('answers a request through a wildcard subscription, and has no responders once it is gone', async () => {
+    const broker = new MemoryBroker();
+    const subscription = broker.subscribe('device.bob.3.*', (message) => message.respond(bytes(message.subject)));
+    expect(new TextDecoder().decode(await broker.request('device.bob.3.deliver', bytes('?'), 1_000))).toBe('device.bob.3.deliver');
+    subscription.unsubscribe();
+    await expect(broker.request('device.bob.3.deliver', bytes('?'), 1_000)).rejects.toMatchObject({ code: BrokerErrorCode.NoResponders });
+  });
 });

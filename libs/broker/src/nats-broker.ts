@@ -75,7 +75,7 @@ export class NatsBroker extends Broker {
         if (error !== null) return;
         processTraced(message, destination, () =>
           handler({
-            subject,
+            subject: message.subject.slice(this.prefix.length),
             data: message.data,
             respond: (answer) => {
               message.respond(answer);

@@ -23,14 +23,7 @@ export interface NatsPermissions {
 export const natsPermissions: Record<NatsService, NatsPermissions> = {
   gateway: {
     publish: [subjectPatterns.deliver, subjectPatterns.deviceConnected],
-    subscribe: [
-      subjectPatterns.deliver,
-      subjectPatterns.mailboxStored,
-      subjectPatterns.deviceConnected,
-      subjectPatterns.keysLow,
-      subjectPatterns.deviceRevoked,
-      subjectPatterns.devicesChanged,
-    ],
+    subscribe: [subjectPatterns.deviceEvents, subjectPatterns.devicesChanged],
     allowResponses: true,
   },
   auth: { publish: [subjectPatterns.deviceRevoked, subjectPatterns.devicesChanged], subscribe: [], allowResponses: false },

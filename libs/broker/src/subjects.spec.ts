@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { subjectPatternOf, subjectPatterns, subjects } from './subjects';
+import { deviceEventOf, subjectPatternOf, subjectPatterns, subjects } from './subjects';
 
 describe(subjectPatternOf.name, () => {
   it('maps every subject to its own pattern, so that permissions and traces cover each one', () => {
@@ -11,5 +11,27 @@ describe(subjectPatternOf.name, () => {
   it('keeps only the first token of a subject it does not know, so no identifier reaches a trace', () => {
     expect(subjectPatternOf('receipts.coming1someone.7')).toBe('receipts.>');
     expect(subjectPatternOf('ping')).toBe('ping');
+  });
+});
+
+describe('device subjects', () => {
+  const account = 'coming1qqqsyqcyq5rqwzqf';
+
+  it('puts every per-device subject under the one wildcard a gateway subscribes to', () => {
+    const wildcard = subjects.deviceEvents(account, 7).split('.');
+    const perDevice = [subjects.deliver, subjects.mailboxStored, subjects.keysLow, subjects.deviceConnected, subjects.deviceRevoked];
+    for (const subject of perDevice.map((of) => of(account, 7).split('.'))) {
+      expect(subject).toHaveLength(wildcard.length);
+      expect(subject.slice(0, -1)).toEqual(wildcard.slice(0, -1));
+    }
+  });
+
+  it('reads the event back from the subject, and nothing from a subject of another kind', () => {
+    expect(deviceEventOf(subjects.deliver(account, 7))).toBe('deliver');
+    expect(deviceEventOf(subjects.mailboxStored(account, 7))).toBe('stored');
+    expect(deviceEventOf(subjects.keysLow(account, 7))).toBe('keys-low');
+    expect(deviceEventOf(subjects.deviceConnected(account, 7))).toBe('connected');
+    expect(deviceEventOf(subjects.deviceRevoked(account, 7))).toBe('revoked');
+    expect(deviceEventOf(subjects.devicesChanged(account))).toBeUndefined();
   });
 });

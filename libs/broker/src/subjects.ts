@@ -1,29 +1,47 @@
+/** What happens on one device's subjects; the last token of `device.<account>.<device>.<event>`. */
+export type DeviceEvent = 'deliver' | 'stored' | 'connected' | 'keys-low' | 'revoked';
+
+const DEVICE_EVENTS: ReadonlySet<string> = new Set<DeviceEvent>(['deliver', 'stored', 'connected', 'keys-low', 'revoked']);
+
+// Every per-device subject shares one prefix, so a gateway holds one subscription per
+// device (`device.<account>.<device>.*`) instead of one per kind of event.
+const deviceSubject = (accountId: string, deviceId: number, event: DeviceEvent) => `device.${accountId}.${deviceId}.${event}`;
+
 /** NATS subjects, in one place so publishers and subscribers cannot drift apart. */
 export const subjects = {
   /** Request: push an envelope to a connected device. */
-  deliver: (accountId: string, deviceId: number) => `deliver.${accountId}.${deviceId}`,
+  deliver: (accountId: string, deviceId: number) => deviceSubject(accountId, deviceId, 'deliver'),
   /** Event: an envelope was committed to a device's mailbox. */
-  mailboxStored: (accountId: string, deviceId: number) => `mailbox.stored.${accountId}.${deviceId}`,
+  mailboxStored: (accountId: string, deviceId: number) => deviceSubject(accountId, deviceId, 'stored'),
   /** Event: a device's one-time prekeys run low; it should upload more. */
-  keysLow: (accountId: string, deviceId: number) => `keys.low.${accountId}.${deviceId}`,
+  keysLow: (accountId: string, deviceId: number) => deviceSubject(accountId, deviceId, 'keys-low'),
   /** Event: a device opened a new connection; older ones must close. */
-  deviceConnected: (accountId: string, deviceId: number) => `presence.connected.${accountId}.${deviceId}`,
+  deviceConnected: (accountId: string, deviceId: number) => deviceSubject(accountId, deviceId, 'connected'),
   /** Event: a device's tokens were revoked; gateways close its sockets. */
-  deviceRevoked: (accountId: string, deviceId: number) => `presence.revoked.${accountId}.${deviceId}`,
+  deviceRevoked: (accountId: string, deviceId: number) => deviceSubject(accountId, deviceId, 'revoked'),
+  /** Every subject above for one device: what the gateway holding it subscribes to, once. */
+  deviceEvents: (accountId: string, deviceId: number) => `device.${accountId}.${deviceId}.*`,
   /** Event: an account's recipient devices changed; gateways drop their cached list. */
   devicesChanged: (accountId: string) => `devices.changed.${accountId}`,
 };
+
+/** Which per-device event a subject received on `subjects.deviceEvents` carries; undefined for anything else. */
+export function deviceEventOf(subject: string): DeviceEvent | undefined {
+  const event = subject.slice(subject.lastIndexOf('.') + 1);
+  return DEVICE_EVENTS.has(event) ? (event as DeviceEvent) : undefined;
+}
 
 /**
  * Each subject of `subjects` with its account and device replaced by wildcards: what NATS
  * permissions grant, and what traces record instead of the subject, which names an account.
  */
 export const subjectPatterns = {
-  deliver: 'deliver.*.*',
-  mailboxStored: 'mailbox.stored.*.*',
-  keysLow: 'keys.low.*.*',
-  deviceConnected: 'presence.connected.*.*',
-  deviceRevoked: 'presence.revoked.*.*',
+  deliver: 'device.*.*.deliver',
+  mailboxStored: 'device.*.*.stored',
+  keysLow: 'device.*.*.keys-low',
+  deviceConnected: 'device.*.*.connected',
+  deviceRevoked: 'device.*.*.revoked',
+  deviceEvents: 'device.*.*.*',
   devicesChanged: 'devices.changed.*',
 } satisfies Record<keyof typeof subjects, string>;
 

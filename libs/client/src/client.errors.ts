@@ -11,6 +11,8 @@ export enum ClientErrorCode {
   ConnectionLost = 'CONNECTION_LOST',
   /** Another connection of this device took over. */
   Displaced = 'DISPLACED',
+  /** The device was removed or its tokens revoked; it must log in again, if it still may. */
+  Revoked = 'REVOKED',
   /** No identity in this home yet, or one already. */
   Identity = 'IDENTITY',
   Timeout = 'TIMEOUT',

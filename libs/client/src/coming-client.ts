@@ -358,7 +358,12 @@ export class ComingClient {
 
   private onClosed(code: number) {
     this.connection = undefined;
-    if (code === (wire.CloseCode.CLOSE_CODE_DISPLACED as number)) this.displaced = true;
+    // Displaced by another connection of this device, or revoked: reconnecting is the user's call.
+    if (code === (wire.CloseCode.CLOSE_CODE_DISPLACED as number) || code === (wire.CloseCode.CLOSE_CODE_REVOKED as number)) {
+      this.displaced = true;
+    }
+    // The gateway saw the token expire; the next connection must not reuse it.
+    if (code === (wire.CloseCode.CLOSE_CODE_TOKEN_EXPIRED as number)) this.session.invalidate();
     if (this.closed || this.displaced || this.listeners.size === 0) return;
     void this.reconnect();
   }

@@ -32,6 +32,7 @@ export function retryDelayMs(error: unknown, attempt: number): number | undefine
       return rejectionDelayMs(error.serverError, attempt);
     case ClientErrorCode.Unauthenticated:
     case ClientErrorCode.Displaced:
+    case ClientErrorCode.Revoked:
     case ClientErrorCode.Identity:
     case ClientErrorCode.UntrustedIdentity:
     case ClientErrorCode.Undecryptable:

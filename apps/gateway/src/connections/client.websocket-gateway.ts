@@ -6,7 +6,7 @@ import { type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit,
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
-import type { DeviceSocket } from '../delivery/device-session';
+
 import { DeviceSessionsService } from '../delivery/device-sessions.service';
 import { FrameError, FrameErrorCode } from '../frames/frame.errors';
 import type { FrameKind } from '../frames/frame-handler';
@@ -16,7 +16,8 @@ import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
 import { GatewayMetrics } from '../gateway.metrics';
 import type { ClientConnection } from './client-connection';
 import { clientIpOf } from './client-ip';
-import { decodeClientFrame, encodeServerFrame, errorFrame, frameTypeOf } from './frame-codec';
+import { DeviceSocket } from './device-socket';
+import { decodeClientFrame, errorFrame } from './frame-codec';
 import { UpgradeAuthenticator } from './upgrade-authenticator';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -67,19 +68,27 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
       socket.close(wire.CloseCode.CLOSE_CODE_UNAUTHENTICATED, 'unauthenticated');
       return;
     }
-    this.metrics.openConnections.add(1);
     // A send-only connection (?receive=false) gets no deliveries and displaces nobody, so a
     // device can send from a second process while its receiving connection stays up.
     const receiving = new URL(request.url ?? '/', 'ws://gateway').searchParams.get('receive') !== 'false';
-    const session = receiving
-      ? this.sessions.open(device, this.socketOf(socket)).catch((error: unknown) => {
-          this.logger.error({ err: error }, 'could not start device session');
-          socket.close(wire.CloseCode.CLOSE_CODE_INTERNAL_ERROR, 'could not start the session; reconnect');
-          return undefined;
-        })
-      : Promise.resolve(undefined);
+    const limits = {
+      maxBufferedBytes: this.config.GATEWAY_MAX_BUFFERED_BYTES,
+      slowReaderTimeoutMs: this.config.GATEWAY_SLOW_READER_TIMEOUT_MS,
+    };
+    const held = this.sessions.open(device, new DeviceSocket(socket, limits, this.metrics), receiving);
+    if (held === undefined) return;
+    this.metrics.openConnections.add(1);
     const clientIp = clientIpOf(request, this.config.GATEWAY_TRUSTED_PROXIES);
-    const connection: ClientConnection = { device, session, alive: true, receiving, clientIp, inFlight: 0, waiting: [] };
+    const connection: ClientConnection = {
+      device,
+      session: held.session,
+      held,
+      alive: true,
+      receiving,
+      clientIp,
+      inFlight: 0,
+      waiting: [],
+    };
     this.connections.set(socket, connection);
     socket.on('pong', () => {
       connection.alive = true;
@@ -87,15 +96,15 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     socket.on('message', (data, isBinary) => this.accept(socket, connection, data, isBinary));
   }
 
-  async handleDisconnect(socket: WebSocket) {
+  handleDisconnect(socket: WebSocket) {
     const connection = this.connections.get(socket);
     this.connections.delete(socket);
-    if (connection !== undefined) this.metrics.openConnections.add(-1);
+    if (connection === undefined) return;
+    this.metrics.openConnections.add(-1);
     // Frames still waiting were never answered: nobody is left to answer, and the client
     // resends them (same client_message_id) when it reconnects.
-    connection?.waiting.splice(0);
-    const session = await connection?.session;
-    if (session !== undefined) this.sessions.closed(session);
+    connection.waiting.splice(0);
+    this.sessions.closed(connection.held);
   }
 
   /** Graceful stop: refuse new sends, let in-flight ones finish, then send clients elsewhere. */
@@ -183,17 +192,8 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     this.send(socket, frame, RESPONSE_FRAME);
   }
 
-  private send(socket: WebSocket, frame: wire.ServerFrame, attributes: Attributes = { type: frameTypeOf(frame) }) {
-    if (socket.readyState !== socket.OPEN) return;
-    this.metrics.framesSent.add(1, attributes);
-    socket.send(encodeServerFrame(frame));
-  }
-
-  private socketOf(socket: WebSocket): DeviceSocket {
-    return {
-      send: (frame) => this.send(socket, frame),
-      close: (code, reason) => socket.close(code, reason),
-    };
+  private send(socket: WebSocket, frame: wire.ServerFrame, attributes?: Attributes) {
+    this.connections.get(socket)?.held.socket.send(frame, attributes);
   }
 
   private checkAlive() {

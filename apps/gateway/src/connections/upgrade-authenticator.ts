@@ -1,4 +1,4 @@
-import { type AccessClaims, AccessTokenError, importPublicKey, verifyAccessToken } from '@coming/access-token';
+import { AccessTokenError, importPublicKey, type VerifiedAccess, verifyAccessToken } from '@coming/access-token';
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { KeyObject } from 'node:crypto';
@@ -12,7 +12,7 @@ type VerifyCallback = (accepted: boolean, code?: number, message?: string, heade
  */
 @Injectable()
 export class UpgradeAuthenticator {
-  private readonly verified = new WeakMap<IncomingMessage, AccessClaims>();
+  private readonly verified = new WeakMap<IncomingMessage, VerifiedAccess>();
   private readonly publicKey: KeyObject;
 
   constructor(@InjectGatewayConfig() private readonly config: GatewayConfig) {
@@ -33,7 +33,7 @@ export class UpgradeAuthenticator {
     );
   };
 
-  claimsOf(request: IncomingMessage): AccessClaims | undefined {
+  claimsOf(request: IncomingMessage): VerifiedAccess | undefined {
     return this.verified.get(request);
   }
 }

@@ -110,11 +110,20 @@ export class ServerConnection {
   }
 
   private failPending(code: number, reason: string) {
-    const error =
-      code === (wire.CloseCode.CLOSE_CODE_DISPLACED as number)
-        ? new ClientError(ClientErrorCode.Displaced, 'another connection of this device took over')
-        : new ClientError(ClientErrorCode.ConnectionLost, `connection closed (${code}${reason === '' ? '' : `: ${reason}`})`);
+    const error = closeError(code, reason);
     for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();
+  }
+}
+
+/** What a close means for the requests it cut off: only a lost connection is worth retrying. */
+function closeError(code: number, reason: string): ClientError {
+  switch (code) {
+    case wire.CloseCode.CLOSE_CODE_DISPLACED as number:
+      return new ClientError(ClientErrorCode.Displaced, 'another connection of this device took over');
+    case wire.CloseCode.CLOSE_CODE_REVOKED as number:
+      return new ClientError(ClientErrorCode.Revoked, `this device was revoked${reason === '' ? '' : ` (${reason})`}`);
+    default:
+      return new ClientError(ClientErrorCode.ConnectionLost, `connection closed (${code}${reason === '' ? '' : `: ${reason}`})`);
   }
 }
