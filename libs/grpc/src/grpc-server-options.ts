@@ -1,4 +1,4 @@
-import { PROTO_ROOT } from '@coming/proto';
+import { GRPC_MAX_MESSAGE_BYTES, PROTO_ROOT } from '@coming/proto';
 import { type GrpcOptions, Transport } from '@nestjs/microservices';
 import type { Server } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
@@ -7,9 +7,6 @@ import type { GrpcServiceDefinition } from './grpc-services';
 
 const MAX_CONNECTION_AGE_MS = 5 * 60_000;
 const MAX_CONNECTION_AGE_GRACE_MS = 30_000;
-
-/** 4 MiB: an envelope is capped well below this by the gateway's frame limit. */
-const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 // Matches ts-proto's output: camelCase fields, numbers for 64-bit integers and enums.
 const grpcLoaderOptions = {
@@ -32,8 +29,8 @@ export function grpcServerOptions(definition: GrpcServiceDefinition, url: string
     options: {
       url,
       ...protoSourceOf(definition),
-      maxReceiveMessageLength: MAX_MESSAGE_BYTES,
-      maxSendMessageLength: MAX_MESSAGE_BYTES,
+      maxReceiveMessageLength: GRPC_MAX_MESSAGE_BYTES,
+      maxSendMessageLength: GRPC_MAX_MESSAGE_BYTES,
       gracefulShutdown: true,
       // Clients reconnect (and so re-resolve DNS) at least this often, which is how
       // round-robin callers discover replicas added since they connected.

@@ -12,8 +12,11 @@ export class MailboxRepository {
     @InjectGatewayConfig() private readonly config: GatewayConfig,
   ) {}
 
-  enqueue(envelope: messaging.Envelope): Promise<mailbox.EnqueueResponse> {
-    return callGrpc(this.client.enqueue({ envelope }), this.config.GATEWAY_GRPC_DEADLINE_MS);
+  async enqueue(envelope: messaging.Envelope): Promise<mailbox.EnqueueResponse> {
+    const response = await callGrpc(this.client.enqueue({ envelope }), this.config.GATEWAY_GRPC_DEADLINE_MS);
+    // A sender over its quota in that mailbox is refused like a full mailbox: never reported stored.
+    if (response.senderQuotaExceeded !== undefined) return { mailboxFull: { capacity: response.senderQuotaExceeded.quota } };
+    return response;
   }
 
   fetch(accountId: string, deviceId: number, afterSequence: number, limit: number): Promise<mailbox.FetchResponse> {
