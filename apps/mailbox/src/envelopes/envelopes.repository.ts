@@ -103,7 +103,9 @@ export class EnvelopesRepository {
         trx,
         accepted.filter((row) => insertedGuids.has(hex(row.serverGuid))),
       );
-      return batch.map((row, index) => (outcomes[index] === 'stored' && !insertedGuids.has(hex(row.serverGuid)) ? 'duplicate' : outcomes[index]!));
+      return batch.map((row, index) =>
+        outcomes[index] === 'stored' && !insertedGuids.has(hex(row.serverGuid)) ? 'duplicate' : outcomes[index]!,
+      );
     });
   }
 
@@ -213,7 +215,9 @@ async function lockHoldings(trx: Transaction<MailboxDatabase>, devices: Device[]
     .insertInto('mailbox_holdings')
     .values(sorted.map((key) => ({ account_id: unique.get(key)!.accountId, device_id: unique.get(key)!.deviceId, held: 0 })))
     // A no-op update, for its row lock and for the latest committed count.
-    .onConflict((conflict) => conflict.columns(['account_id', 'device_id']).doUpdateSet((eb) => ({ held: eb.ref('mailbox_holdings.held') })))
+    .onConflict((conflict) =>
+      conflict.columns(['account_id', 'device_id']).doUpdateSet((eb) => ({ held: eb.ref('mailbox_holdings.held') })),
+    )
     .returning(['account_id', 'device_id', 'held'])
     .execute();
   return new Map(rows.map((row) => [deviceKey({ accountId: row.account_id, deviceId: row.device_id }), row.held]));

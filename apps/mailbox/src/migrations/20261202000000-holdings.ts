@@ -11,7 +11,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .alterTable('envelopes')
     .addColumn('source_account', 'text', (column) => column.notNull().defaultTo(''))
     .execute();
-  await db.schema.alterTable('envelopes').alterColumn('source_account', (column) => column.dropDefault()).execute();
+  await db.schema
+    .alterTable('envelopes')
+    .alterColumn('source_account', (column) => column.dropDefault())
+    .execute();
   await db.schema
     .createTable('mailbox_holdings')
     .addColumn('account_id', 'text', (column) => column.notNull())
