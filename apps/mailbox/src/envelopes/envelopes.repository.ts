@@ -61,12 +61,8 @@ export class EnvelopesRepository {
   insertMany(batch: NewEnvelope[], { capacity, senderQuota }: HoldingLimits): Promise<InsertOutcome[]> {
     return this.db.transaction().execute(async (trx) => {
       const deviceHeld = await lockHoldings(trx, batch);
-      // Read after the locks, so these see every commit of the transactions that held them.
-      const senderHeld = await senderHoldings(trx, batch);
-      const stored = await storedGuids(
-        trx,
-        batch.map((row) => row.serverGuid),
-      );
+      // Read after the locks, so that it sees every commit of the transactions that held them.
+      const { senderHeld, stored } = await senderHoldingsAndStoredGuids(trx, batch);
       const outcomes = batch.map((row): InsertOutcome => {
         const guid = hex(row.serverGuid);
         if (stored.has(guid)) return 'duplicate';
@@ -80,31 +76,13 @@ export class EnvelopesRepository {
         if (!exempt) senderHeld.set(sender, (senderHeld.get(sender) ?? 0) + 1);
         return 'stored';
       });
-      const accepted = batch.filter((_, index) => outcomes[index] === 'stored');
-      if (accepted.length === 0) return outcomes;
-      const inserted = await trx
-        .insertInto('envelopes')
-        .values(
-          accepted.map((row) => ({
-            server_guid: row.serverGuid,
-            account_id: row.accountId,
-            device_id: row.deviceId,
-            source_account: row.sourceAccount,
-            envelope: row.envelope,
-            expires_at: row.expiresAt,
-          })),
-        )
-        // Only a GUID already stored for another device can conflict here.
-        .onConflict((conflict) => conflict.column('server_guid').doNothing())
-        .returning('server_guid')
-        .execute();
-      const insertedGuids = new Set(inserted.map((row) => hex(row.server_guid)));
-      await addHoldings(
+      const inserted = await insertHolding(
         trx,
-        accepted.filter((row) => insertedGuids.has(hex(row.serverGuid))),
+        batch.filter((_, index) => outcomes[index] === 'stored'),
       );
+      // Only a GUID already stored for another device can have been refused by the insert.
       return batch.map((row, index) =>
-        outcomes[index] === 'stored' && !insertedGuids.has(hex(row.serverGuid)) ? 'duplicate' : outcomes[index]!,
+        outcomes[index] === 'stored' && !inserted.has(hex(row.serverGuid)) ? 'duplicate' : outcomes[index]!,
       );
     });
   }
@@ -223,48 +201,59 @@ async function lockHoldings(trx: Transaction<MailboxDatabase>, devices: Device[]
   return new Map(rows.map((row) => [deviceKey({ accountId: row.account_id, deviceId: row.device_id }), row.held]));
 }
 
-async function senderHoldings(trx: Transaction<MailboxDatabase>, batch: NewEnvelope[]): Promise<Map<string, number>> {
-  const senders = batch.filter((row) => row.sourceAccount !== row.accountId);
-  if (senders.length === 0) return new Map();
-  const rows = await trx
-    .selectFrom('sender_holdings')
-    .select(['account_id', 'device_id', 'source_account', 'held'])
-    .where((eb) =>
-      eb(
-        eb.refTuple('account_id', 'device_id', 'source_account'),
-        'in',
-        senders.map((row) => eb.tuple(row.accountId, row.deviceId, row.sourceAccount)),
-      ),
-    )
-    .execute();
-  return new Map(
-    rows.map((row) => [senderKey({ accountId: row.account_id, deviceId: row.device_id, sourceAccount: row.source_account }), row.held]),
+/** What the batch's senders hold in its devices, and which of its GUIDs are stored already, in one read. */
+async function senderHoldingsAndStoredGuids(
+  trx: Transaction<MailboxDatabase>,
+  batch: NewEnvelope[],
+): Promise<{ senderHeld: Map<string, number>; stored: Set<string> }> {
+  const { rows } = await sql<{
+    account_id: string | null;
+    device_id: number | null;
+    source_account: string | null;
+    held: number | null;
+    server_guid: Uint8Array | null;
+  }>`
+    select account_id, device_id, source_account, held, null::bytea as server_guid from sender_holdings
+    where (account_id, device_id, source_account) in (
+      select * from unnest(${batch.map((row) => row.accountId)}::text[], ${batch.map((row) => row.deviceId)}::int[], ${batch.map((row) => row.sourceAccount)}::text[]))
+    union all
+    select null, null, null, null, server_guid from envelopes where server_guid = any(${batch.map((row) => Buffer.from(row.serverGuid))}::bytea[])`.execute(
+    trx,
   );
+  const senderHeld = new Map<string, number>();
+  const stored = new Set<string>();
+  for (const row of rows) {
+    if (row.server_guid !== null) stored.add(hex(row.server_guid));
+    else senderHeld.set(senderKey({ accountId: row.account_id!, deviceId: row.device_id!, sourceAccount: row.source_account! }), row.held!);
+  }
+  return { senderHeld, stored };
 }
 
-async function storedGuids(trx: Transaction<MailboxDatabase>, serverGuids: Uint8Array[]): Promise<Set<string>> {
-  const rows = await trx.selectFrom('envelopes').select('server_guid').where('server_guid', 'in', serverGuids).execute();
-  return new Set(rows.map((row) => hex(row.server_guid)));
-}
-
-/** Adds newly inserted envelopes to their devices' and senders' holdings. */
-async function addHoldings(trx: Transaction<MailboxDatabase>, inserted: NewEnvelope[]): Promise<void> {
-  if (inserted.length === 0) return;
-  const accounts = inserted.map((row) => row.accountId);
-  const devices = inserted.map((row) => row.deviceId);
-  const senders = inserted.map((row) => row.sourceAccount);
-  await sql`with inserted as (
-      select * from unnest(${accounts}::text[], ${devices}::int[], ${senders}::text[]) as row(account_id, device_id, source_account)
+/** Inserts the envelopes and adds them to their devices' and senders' holdings, in one statement; returns the GUIDs inserted. */
+async function insertHolding(trx: Transaction<MailboxDatabase>, rows: NewEnvelope[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  // unnest keeps the batch's order, so sequences follow arrival order.
+  const inserted = await sql<{ server_guid: Uint8Array }>`with inserted as (
+      insert into envelopes (server_guid, account_id, device_id, source_account, envelope, expires_at)
+      select * from unnest(
+        ${rows.map((row) => Buffer.from(row.serverGuid))}::bytea[], ${rows.map((row) => row.accountId)}::text[],
+        ${rows.map((row) => row.deviceId)}::int[], ${rows.map((row) => row.sourceAccount)}::text[],
+        ${rows.map((row) => Buffer.from(row.envelope))}::bytea[], ${rows.map((row) => row.expiresAt)}::timestamptz[])
+      on conflict (server_guid) do nothing
+      returning server_guid, account_id, device_id, source_account
     ), devices as (
       update mailbox_holdings h set held = h.held + d.n
       from (select account_id, device_id, count(*)::int as n from inserted group by account_id, device_id) d
       where h.account_id = d.account_id and h.device_id = d.device_id
+    ), senders as (
+      insert into sender_holdings (account_id, device_id, source_account, held)
+      select account_id, device_id, source_account, count(*)::int from inserted
+      where source_account <> account_id
+      group by account_id, device_id, source_account
+      on conflict (account_id, device_id, source_account) do update set held = sender_holdings.held + excluded.held
     )
-    insert into sender_holdings (account_id, device_id, source_account, held)
-    select account_id, device_id, source_account, count(*)::int from inserted
-    where source_account <> account_id
-    group by account_id, device_id, source_account
-    on conflict (account_id, device_id, source_account) do update set held = sender_holdings.held + excluded.held`.execute(trx);
+    select server_guid from inserted`.execute(trx);
+  return new Set(inserted.rows.map((row) => hex(row.server_guid)));
 }
 
 /**
