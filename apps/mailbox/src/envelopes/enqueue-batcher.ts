@@ -7,7 +7,7 @@ const MAX_BATCH_ROWS = 256;
 /** Bytes of envelopes in one batch, so a batch of large envelopes stays one modest statement. */
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 /** Batches committing at once; while all are busy, new calls gather into the next batch. */
-const CONCURRENT_BATCHES = 4;
+const CONCURRENT_BATCHES = 1;
 
 interface Waiting {
   row: NewEnvelope;

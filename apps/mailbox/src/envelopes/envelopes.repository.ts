@@ -117,18 +117,18 @@ export class EnvelopesRepository {
     return rows.map((row) => ({ sequence: Number(row.sequence), envelope: row.envelope }));
   }
 
-  /** Deletes acknowledged envelopes and releases what they held; returns how many. */
+  /** Deletes acknowledged envelopes and releases what they held, in one statement; returns how many. */
   delete(accountId: string, deviceId: number, serverGuids: Uint8Array[]): Promise<number> {
     if (serverGuids.length === 0) return Promise.resolve(0);
-    return this.db.transaction().execute(async (trx) => {
-      await lockHoldings(trx, [{ accountId, deviceId }]);
-      return deleteReleasing(
-        trx,
-        sql`select sequence from envelopes
-          where account_id = ${accountId} and device_id = ${deviceId}
-            and server_guid = any(${serverGuids.map((guid) => Buffer.from(guid))}::bytea[])`,
-      );
-    });
+    // The device's lock is taken (an InitPlan, evaluated before any envelope is touched)
+    // before the delete, as every writer of its envelopes does.
+    return deleteReleasing(
+      this.db,
+      sql`select sequence from envelopes
+        where account_id = ${accountId} and device_id = ${deviceId}
+          and server_guid = any(${serverGuids.map((guid) => Buffer.from(guid))}::bytea[])
+          and exists (select from mailbox_holdings where account_id = ${accountId} and device_id = ${deviceId} for update)`,
+    );
   }
 
   /** Deletes up to `limit` expired envelopes and releases what they held; returns how many. */
@@ -258,9 +258,10 @@ async function insertHolding(trx: Transaction<MailboxDatabase>, rows: NewEnvelop
 
 /**
  * Deletes the envelopes `sequences` selects and takes them off their devices' and
- * senders' holdings, in one statement; the caller holds those devices' locks.
+ * senders' holdings, in one statement; the caller holds those devices' locks, or
+ * `sequences` takes them.
  */
-async function deleteReleasing(trx: Transaction<MailboxDatabase>, sequences: RawBuilder<unknown>): Promise<number> {
+async function deleteReleasing(db: Kysely<MailboxDatabase>, sequences: RawBuilder<unknown>): Promise<number> {
   const result = await sql<{ deleted: number }>`with deleted as (
       delete from envelopes where sequence in (${sequences}) returning account_id, device_id, source_account
     ), devices as (
@@ -273,7 +274,7 @@ async function deleteReleasing(trx: Transaction<MailboxDatabase>, sequences: Raw
             where source_account <> account_id group by account_id, device_id, source_account) s
       where h.account_id = s.account_id and h.device_id = s.device_id and h.source_account = s.source_account
     )
-    select count(*)::int as deleted from deleted`.execute(trx);
+    select count(*)::int as deleted from deleted`.execute(db);
   return result.rows[0]?.deleted ?? 0;
 }
 
