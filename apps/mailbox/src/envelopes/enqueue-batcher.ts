@@ -11,8 +11,8 @@ const CONCURRENT_BATCHES = 1;
 
 interface Waiting {
   row: NewEnvelope;
-  resolve(outcome: InsertOutcome): void;
-  reject(error: unknown): void;
+  resolve: (outcome: InsertOutcome) => void;
+  reject: (error: unknown) => void;
 }
 
 /**
