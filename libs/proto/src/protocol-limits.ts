@@ -38,9 +38,9 @@ export const XEDDSA_SIGNATURE_BYTES = 64;
  *   page's byte budget (MAILBOX_FETCH_PAGE_BYTES, at most MAX_ENVELOPE_BYTES), so no page
  *   exceeds the gRPC cap either.
  * - An envelope is the sender's ciphertext plus addressing: a 16-byte server GUID and
- *   client message ID, two 65-character account IDs, two device IDs, two timestamps and
- *   the content type, with their tags and lengths, come to under 256 bytes;
- *   ENVELOPE_ADDRESSING_BYTES allows 1 KiB.
+ *   client message ID, two account IDs (bech32, at most 90 characters), two device IDs,
+ *   two timestamps and the content type, with their tags and lengths, come to under
+ *   256 bytes; ENVELOPE_ADDRESSING_BYTES allows 1 KiB.
  * - The ciphertext arrives inside one client frame, so it is shorter than the frame. A
  *   gateway may therefore accept frames of up to MAX_CLIENT_FRAME_BYTES = 4,194,240 −
  *   1,024 = 4,193,216 (GATEWAY_MAX_FRAME_BYTES, 256 KiB by default), and every envelope
