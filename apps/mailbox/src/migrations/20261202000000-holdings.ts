@@ -4,7 +4,8 @@ import { type Kysely, sql } from 'kysely';
  * Counters of what each mailbox holds, kept exact in the transactions that insert and
  * delete envelopes, so the capacity checks are one row each instead of a count.
  * Envelopes stored before this migration have no recorded sender (''); they count
- * towards their device's capacity and towards no sender's quota but ''.
+ * towards their device's capacity and towards the quota of sender '' only. A device's
+ * own account has no quota row.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -33,7 +34,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`insert into mailbox_holdings (account_id, device_id, held)
     select account_id, device_id, count(*) from envelopes group by account_id, device_id`.execute(db);
   await sql`insert into sender_holdings (account_id, device_id, source_account, held)
-    select account_id, device_id, source_account, count(*) from envelopes group by account_id, device_id, source_account`.execute(db);
+    select account_id, device_id, source_account, count(*) from envelopes
+    where source_account <> account_id group by account_id, device_id, source_account`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
