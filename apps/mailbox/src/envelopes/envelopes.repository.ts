@@ -31,6 +31,8 @@ export interface EnvelopeReference {
   sequence: number;
   /** Encoded size of the envelope. */
   bytes: number;
+  /** The envelope itself when it is small enough to read with the listing; else null. */
+  envelope: Uint8Array | null;
 }
 
 export interface StoredRow {
@@ -87,12 +89,25 @@ export class EnvelopesRepository {
     });
   }
 
-  /** Sizes of the next unexpired envelopes after `afterSequence`, without their bodies. */
-  async listAfter(accountId: string, deviceId: number, afterSequence: number, limit: number, now: Date): Promise<EnvelopeReference[]> {
+  /**
+   * The next unexpired envelopes after `afterSequence`: their sizes, and the bodies of
+   * those no larger than `inlineBytes`, so a page of small envelopes takes one query
+   * while the memory it holds stays bounded by `limit × inlineBytes`.
+   */
+  async listAfter(
+    accountId: string,
+    deviceId: number,
+    { afterSequence, limit, inlineBytes }: { afterSequence: number; limit: number; inlineBytes: number },
+    now: Date,
+  ): Promise<EnvelopeReference[]> {
     const rows = await this.db
       .selectFrom('envelopes')
-      // octet_length reads the stored length, not the (possibly out-of-line) body.
-      .select(['sequence', sql<number>`octet_length(envelope)`.as('bytes')])
+      // octet_length reads the stored length without fetching an out-of-line body.
+      .select([
+        'sequence',
+        sql<number>`octet_length(envelope)`.as('bytes'),
+        sql<Uint8Array | null>`case when octet_length(envelope) <= ${inlineBytes} then envelope end`.as('envelope'),
+      ])
       .where('account_id', '=', accountId)
       .where('device_id', '=', deviceId)
       .where('sequence', '>', String(afterSequence))
@@ -100,10 +115,10 @@ export class EnvelopesRepository {
       .orderBy('sequence')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({ sequence: Number(row.sequence), bytes: Number(row.bytes) }));
+    return rows.map((row) => ({ sequence: Number(row.sequence), bytes: Number(row.bytes), envelope: row.envelope }));
   }
 
-  /** Bodies of the given envelopes, in sequence order; those deleted meanwhile are absent. */
+  /** Bodies of the given envelopes, for those too large to list; those deleted meanwhile are absent. */
   async bodies(accountId: string, deviceId: number, sequences: number[]): Promise<StoredRow[]> {
     if (sequences.length === 0) return [];
     const rows = await this.db

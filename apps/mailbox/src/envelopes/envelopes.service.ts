@@ -59,15 +59,25 @@ export class EnvelopesService {
   async fetch({ accountId, deviceId, afterSequence, limit }: mailbox.FetchRequest): Promise<mailbox.FetchResponse> {
     checkDevice(accountId, deviceId, 'device');
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw invalid(`limit must be 1 to ${MAX_PAGE}`);
-    const next = await this.envelopes.listAfter(accountId, deviceId, afterSequence, limit + 1, this.clock.now());
-    const page = pageOf(next, limit, this.config.MAILBOX_FETCH_PAGE_BYTES);
-    const rows = await this.envelopes.bodies(
+    const budget = this.config.MAILBOX_FETCH_PAGE_BYTES;
+    const next = await this.envelopes.listAfter(
       accountId,
       deviceId,
-      page.map((reference) => reference.sequence),
+      { afterSequence, limit: limit + 1, inlineBytes: Math.floor(budget / (limit + 1)) },
+      this.clock.now(),
     );
-    // Rows acknowledged or expired between the two reads are simply absent.
-    const envelopes = rows.map(({ sequence, envelope }) => ({ sequence, envelope: messaging.Envelope.decode(envelope) }));
+    const page = pageOf(next, limit, budget);
+    const large = await this.envelopes.bodies(
+      accountId,
+      deviceId,
+      page.filter((reference) => reference.envelope === null).map((reference) => reference.sequence),
+    );
+    const bodies = new Map(large.map((row) => [row.sequence, row.envelope]));
+    // A large envelope acknowledged or expired between the two reads is simply absent.
+    const envelopes = page.flatMap(({ sequence, envelope }) => {
+      const body = envelope ?? bodies.get(sequence);
+      return body === undefined ? [] : [{ sequence, envelope: messaging.Envelope.decode(body) }];
+    });
     return { envelopes, hasMore: next.length > page.length };
   }
 

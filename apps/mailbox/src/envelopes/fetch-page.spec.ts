@@ -2,7 +2,7 @@ import { FETCH_ENTRY_BYTES } from '@coming/proto';
 import { describe, expect, it } from 'vitest';
 import { pageOf } from './fetch-page';
 
-const references = (...sizes: number[]) => sizes.map((bytes, index) => ({ sequence: index + 1, bytes }));
+const references = (...sizes: number[]) => sizes.map((bytes, index) => ({ sequence: index + 1, bytes, envelope: null }));
 
 describe(pageOf.name, () => {
   it('stops at the limit', () => {
