@@ -1,4 +1,5 @@
 import { millisecondsSchema, portSchema } from '@coming/config';
+import { MAX_CLIENT_FRAME_BYTES } from '@coming/proto';
 import { Inject } from '@nestjs/common';
 import { z } from 'zod';
 
@@ -19,7 +20,8 @@ export const gatewayConfigSchema = z.object({
     .number()
     .int()
     .min(1024)
-    .max(4 * 1024 * 1024)
+    // Past this, an envelope built from the frame would exceed what the mailbox can store and drain.
+    .max(MAX_CLIENT_FRAME_BYTES)
     .default(256 * 1024),
   /** How long a live push waits for the device's acknowledgement before the envelope is stored instead. */
   GATEWAY_LIVE_ACK_TIMEOUT_MS: millisecondsSchema.default(5_000),

@@ -8,7 +8,7 @@ import { EnvelopesRepository } from './envelopes/envelopes.repository';
 export class MailboxMetrics implements OnModuleDestroy {
   private readonly meter = metrics.getMeter('@coming/mailbox');
 
-  /** Envelopes waiting in all mailboxes, read from PostgreSQL at each scrape. */
+  /** Envelopes waiting in all mailboxes: the sum of the per-device holdings counters, read at each scrape. */
   readonly depth = this.meter.createObservableGauge('coming.mailbox.depth', {
     description: 'Envelopes stored and not yet acknowledged',
     unit: '{envelope}',

@@ -1,6 +1,6 @@
 import { type Infrastructure, InfrastructureModule } from '@coming/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { EnvelopeCacheRepository } from './envelopes/envelope-cache.repository';
+import { EnqueueBatcher } from './envelopes/enqueue-batcher';
 import { EnvelopesRepository } from './envelopes/envelopes.repository';
 import { EnvelopesService } from './envelopes/envelopes.service';
 import { ExpirySweeper } from './envelopes/expiry-sweeper';
@@ -18,7 +18,7 @@ export class MailboxModule {
       controllers: [MailboxGrpcController],
       providers: [
         { provide: MAILBOX_CONFIG, useValue: config },
-        EnvelopeCacheRepository,
+        EnqueueBatcher,
         EnvelopesRepository,
         EnvelopesService,
         ExpirySweeper,

@@ -3,34 +3,60 @@ import { Cache, type WindowCount } from './cache';
 interface Entry {
   value: Uint8Array | number;
   expiresAt: number;
+  /** What the entry counts against the byte bound: its key and its value. */
+  bytes: number;
 }
 
-/** The single-node cache. Expired entries are dropped when read or swept. */
-export class MemoryCache extends Cache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly sweeper = setInterval(() => this.sweep(), 60_000).unref();
+export interface MemoryCacheOptions {
+  /** Most entries held; past it the oldest are evicted. */
+  maxEntries?: number;
+  /** Most bytes of keys and values held; past it the oldest are evicted. */
+  maxBytes?: number;
+  now?: () => number;
+}
 
-  constructor(private readonly now: () => number = Date.now) {
+const DEFAULT_MAX_ENTRIES = 100_000;
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+/** A counter's value, as the byte bound sees it. */
+const NUMBER_BYTES = 8;
+
+/**
+ * The single-node cache, bounded by entries and bytes: when full it evicts the oldest
+ * entries first, which a cache may always lose. Expired entries are dropped when read or swept.
+ */
+export class MemoryCache extends Cache {
+  /** In insertion order, so the first entry is the oldest. */
+  private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
+  private readonly sweeper = setInterval(() => this.sweep(), 60_000).unref();
+  private readonly maxEntries: number;
+  private readonly maxBytes: number;
+  private readonly now: () => number;
+
+  constructor({ maxEntries = DEFAULT_MAX_ENTRIES, maxBytes = DEFAULT_MAX_BYTES, now = Date.now }: MemoryCacheOptions = {}) {
     super();
+    this.maxEntries = maxEntries;
+    this.maxBytes = maxBytes;
+    this.now = now;
   }
 
   set(key: string, value: Uint8Array, ttlMs: number): Promise<void> {
-    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+    this.store(key, value, this.now() + ttlMs);
     return Promise.resolve();
   }
 
   take(key: string): Promise<Uint8Array | null> {
-    const value = this.bytes(key);
-    this.entries.delete(key);
+    const value = this.bytesOf(key);
+    this.remove(key);
     return Promise.resolve(value);
   }
 
   getMany(keys: string[]): Promise<(Uint8Array | null)[]> {
-    return Promise.resolve(keys.map((key) => this.bytes(key)));
+    return Promise.resolve(keys.map((key) => this.bytesOf(key)));
   }
 
   delete(keys: string[]): Promise<void> {
-    for (const key of keys) this.entries.delete(key);
+    for (const key of keys) this.remove(key);
     return Promise.resolve();
   }
 
@@ -39,7 +65,7 @@ export class MemoryCache extends Cache {
     const entry = this.live(key);
     const count = typeof entry?.value === 'number' ? entry.value + 1 : 1;
     const expiresAt = entry?.expiresAt ?? now + windowMs;
-    this.entries.set(key, { value: count, expiresAt });
+    this.store(key, count, expiresAt);
     return Promise.resolve({ count, remainingMs: expiresAt - now });
   }
 
@@ -50,10 +76,30 @@ export class MemoryCache extends Cache {
   close(): Promise<void> {
     clearInterval(this.sweeper);
     this.entries.clear();
+    this.bytes = 0;
     return Promise.resolve();
   }
 
-  private bytes(key: string): Uint8Array | null {
+  /** Holds the entry as the newest, evicting the oldest until both bounds hold. */
+  private store(key: string, value: Uint8Array | number, expiresAt: number) {
+    this.remove(key);
+    const bytes = key.length + (typeof value === 'number' ? NUMBER_BYTES : value.byteLength);
+    this.entries.set(key, { value, expiresAt, bytes });
+    this.bytes += bytes;
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
+      this.remove(oldest);
+    }
+  }
+
+  private remove(key: string) {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
+  }
+
+  private bytesOf(key: string): Uint8Array | null {
     const value = this.live(key)?.value;
     return value instanceof Uint8Array ? value : null;
   }
@@ -61,7 +107,7 @@ export class MemoryCache extends Cache {
   private live(key: string): Entry | undefined {
     const entry = this.entries.get(key);
     if (entry !== undefined && entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
+      this.remove(key);
       return undefined;
     }
     return entry;

@@ -1,3 +1,4 @@
+import { GRPC_MAX_MESSAGE_BYTES } from '@coming/proto';
 import { type GrpcOptions, Transport } from '@nestjs/microservices';
 import type { Server } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
@@ -7,9 +8,6 @@ import { type GrpcTls, serverCredentialsOf } from './grpc-tls';
 
 const MAX_CONNECTION_AGE_MS = 5 * 60_000;
 const MAX_CONNECTION_AGE_GRACE_MS = 30_000;
-
-/** 4 MiB: an envelope is capped well below this by the gateway's frame limit. */
-const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /** How the gRPC loader finds a service's definition; the same for its server and its clients. */
 export function protoSourceOf(definition: GrpcServiceDefinition) {
@@ -24,8 +22,8 @@ export function grpcServerOptions(definition: GrpcServiceDefinition, url: string
       url,
       ...protoSourceOf(definition),
       ...(tls === undefined ? {} : { credentials: serverCredentialsOf(tls) }),
-      maxReceiveMessageLength: MAX_MESSAGE_BYTES,
-      maxSendMessageLength: MAX_MESSAGE_BYTES,
+      maxReceiveMessageLength: GRPC_MAX_MESSAGE_BYTES,
+      maxSendMessageLength: GRPC_MAX_MESSAGE_BYTES,
       gracefulShutdown: true,
       // Clients reconnect (and so re-resolve DNS) at least this often, which is how
       // round-robin callers discover replicas added since they connected.

@@ -21,3 +21,38 @@ export const CHALLENGE_BYTES = 32;
 export const SCHNORR_SIGNATURE_BYTES = 64;
 /** XEdDSA signatures over prekeys. */
 export const XEDDSA_SIGNATURE_BYTES = 64;
+
+/*
+ * Envelope sizes, and why they agree (all figures in bytes):
+ *
+ * - Every gRPC message between our services is capped at GRPC_MAX_MESSAGE_BYTES (4 MiB),
+ *   both ways.
+ * - A Fetch page holds at least one envelope, so the largest envelope that can ever be
+ *   drained is that cap less what a one-envelope FetchResponse adds around it: the
+ *   `envelopes` tag and length (1 + 4), StoredEnvelope's `sequence` (1 + 10) and its
+ *   `envelope` tag and length (1 + 4), and `has_more` (2) make 23, which FETCH_ENTRY_BYTES
+ *   rounds up to 64. So MAX_ENVELOPE_BYTES = 4,194,304 − 64 = 4,194,240, and the mailbox
+ *   refuses a larger envelope with INVALID_ARGUMENT instead of storing what it could
+ *   never hand back. (An EnqueueRequest adds 5 bytes to its envelope, so it fits too.)
+ * - Every further envelope on a page costs its size plus FETCH_ENTRY_BYTES against the
+ *   page's byte budget (MAILBOX_FETCH_PAGE_BYTES, at most MAX_ENVELOPE_BYTES), so no page
+ *   exceeds the gRPC cap either.
+ * - An envelope is the sender's ciphertext plus addressing: a 16-byte server GUID and
+ *   client message ID, two account IDs (bech32, at most 90 characters), two device IDs,
+ *   two timestamps and the content type, with their tags and lengths, come to under
+ *   256 bytes; ENVELOPE_ADDRESSING_BYTES allows 1 KiB.
+ * - The ciphertext arrives inside one client frame, so it is shorter than the frame. A
+ *   gateway may therefore accept frames of up to MAX_CLIENT_FRAME_BYTES = 4,194,240 −
+ *   1,024 = 4,193,216 (GATEWAY_MAX_FRAME_BYTES, 256 KiB by default), and every envelope
+ *   it builds fits the mailbox.
+ */
+/** The largest gRPC message our servers and clients send or receive. */
+export const GRPC_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** What one envelope adds to a FetchResponse besides its own bytes, rounded up. */
+export const FETCH_ENTRY_BYTES = 64;
+/** The largest encoded Envelope the mailbox stores: the largest a one-envelope Fetch page can carry. */
+export const MAX_ENVELOPE_BYTES = GRPC_MAX_MESSAGE_BYTES - FETCH_ENTRY_BYTES;
+/** An upper bound on an envelope's fields other than its content. */
+export const ENVELOPE_ADDRESSING_BYTES = 1024;
+/** The largest client frame a gateway may be configured to accept. */
+export const MAX_CLIENT_FRAME_BYTES = MAX_ENVELOPE_BYTES - ENVELOPE_ADDRESSING_BYTES;

@@ -1,7 +1,7 @@
 import type { AccessClaims } from '@coming/access-token';
 import { RateLimiter } from '@coming/cache';
 import { InvalidAccountIdError, parseAccountId } from '@coming/identity';
-import { CLIENT_MESSAGE_ID_BYTES, MAX_DEVICE_ID, messaging, SIGNAL_CIPHERTEXT_VERSION_BYTE, wire } from '@coming/proto';
+import { CLIENT_MESSAGE_ID_BYTES, type mailbox, MAX_DEVICE_ID, messaging, SIGNAL_CIPHERTEXT_VERSION_BYTE, wire } from '@coming/proto';
 import { Clock } from '@coming/runtime';
 import { Injectable } from '@nestjs/common';
 import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
@@ -90,9 +90,10 @@ export class SendMessageService {
       this.metrics.delivered('failed');
       throw error;
     }
-    if (stored.mailboxFull !== undefined) {
+    const refusalReason = refusalOf(stored);
+    if (refusalReason !== undefined) {
       this.metrics.delivered('refused');
-      return { destinationDevice, outcome: DELIVERY_OUTCOME_REFUSED, refusalReason: REFUSAL_REASON_MAILBOX_FULL };
+      return { destinationDevice, outcome: DELIVERY_OUTCOME_REFUSED, refusalReason };
     }
     this.metrics.delivered('stored');
     return { destinationDevice, outcome: DELIVERY_OUTCOME_STORED, refusalReason: REFUSAL_REASON_UNSPECIFIED };
@@ -174,4 +175,11 @@ function validate(request: wire.SendMessageRequest): string {
 
 function invalid(message: string): SendMessageError {
   return new SendMessageError(SendMessageErrorCode.InvalidArgument, message);
+}
+
+/** Why the mailbox took no copy, or undefined when it holds one. */
+function refusalOf(stored: mailbox.EnqueueResponse): wire.RefusalReason | undefined {
+  if (stored.mailboxFull !== undefined) return REFUSAL_REASON_MAILBOX_FULL;
+  if (stored.senderQuotaExceeded !== undefined) return wire.RefusalReason.REFUSAL_REASON_SENDER_QUOTA_EXCEEDED;
+  return undefined;
 }

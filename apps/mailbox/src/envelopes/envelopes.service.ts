@@ -1,22 +1,30 @@
 import { InjectLogger, type Logger } from '@coming/logging';
-import { mailbox, MAX_DEVICE_ID, messaging, SERVER_GUID_BYTES } from '@coming/proto';
+import { mailbox, MAX_DEVICE_ID, MAX_ENVELOPE_BYTES, messaging, SERVER_GUID_BYTES } from '@coming/proto';
 import { Clock } from '@coming/runtime';
 import { Injectable } from '@nestjs/common';
 import { InjectMailboxConfig, type MailboxConfig } from '../mailbox.config';
-import { EnvelopeCacheRepository } from './envelope-cache.repository';
+import { EnqueueBatcher } from './enqueue-batcher';
 import { EnvelopesError, EnvelopesErrorCode } from './envelopes.errors';
 import { EnvelopesRepository } from './envelopes.repository';
+import { pageOf } from './fetch-page';
 import { MailboxEventsRepository } from './mailbox-events.repository';
 
 const MAX_PAGE = 500;
 const MAX_ACK_BATCH = 500;
+/** Account IDs are bech32m strings: lowercase letters and digits, at most 90 characters. */
+const ACCOUNT_ID = /^[a-z0-9]{1,90}$/;
 
+/**
+ * PostgreSQL alone holds envelopes: their bodies are read with the rows that list them,
+ * so a second store would only add a write per enqueue, a delete per ack, and a copy that
+ * could outlive its acknowledgement.
+ */
 @Injectable()
 export class EnvelopesService {
   constructor(
     @InjectMailboxConfig() private readonly config: MailboxConfig,
     private readonly envelopes: EnvelopesRepository,
-    private readonly cache: EnvelopeCacheRepository,
+    private readonly batcher: EnqueueBatcher,
     private readonly events: MailboxEventsRepository,
     private readonly clock: Clock,
     @InjectLogger() private readonly logger: Logger,
@@ -26,26 +34,20 @@ export class EnvelopesService {
     if (envelope === undefined) throw invalid('envelope is required');
     checkGuid(envelope.serverGuid, 'envelope.server_guid');
     checkDevice(envelope.destinationAccount, envelope.destinationDevice, 'envelope.destination');
-    const { destinationAccount: accountId, destinationDevice: deviceId, serverGuid } = envelope;
+    checkAccount(envelope.sourceAccount, 'envelope.source_account');
+    const { destinationAccount: accountId, destinationDevice: deviceId, sourceAccount, serverGuid } = envelope;
     const body = messaging.Envelope.encode(envelope).finish();
+    if (body.length > MAX_ENVELOPE_BYTES) {
+      throw invalid(`envelope is ${body.length} bytes encoded; at most ${MAX_ENVELOPE_BYTES}, the most one Fetch page can carry`);
+    }
     const expiresAt = new Date(this.clock.now().getTime() + this.config.MAILBOX_ENVELOPE_TTL_MS);
-    const capacity = this.config.MAILBOX_MAX_ENVELOPES_PER_DEVICE;
-    // The hot copy goes in before the row commits: a fetch can see the row only after that,
-    // so an acknowledgement's cache delete always comes after this write, never before it.
-    await this.cache.put(serverGuid, body, this.config.MAILBOX_CACHE_TTL_MS).catch((error: unknown) => this.warn('cache put', error));
-    const outcome = await this.envelopes
-      .insert(accountId, deviceId, { serverGuid, envelope: body, expiresAt }, capacity)
-      .catch(async (error: unknown) => {
-        await this.dropHotCopy(serverGuid);
-        throw error;
-      });
+    const outcome = await this.batcher.insert({ accountId, deviceId, sourceAccount, serverGuid, envelope: body, expiresAt });
     switch (outcome) {
       case 'full':
-        await this.dropHotCopy(serverGuid);
-        return { mailboxFull: { capacity } };
+        return { mailboxFull: { capacity: this.config.MAILBOX_MAX_ENVELOPES_PER_DEVICE } };
+      case 'sender-quota':
+        return { senderQuotaExceeded: { quota: this.config.MAILBOX_MAX_ENVELOPES_PER_SENDER } };
       case 'duplicate':
-        // The stored original may differ (its server timestamp); PostgreSQL serves it.
-        await this.dropHotCopy(serverGuid);
         return { stored: { duplicate: true } };
       case 'stored':
         // An optimisation over the committed row: a failure costs latency, not data.
@@ -54,46 +56,46 @@ export class EnvelopesService {
     }
   }
 
-  /** Removes the hot copy of an envelope this call did not store. */
-  private async dropHotCopy(serverGuid: Uint8Array) {
-    await this.cache.delete([serverGuid]).catch((error: unknown) => this.warn('cache delete', error));
-  }
-
   async fetch({ accountId, deviceId, afterSequence, limit }: mailbox.FetchRequest): Promise<mailbox.FetchResponse> {
     checkDevice(accountId, deviceId, 'device');
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw invalid(`limit must be 1 to ${MAX_PAGE}`);
-    const page = await this.envelopes.listAfter(accountId, deviceId, afterSequence, limit + 1, this.clock.now());
-    const references = page.slice(0, limit);
-    const guids = references.map((reference) => reference.serverGuid);
-    const cached = await this.cache.getMany(guids).catch((error: unknown) => {
-      this.warn('cache read', error);
-      return guids.map(() => null);
-    });
-    const missing = guids.filter((_, index) => cached[index] === null);
-    const fromDatabase = await this.envelopes.bodies(accountId, deviceId, missing);
-    const envelopes = references.flatMap(({ sequence, serverGuid }, index) => {
-      // Absent only if it was acknowledged or expired between the two reads.
-      const body = cached[index] ?? fromDatabase.get(Buffer.from(serverGuid).toString('hex'));
+    const budget = this.config.MAILBOX_FETCH_PAGE_BYTES;
+    const next = await this.envelopes.listAfter(
+      accountId,
+      deviceId,
+      { afterSequence, limit: limit + 1, inlineBytes: Math.floor(budget / (limit + 1)) },
+      this.clock.now(),
+    );
+    const page = pageOf(next, limit, budget);
+    const large = await this.envelopes.bodies(
+      accountId,
+      deviceId,
+      page.filter((reference) => reference.envelope === null).map((reference) => reference.sequence),
+    );
+    const bodies = new Map(large.map((row) => [row.sequence, row.envelope]));
+    // A large envelope acknowledged or expired between the two reads is simply absent.
+    const envelopes = page.flatMap(({ sequence, envelope }) => {
+      const body = envelope ?? bodies.get(sequence);
       return body === undefined ? [] : [{ sequence, envelope: messaging.Envelope.decode(body) }];
     });
-    return { envelopes, hasMore: page.length > limit };
+    return { envelopes, hasMore: next.length > page.length };
   }
 
   async ack({ accountId, deviceId, serverGuids }: mailbox.AckRequest): Promise<mailbox.AckResponse> {
     checkDevice(accountId, deviceId, 'device');
     if (serverGuids.length > MAX_ACK_BATCH) throw invalid(`at most ${MAX_ACK_BATCH} server_guids per call`);
     serverGuids.forEach((guid, index) => checkGuid(guid, `server_guids[${index}]`));
-    const deleted = await this.envelopes.delete(accountId, deviceId, serverGuids);
-    // Awaited, and its failure returned: an acknowledged envelope must not linger in the cache.
-    await this.cache.delete(serverGuids);
-    return { deleted };
+    return { deleted: await this.envelopes.delete(accountId, deviceId, serverGuids) };
   }
 
-  /** Drops expired envelopes from PostgreSQL and the cache; returns how many. */
-  async sweepExpired(batchSize: number): Promise<number> {
-    const guids = await this.envelopes.deleteExpired(this.clock.now(), batchSize);
-    await this.cache.delete(guids);
-    return guids.length;
+  /** Drops expired envelopes; returns how many. */
+  sweepExpired(batchSize: number): Promise<number> {
+    return this.envelopes.deleteExpired(this.clock.now(), batchSize);
+  }
+
+  /** Drops the quota rows of senders that hold nothing; returns how many. */
+  forgetIdleSenders(batchSize: number): Promise<number> {
+    return this.envelopes.forgetIdleSenders(batchSize);
   }
 
   private warn(what: string, error: unknown) {
@@ -105,8 +107,12 @@ function checkGuid(guid: Uint8Array, field: string) {
   if (guid.length !== SERVER_GUID_BYTES) throw invalid(`${field} must be ${SERVER_GUID_BYTES} bytes, got ${guid.length}`);
 }
 
+function checkAccount(accountId: string, field: string) {
+  if (!ACCOUNT_ID.test(accountId)) throw invalid(`${field} must be 1 to 90 lowercase letters and digits (a bech32m account ID)`);
+}
+
 function checkDevice(accountId: string, deviceId: number, field: string) {
-  if (accountId === '') throw invalid(`${field} account is required`);
+  checkAccount(accountId, `${field} account`);
   if (!Number.isInteger(deviceId) || deviceId < 1 || deviceId > MAX_DEVICE_ID)
     throw invalid(`${field} device must be 1 to ${MAX_DEVICE_ID}`);
 }

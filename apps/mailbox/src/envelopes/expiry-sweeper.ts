@@ -5,7 +5,10 @@ import { EnvelopesService } from './envelopes.service';
 
 const BATCH = 1_000;
 
-/** Periodically deletes envelopes past their expiry. Replicas may overlap; deletes are idempotent. */
+/**
+ * Periodically deletes envelopes past their expiry, and the quota rows of senders that no
+ * longer hold anything. Replicas may overlap; deletes are idempotent.
+ */
 @Injectable()
 export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
@@ -28,6 +31,8 @@ export class ExpirySweeper implements OnApplicationBootstrap, OnApplicationShutd
     try {
       let deleted = BATCH;
       while (deleted === BATCH) deleted = await this.envelopes.sweepExpired(BATCH);
+      let forgotten = BATCH;
+      while (forgotten === BATCH) forgotten = await this.envelopes.forgetIdleSenders(BATCH);
     } catch (error) {
       this.logger.warn({ err: error }, 'expiry sweep failed; retrying next interval');
     }
