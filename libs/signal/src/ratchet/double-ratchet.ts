@@ -22,7 +22,9 @@ export async function ratchetEncrypt(
     {
       ratchetKey: chain.ratchetKeyPair.publicKey,
       counter: chain.index,
-      previousCounter: state.previousCounter,
+      // libsignal writes the index of the last message of the previous chain, N − 1 (0 when N
+      // is 0), not the chain's length N; matching it keeps the header from fingerprinting us.
+      previousCounter: Math.max(state.previousCounter, 1) - 1,
       ciphertext: await crypto.aes256CbcEncrypt(keys.cipherKey, keys.iv, plaintext),
     },
     { macKey: keys.macKey, senderIdentityKey: state.localIdentityKey, receiverIdentityKey: state.remoteIdentityKey },

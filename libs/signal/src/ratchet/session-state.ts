@@ -37,7 +37,7 @@ export interface SessionState {
   localRegistrationId: number;
   remoteRegistrationId: number;
   rootKey: Uint8Array;
-  /** Length of our previous sending chain, sent with every message. */
+  /** Length N of our previous sending chain; messages carry N − 1, as libsignal's do. */
   previousCounter: number;
   senderChain: SenderChain;
   /** Oldest first. */
