@@ -51,7 +51,13 @@ export { type CiphertextMessage, SessionCipher } from './ratchet/session-cipher'
 export { SessionRecord } from './ratchet/session-record';
 export { deserializeSessionRecord, serializeSessionRecord } from './ratchet/session-record.codec';
 export type { SignalProtocolStores } from './stores/signal-protocol-stores';
-export { MAX_ARCHIVED_STATES, MAX_FORWARD_JUMPS, MAX_RECEIVER_CHAINS, MAX_SKIPPED_MESSAGE_KEYS } from './ratchet/ratchet-limits';
+export {
+  MAX_ARCHIVED_STATES,
+  MAX_FORWARD_JUMPS,
+  MAX_RECEIVER_CHAINS,
+  MAX_SKIPPED_MESSAGE_KEYS,
+  MAX_UNACKNOWLEDGED_SESSION_AGE_MS,
+} from './ratchet/ratchet-limits';
 
 export type { ProtocolAddress } from './stores/protocol-address';
 export type { SessionStore } from './stores/session.store';

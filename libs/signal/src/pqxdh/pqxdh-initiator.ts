@@ -13,6 +13,8 @@ export interface PqxdhInitiatorInput {
   identityKeyPair: CurveKeyPair;
   localRegistrationId: number;
   bundle: PreKeyBundle;
+  /** Milliseconds since the epoch. */
+  now: number;
 }
 
 function assertSigned(bundle: PreKeyBundle, signedKey: Uint8Array, signature: Uint8Array, what: string): void {
@@ -67,6 +69,7 @@ export async function createInitiatorSession(input: PqxdhInitiatorInput, crypto:
       signedPreKeyId: bundle.signedPreKeyId,
       kyberPreKeyId: bundle.kyberPreKeyId,
       kyberCiphertext: kyber.ciphertext,
+      createdAt: input.now,
     },
   };
 }

@@ -8,7 +8,7 @@ import { createWebCryptoBackend } from '../crypto/web-crypto-backend';
 import { CiphertextMessageType } from '../protocol/message-version';
 import { createPreKeySignalMessage, parsePreKeySignalMessage } from '../protocol/pre-key-signal-message';
 import { SignalProtocolErrorCode } from '../signal-protocol.errors';
-import { MAX_RECEIVER_CHAINS, MAX_SKIPPED_MESSAGE_KEYS } from './ratchet-limits';
+import { MAX_RECEIVER_CHAINS, MAX_SKIPPED_MESSAGE_KEYS, MAX_UNACKNOWLEDGED_SESSION_AGE_MS } from './ratchet-limits';
 import { type CiphertextMessage, SessionCipher } from './session-cipher';
 
 const text = (value: string) => utf8ToBytes(value);
@@ -127,6 +127,28 @@ describe(SessionCipher.name, () => {
     await expect(alice.builder(bob.address).processPreKeyBundle(await impostor.bundle())).rejects.toMatchObject({
       code: SignalProtocolErrorCode.UntrustedIdentity,
     });
+  });
+
+  it('stops sending PreKeySignalMessages 30 days after the bundle, with NO_SESSION, until a fresh bundle', async () => {
+    const { alice, aliceCipher, bob } = await establishedPair();
+    const createdAt = alice.clock.now;
+    alice.clock.now = createdAt + MAX_UNACKNOWLEDGED_SESSION_AGE_MS;
+    expect((await aliceCipher.encrypt(text('on the last day'))).type).toBe(CiphertextMessageType.PreKey);
+    alice.clock.now += 1;
+    await expect(aliceCipher.encrypt(text('too late'))).rejects.toMatchObject({
+      code: SignalProtocolErrorCode.NoSession,
+      message: expect.stringContaining('fetch a fresh prekey bundle'),
+    });
+    await alice.builder(bob.address).processPreKeyBundle(await bob.bundle(2));
+    expect(decoded(await bob.cipher(alice.address).decrypt(await aliceCipher.encrypt(text('fresh'))))).toBe('fresh');
+  });
+
+  it('never expires a session once the peer has answered', async () => {
+    const { alice, aliceCipher, bobCipher } = await establishedPair();
+    await bobCipher.decrypt(await aliceCipher.encrypt(text('start')));
+    await aliceCipher.decrypt(await bobCipher.encrypt(text('ack')));
+    alice.clock.now += 10 * MAX_UNACKNOWLEDGED_SESSION_AGE_MS;
+    expect((await aliceCipher.encrypt(text('years later'))).type).toBe(CiphertextMessageType.Whisper);
   });
 
   it('reports encrypting without a session as NO_SESSION', async () => {

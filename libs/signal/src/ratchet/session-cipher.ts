@@ -8,6 +8,7 @@ import { SignalProtocolError, SignalProtocolErrorCode } from '../signal-protocol
 import { Direction } from '../stores/identity-key.store';
 import type { ProtocolAddress } from '../stores/protocol-address';
 import { ratchetDecrypt, ratchetEncrypt } from './double-ratchet';
+import { MAX_UNACKNOWLEDGED_SESSION_AGE_MS } from './ratchet-limits';
 import { SessionRecord } from './session-record';
 import { cloneSessionState, type SessionState } from './session-state';
 import type { SignalProtocolStores } from '../stores/signal-protocol-stores';
@@ -27,12 +28,15 @@ export class SessionCipher {
     private readonly stores: SignalProtocolStores,
     private readonly remoteAddress: ProtocolAddress,
     private readonly crypto: CryptoBackend = nobleCryptoBackend,
+    /** Milliseconds since the epoch; tells when an unanswered session has expired. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async encrypt(plaintext: Uint8Array): Promise<CiphertextMessage> {
     const record = await this.stores.sessionStore.loadSession(this.remoteAddress);
     const state = record?.currentState;
     if (!record || !state) throw this.noSession();
+    this.assertNotExpired(state);
     await this.assertTrusted(state.remoteIdentityKey, Direction.Sending);
     const message = await ratchetEncrypt(state, plaintext, this.crypto);
     await this.stores.sessionStore.storeSession(this.remoteAddress, record);
@@ -128,6 +132,22 @@ export class SessionCipher {
       throw new SignalProtocolError(
         SignalProtocolErrorCode.UntrustedIdentity,
         `the identity key of ${this.remoteAddress.name} has changed and is not trusted`,
+      );
+    }
+  }
+
+  /**
+   * libsignal refuses to keep sending PreKeySignalMessages more than 30 days after the bundle
+   * was fetched: the peer may have deleted the prekeys they name. It reports no session, so
+   * that the caller fetches a fresh bundle; so do we.
+   */
+  private assertNotExpired(state: SessionState): void {
+    const pending = state.pendingPreKey;
+    if (pending && this.now() - pending.createdAt > MAX_UNACKNOWLEDGED_SESSION_AGE_MS) {
+      throw new SignalProtocolError(
+        SignalProtocolErrorCode.NoSession,
+        `the session with ${this.remoteAddress.name}.${this.remoteAddress.deviceId} was never answered and is over 30 days old; ` +
+          'fetch a fresh prekey bundle',
       );
     }
   }

@@ -28,6 +28,8 @@ export interface PendingPreKey {
   signedPreKeyId: number;
   kyberPreKeyId: number;
   kyberCiphertext: Uint8Array;
+  /** When the session was set up, in milliseconds since the epoch: it expires unanswered. */
+  createdAt: number;
 }
 
 export interface SessionState {
