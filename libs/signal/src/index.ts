@@ -1,6 +1,6 @@
 export { SignalProtocolError, SignalProtocolErrorCode } from './signal-protocol.errors';
 
-export type { CryptoBackend } from './crypto/crypto-backend';
+export type { CryptoBackend, RawKyberEncapsulation } from './crypto/crypto-backend';
 export { nobleCryptoBackend } from './crypto/noble-crypto-backend';
 export { createWebCryptoBackend } from './crypto/web-crypto-backend';
 
@@ -12,7 +12,7 @@ export {
   curveKeyPairFromPrivateKey,
   generateCurveKeyPair,
 } from './keys/curve-key-pair';
-export { XEDDSA_SIGNATURE_LENGTH, xeddsaSign, xeddsaVerify } from './keys/xeddsa';
+export { XEDDSA_SIGNATURE_LENGTH, xeddsaSign, xeddsaVerify, xeddsaVerifyAsync } from './keys/xeddsa';
 export {
   type KyberPreKeyRecord,
   type PreKeyRecord,

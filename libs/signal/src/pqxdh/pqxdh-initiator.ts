@@ -1,6 +1,6 @@
 import type { CryptoBackend } from '../crypto/crypto-backend';
-import { calculateAgreement, type CurveKeyPair, generateEphemeralKeyPair } from '../keys/curve-key-pair';
-import { xeddsaVerify } from '../keys/xeddsa';
+import { calculateAgreement, calculateAgreements, type CurveKeyPair, generateEphemeralKeyPair } from '../keys/curve-key-pair';
+import { xeddsaVerifyAsync } from '../keys/xeddsa';
 import { kyberEncapsulate } from '../kyber/kyber1024';
 import { CIPHERTEXT_MESSAGE_VERSION } from '../protocol/message-version';
 import { stepRootKey } from '../ratchet/root-key';
@@ -17,8 +17,14 @@ export interface PqxdhInitiatorInput {
   now: number;
 }
 
-function assertSigned(bundle: PreKeyBundle, signedKey: Uint8Array, signature: Uint8Array, what: string): void {
-  if (!xeddsaVerify(bundle.identityKey, signedKey, signature)) {
+async function assertSigned(
+  bundle: PreKeyBundle,
+  signedKey: Uint8Array,
+  signature: Uint8Array,
+  what: string,
+  crypto: CryptoBackend,
+): Promise<void> {
+  if (!(await xeddsaVerifyAsync(bundle.identityKey, signedKey, signature, crypto))) {
     throw new SignalProtocolError(
       SignalProtocolErrorCode.InvalidSignature,
       `the bundle's ${what} signature does not verify under its identity key`,
@@ -32,8 +38,8 @@ function assertSigned(bundle: PreKeyBundle, signedKey: Uint8Array, signature: Ui
  */
 export async function createInitiatorSession(input: PqxdhInitiatorInput, crypto: CryptoBackend): Promise<SessionState> {
   const { bundle, identityKeyPair } = input;
-  assertSigned(bundle, bundle.signedPreKey, bundle.signedPreKeySignature, 'signed prekey');
-  assertSigned(bundle, bundle.kyberPreKey, bundle.kyberPreKeySignature, 'Kyber prekey');
+  await assertSigned(bundle, bundle.signedPreKey, bundle.signedPreKeySignature, 'signed prekey', crypto);
+  await assertSigned(bundle, bundle.kyberPreKey, bundle.kyberPreKeySignature, 'Kyber prekey', crypto);
   if ((bundle.preKeyId === undefined) !== (bundle.preKey === undefined)) {
     throw new SignalProtocolError(
       SignalProtocolErrorCode.InvalidKey,
@@ -42,14 +48,16 @@ export async function createInitiatorSession(input: PqxdhInitiatorInput, crypto:
   }
 
   const baseKeyPair = await generateEphemeralKeyPair(crypto);
-  const agreements = await Promise.all([
+  const [identityAgreement, baseAgreements, kyber] = await Promise.all([
     calculateAgreement(identityKeyPair.privateKey, bundle.signedPreKey, crypto),
-    calculateAgreement(baseKeyPair.privateKey, bundle.identityKey, crypto),
-    calculateAgreement(baseKeyPair.privateKey, bundle.signedPreKey, crypto),
-    ...(bundle.preKey ? [calculateAgreement(baseKeyPair.privateKey, bundle.preKey, crypto)] : []),
+    calculateAgreements(
+      baseKeyPair.privateKey,
+      [bundle.identityKey, bundle.signedPreKey, ...(bundle.preKey ? [bundle.preKey] : [])],
+      crypto,
+    ),
+    kyberEncapsulate(bundle.kyberPreKey, crypto),
   ]);
-  const kyber = kyberEncapsulate(bundle.kyberPreKey);
-  const secrets = await derivePqxdhSecrets(agreements, kyber.sharedSecret, crypto);
+  const secrets = await derivePqxdhSecrets([identityAgreement, ...baseAgreements], kyber.sharedSecret, crypto);
 
   const ratchetKeyPair = await generateEphemeralKeyPair(crypto);
   const sending = await stepRootKey(secrets.rootKey, bundle.signedPreKey, ratchetKeyPair.privateKey, crypto);
