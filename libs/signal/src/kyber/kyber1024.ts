@@ -28,14 +28,26 @@ function serialize(raw: Uint8Array): Uint8Array {
   return concatBytes(Uint8Array.of(KYBER_1024_KEY_TYPE), raw);
 }
 
-function deserialize(serialized: Uint8Array, rawLength: number, what: string, code: SignalProtocolErrorCode): Uint8Array {
-  if (serialized.length !== rawLength + 1 || serialized[0] !== KYBER_1024_KEY_TYPE) {
+/**
+ * Checks the type byte and length of a serialized key or ciphertext. As in libsignal, a wrong
+ * type byte is INVALID_KEY even on a ciphertext, whose length is checked against the key's.
+ */
+function deserialize(serialized: Uint8Array, rawLength: number, what: string, lengthErrorCode: SignalProtocolErrorCode): Uint8Array {
+  if (serialized[0] !== KYBER_1024_KEY_TYPE) {
+    throw new SignalProtocolError(SignalProtocolErrorCode.InvalidKey, `Kyber-1024 ${what} must start with 0x08, got ${serialized[0]}`);
+  }
+  if (serialized.length !== rawLength + 1) {
     throw new SignalProtocolError(
-      code,
-      `Kyber-1024 ${what} must be 0x08 followed by ${rawLength} bytes, got ${serialized.length} bytes starting with ${serialized[0]}`,
+      lengthErrorCode,
+      `Kyber-1024 ${what} must be 0x08 followed by ${rawLength} bytes, got ${serialized.length} bytes`,
     );
   }
   return serialized.subarray(1);
+}
+
+/** Throws INVALID_KEY unless the bytes are a serialized Kyber-1024 public key. */
+export function assertKyberPublicKey(serializedPublicKey: Uint8Array): void {
+  deserialize(serializedPublicKey, KYBER_1024_PUBLIC_KEY_LENGTH, 'public key', SignalProtocolErrorCode.InvalidKey);
 }
 
 export function generateKyberKeyPair(): KyberKeyPair {

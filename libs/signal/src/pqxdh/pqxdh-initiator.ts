@@ -1,7 +1,13 @@
 import type { CryptoBackend } from '../crypto/crypto-backend';
-import { calculateAgreement, calculateAgreements, type CurveKeyPair, generateEphemeralKeyPair } from '../keys/curve-key-pair';
+import {
+  calculateAgreement,
+  calculateAgreements,
+  type CurveKeyPair,
+  generateEphemeralKeyPair,
+  rawCurvePublicKey,
+} from '../keys/curve-key-pair';
 import { xeddsaVerifyAsync } from '../keys/xeddsa';
-import { kyberEncapsulate } from '../kyber/kyber1024';
+import { assertKyberPublicKey, kyberEncapsulate } from '../kyber/kyber1024';
 import { CIPHERTEXT_MESSAGE_VERSION } from '../protocol/message-version';
 import { stepRootKey } from '../ratchet/root-key';
 import type { SessionState } from '../ratchet/session-state';
@@ -38,6 +44,9 @@ async function assertSigned(
  */
 export async function createInitiatorSession(input: PqxdhInitiatorInput, crypto: CryptoBackend): Promise<SessionState> {
   const { bundle, identityKeyPair } = input;
+  // Malformed keys are INVALID_KEY, as in libsignal, not a signature that fails to verify.
+  for (const key of [bundle.identityKey, bundle.signedPreKey, ...(bundle.preKey ? [bundle.preKey] : [])]) rawCurvePublicKey(key);
+  assertKyberPublicKey(bundle.kyberPreKey);
   await assertSigned(bundle, bundle.signedPreKey, bundle.signedPreKeySignature, 'signed prekey', crypto);
   await assertSigned(bundle, bundle.kyberPreKey, bundle.kyberPreKeySignature, 'Kyber prekey', crypto);
   if ((bundle.preKeyId === undefined) !== (bundle.preKey === undefined)) {

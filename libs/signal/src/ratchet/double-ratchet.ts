@@ -96,7 +96,7 @@ async function messageKeySeedFor(chain: ReceiverChain, counter: number, crypto: 
   }
   if (counter - chain.index > MAX_FORWARD_JUMPS) {
     throw new SignalProtocolError(
-      SignalProtocolErrorCode.TooFarAhead,
+      SignalProtocolErrorCode.InvalidMessage,
       `message ${counter} is ${counter - chain.index} ahead of its chain; the limit is ${MAX_FORWARD_JUMPS}`,
     );
   }

@@ -103,6 +103,9 @@ export class SessionCipher {
   /**
    * Tries the current state, then archived ones, each on a copy; the one that decrypts is
    * kept and becomes current. A duplicate stops the search: another state cannot explain it.
+   * Any other failure in every state is BAD_MAC, naming the current state's reason: libsignal
+   * reports a bad MAC, a counter too far ahead and a bad ratchet key alike ("decryption
+   * failed"), so callers of either library see the same kind.
    */
   private async decryptWithRecord(record: SessionRecord, message: SignalMessage): Promise<Uint8Array> {
     const candidates = [record.currentState, ...record.previousStates];
@@ -124,7 +127,8 @@ export class SessionCipher {
       await this.stores.identityKeyStore.saveIdentity(this.remoteAddress, state.remoteIdentityKey);
       return plaintext;
     }
-    throw firstError ?? this.noSession();
+    if (!firstError) throw this.noSession();
+    throw new SignalProtocolError(SignalProtocolErrorCode.BadMac, `the message did not decrypt: ${firstError.message}`);
   }
 
   private async assertTrusted(identityKey: Uint8Array, direction: Direction): Promise<void> {
