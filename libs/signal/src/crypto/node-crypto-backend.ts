@@ -1,17 +1,8 @@
 // Node only: imports node:crypto, a native addon (sodium-native) and a WASM build of liboqs.
 // Reached through `@coming/signal/node`, never from the browser-safe index.
 import type { Kyber1024 } from '@oqs/liboqs-js';
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  createPrivateKey,
-  createPublicKey,
-  diffieHellman,
-  hkdfSync,
-  verify,
-} from 'node:crypto';
-import { crypto_scalarmult_ed25519_noclamp } from 'sodium-native';
+import { createCipheriv, createDecipheriv, createHmac, createPublicKey, hkdfSync, verify } from 'node:crypto';
+import { crypto_scalarmult, crypto_scalarmult_base, crypto_scalarmult_ed25519_noclamp } from 'sodium-native';
 import { numberToBytesLittleEndian } from './bytes';
 import { ED25519_GROUP_ORDER } from '../keys/noble-ed25519';
 import type { CryptoBackend } from './crypto-backend';
@@ -32,16 +23,23 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-// JWK is the fast way to turn raw bytes into a KeyObject: PKCS#8/SPKI DER goes through
-// OpenSSL's decoder chain and costs about ten times as much per key. Keys are not cached
-// across calls: a cache would keep spent ratchet private keys alive and undo forward secrecy.
-function x25519PrivateKeyObject(privateKey: Uint8Array) {
-  // Node builds the key from `d` alone, deriving the public half, but insists `x` is a string.
-  return createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: asBuffer(privateKey).toString('base64url'), x: '' }, format: 'jwk' });
+// JWK is the fast way to turn raw bytes into a KeyObject: SPKI DER goes through OpenSSL's
+// decoder chain and costs about ten times as much per key.
+function ed25519PublicKeyObject(publicKey: Uint8Array) {
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: asBuffer(publicKey).toString('base64url') }, format: 'jwk' });
 }
 
-function okpPublicKeyObject(curve: 'X25519' | 'Ed25519', publicKey: Uint8Array) {
-  return createPublicKey({ key: { kty: 'OKP', crv: curve, x: asBuffer(publicKey).toString('base64url') }, format: 'jwk' });
+/**
+ * libsodium's X25519 (RFC 7748: it clamps the scalar and ignores bit 255 of u) on raw bytes,
+ * the public key when no peer key is given. Two to five times faster than node:crypto, which
+ * must import every key as a KeyObject first. Throws on an all-zero secret (a small-order
+ * peer key), which `calculateAgreements` reports as INVALID_KEY.
+ */
+function x25519(privateKey: Uint8Array, publicKey?: Uint8Array): Uint8Array {
+  const output = Buffer.alloc(32);
+  if (publicKey) crypto_scalarmult(output, asBuffer(privateKey), asBuffer(publicKey));
+  else crypto_scalarmult_base(output, asBuffer(privateKey));
+  return plainBytes(output);
 }
 
 /**
@@ -94,8 +92,8 @@ async function importLiboqs(): Promise<Liboqs> {
 }
 
 /**
- * Node's native crypto (OpenSSL) for X25519, Ed25519 and the symmetric primitives, libsodium
- * for point validation, liboqs for Kyber: several times faster than noble at every step.
+ * Node's native crypto (OpenSSL) for Ed25519 and the symmetric primitives, libsodium for
+ * X25519 and point validation, liboqs for Kyber: several times faster than noble at every step.
  */
 export function createNodeCryptoBackend(): CryptoBackend {
   const kyber1024 = lazyKyber1024();
@@ -111,21 +109,12 @@ export function createNodeCryptoBackend(): CryptoBackend {
       const decipher = createDecipheriv('aes-256-cbc', key, iv);
       return plainBytes(Buffer.concat([decipher.update(ciphertext), decipher.final()]));
     },
-    x25519PublicKey: async (privateKey) => {
-      const { x } = x25519PrivateKeyObject(privateKey).export({ format: 'jwk' });
-      return plainBytes(Buffer.from(x!, 'base64url'));
-    },
-    x25519SharedSecrets: async (privateKey, publicKeys) => {
-      // One KeyObject for all of this call's agreements; dropped when the call returns.
-      const privateKeyObject = x25519PrivateKeyObject(privateKey);
-      return publicKeys.map((publicKey) =>
-        plainBytes(diffieHellman({ privateKey: privateKeyObject, publicKey: okpPublicKeyObject('X25519', publicKey) })),
-      );
-    },
+    x25519PublicKey: async (privateKey) => x25519(privateKey),
+    x25519SharedSecrets: async (privateKey, publicKeys) => publicKeys.map((publicKey) => x25519(privateKey, publicKey)),
     ed25519Verify: async (publicKey, message, signature) => {
       let key;
       try {
-        key = okpPublicKeyObject('Ed25519', publicKey);
+        key = ed25519PublicKeyObject(publicKey);
       } catch {
         // OpenSSL refuses to import an encoding that is not a point: no signature verifies.
         return false;
