@@ -150,6 +150,22 @@ describe.each([
     }
   });
 
+  it('takes Buffers as well as Uint8Arrays, as protobuf decoders hand them out', async () => {
+    const { publicKey, secretKey } = ml_kem1024.keygen();
+    const { ciphertext, sharedSecret } = await backend.kyber1024Encapsulate(Buffer.from(publicKey));
+    expect(await backend.kyber1024Decapsulate(Buffer.from(secretKey), Buffer.from(ciphertext))).toEqual(sharedSecret);
+    const privateKey = Buffer.from(randomBytes(32));
+    const peerKey = Buffer.from(randomBytes(32));
+    expect(await backend.x25519SharedSecrets(privateKey, [peerKey])).toEqual(
+      await nobleCryptoBackend.x25519SharedSecrets(privateKey, [peerKey]),
+    );
+    const edwardsSecretKey = ed25519.utils.randomSecretKey();
+    const message = Buffer.from(randomBytes(40));
+    const signature = Buffer.from(ed25519.sign(message, edwardsSecretKey));
+    expect(await backend.ed25519Verify(Buffer.from(ed25519.getPublicKey(edwardsSecretKey)), message, signature)).toBe(true);
+    expect(await backend.isPrimeOrderEdwardsPoint(Buffer.from(ed25519.Point.BASE.toBytes()))).toBe(true);
+  });
+
   it('returns plain Uint8Arrays that own their memory', async () => {
     const outputs = [
       await backend.hmacSha256(randomBytes(32), randomBytes(1)),

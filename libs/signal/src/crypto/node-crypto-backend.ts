@@ -19,6 +19,14 @@ function plainBytes(bytes: Buffer | ArrayBuffer): Uint8Array {
   return new Uint8Array(bytes);
 }
 
+/**
+ * A plain Uint8Array view of the same bytes: liboqs's wrapper checks the constructor's name,
+ * and refuses the Buffers that protobuf decoders and Node APIs hand out.
+ */
+function asUint8Array(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -122,7 +130,8 @@ export function createNodeCryptoBackend(): CryptoBackend {
       return verify(null, message, key, signature);
     },
     isPrimeOrderEdwardsPoint: async (encodedPoint) => isPrimeOrderEdwardsPoint(encodedPoint),
-    kyber1024Encapsulate: async (publicKey) => (await kyber1024()).encapsulate(publicKey),
-    kyber1024Decapsulate: async (secretKey, ciphertext) => (await kyber1024()).decapsulate(ciphertext, secretKey),
+    kyber1024Encapsulate: async (publicKey) => (await kyber1024()).encapsulate(asUint8Array(publicKey)),
+    kyber1024Decapsulate: async (secretKey, ciphertext) =>
+      (await kyber1024()).decapsulate(asUint8Array(ciphertext), asUint8Array(secretKey)),
   };
 }
