@@ -1,6 +1,6 @@
 export { SignalProtocolError, SignalProtocolErrorCode } from './signal-protocol.errors';
 
-export type { CryptoBackend } from './crypto/crypto-backend';
+export type { CryptoBackend, RawKyberEncapsulation } from './crypto/crypto-backend';
 export { nobleCryptoBackend } from './crypto/noble-crypto-backend';
 export { createWebCryptoBackend } from './crypto/web-crypto-backend';
 
@@ -12,7 +12,7 @@ export {
   curveKeyPairFromPrivateKey,
   generateCurveKeyPair,
 } from './keys/curve-key-pair';
-export { XEDDSA_SIGNATURE_LENGTH, xeddsaSign, xeddsaVerify } from './keys/xeddsa';
+export { XEDDSA_SIGNATURE_LENGTH, xeddsaSign, xeddsaVerify, xeddsaVerifyAsync } from './keys/xeddsa';
 export {
   type KyberPreKeyRecord,
   type PreKeyRecord,
@@ -51,7 +51,13 @@ export { type CiphertextMessage, SessionCipher } from './ratchet/session-cipher'
 export { SessionRecord } from './ratchet/session-record';
 export { deserializeSessionRecord, serializeSessionRecord } from './ratchet/session-record.codec';
 export type { SignalProtocolStores } from './stores/signal-protocol-stores';
-export { MAX_ARCHIVED_STATES, MAX_FORWARD_JUMPS, MAX_RECEIVER_CHAINS, MAX_SKIPPED_MESSAGE_KEYS } from './ratchet/ratchet-limits';
+export {
+  MAX_ARCHIVED_STATES,
+  MAX_FORWARD_JUMPS,
+  MAX_RECEIVER_CHAINS,
+  MAX_SKIPPED_MESSAGE_KEYS,
+  MAX_UNACKNOWLEDGED_SESSION_AGE_MS,
+} from './ratchet/ratchet-limits';
 
 export type { ProtocolAddress } from './stores/protocol-address';
 export type { SessionStore } from './stores/session.store';

@@ -3,7 +3,6 @@ export enum SignalProtocolErrorCode {
   UntrustedIdentity = 'UNTRUSTED_IDENTITY',
   UnknownPreKey = 'UNKNOWN_PREKEY',
   DuplicateMessage = 'DUPLICATE_MESSAGE',
-  TooFarAhead = 'TOO_FAR_AHEAD',
   InvalidMessage = 'INVALID_MESSAGE',
   InvalidKey = 'INVALID_KEY',
   InvalidSignature = 'INVALID_SIGNATURE',

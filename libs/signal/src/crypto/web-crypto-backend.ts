@@ -10,12 +10,13 @@ function buffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
  * The platform's WebCrypto (browsers, Node ≥ 20, Deno, Bun). Every call imports its key,
  * so it pays off for large payloads rather than for the ratchet's 32-byte HMACs.
  * X25519 stays on noble: WebCrypto has it only in recent browsers, and importing a raw
- * private key (PKCS#8) each call costs most of what native code saves.
+ * private key (PKCS#8) each call costs most of what native code saves. So does Ed25519, for
+ * the same reason, and WebCrypto has neither Kyber nor point validation.
  */
 export function createWebCryptoBackend(subtle: typeof globalThis.crypto.subtle = globalThis.crypto.subtle): CryptoBackend {
   return {
-    x25519PublicKey: (privateKey) => nobleCryptoBackend.x25519PublicKey(privateKey),
-    x25519SharedSecret: (privateKey, publicKey) => nobleCryptoBackend.x25519SharedSecret(privateKey, publicKey),
+    // X25519 and the session-setup primitives (Ed25519, point checks, Kyber) stay on noble.
+    ...nobleCryptoBackend,
     async hmacSha256(key, data) {
       const hmacKey = await subtle.importKey('raw', buffer(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
       return new Uint8Array(await subtle.sign('HMAC', hmacKey, buffer(data)));

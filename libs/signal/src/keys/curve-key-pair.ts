@@ -60,23 +60,36 @@ export async function generateEphemeralKeyPair(crypto: CryptoBackend): Promise<C
   return { privateKey, publicKey: serializeCurvePublicKey(await crypto.x25519PublicKey(privateKey)) };
 }
 
-/** X25519; rejects peers whose key gives an all-zero secret (small-order points). */
-export async function calculateAgreement(
+/**
+ * X25519 of one private key with each public key, in order: the backend prepares the private
+ * key once. Rejects peers whose key gives an all-zero secret (small-order points).
+ */
+export async function calculateAgreements(
   privateKey: Uint8Array,
-  serializedPublicKey: Uint8Array,
+  serializedPublicKeys: Uint8Array[],
   crypto: CryptoBackend = nobleCryptoBackend,
-): Promise<Uint8Array> {
-  const publicKey = rawCurvePublicKey(serializedPublicKey);
-  let sharedSecret;
+): Promise<Uint8Array[]> {
+  const publicKeys = serializedPublicKeys.map(rawCurvePublicKey);
+  let sharedSecrets;
   try {
-    sharedSecret = await crypto.x25519SharedSecret(privateKey, publicKey);
+    sharedSecrets = await crypto.x25519SharedSecrets(privateKey, publicKeys);
   } catch (error) {
     throw new SignalProtocolError(SignalProtocolErrorCode.InvalidKey, `key agreement failed: ${(error as Error).message}`);
   }
   // Backends may return the all-zero secret instead of throwing; it must never key a session.
   // In constant time, so the timing does not tell where the secret's first non-zero byte is.
-  if (constantTimeEqual(sharedSecret, ALL_ZERO_SECRET)) {
+  if (sharedSecrets.some((sharedSecret) => constantTimeEqual(sharedSecret, ALL_ZERO_SECRET))) {
     throw new SignalProtocolError(SignalProtocolErrorCode.InvalidKey, 'key agreement failed: the public key has small order');
   }
-  return sharedSecret;
+  return sharedSecrets;
+}
+
+/** X25519 of one key pair; see `calculateAgreements`. */
+export async function calculateAgreement(
+  privateKey: Uint8Array,
+  serializedPublicKey: Uint8Array,
+  crypto: CryptoBackend = nobleCryptoBackend,
+): Promise<Uint8Array> {
+  const [sharedSecret] = await calculateAgreements(privateKey, [serializedPublicKey], crypto);
+  return sharedSecret!;
 }

@@ -1,5 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLittleEndian, numberToBytesLittleEndian } from '../crypto/bytes';
+import type { CryptoBackend } from '../crypto/crypto-backend';
+import { nobleCryptoBackend } from '../crypto/noble-crypto-backend';
 
 const field = ed25519.Point.Fp;
 
@@ -18,15 +20,13 @@ export function edwardsYFromMontgomeryU(rawPublicKey: Uint8Array): Uint8Array | 
 /**
  * True when the u-coordinate is below p with bit 255 clear, lies on the curve (not the twist)
  * and is in the prime-order subgroup: the checks a responder makes on an initiator's base key.
+ * The point and its negation share y and their order, so the sign bit may stay clear.
  */
-export function isCanonicalTorsionFreeMontgomeryPoint(rawPublicKey: Uint8Array): boolean {
+export async function isCanonicalTorsionFreeMontgomeryPoint(
+  rawPublicKey: Uint8Array,
+  crypto: CryptoBackend = nobleCryptoBackend,
+): Promise<boolean> {
   if ((rawPublicKey[31]! & 0x80) !== 0 || bytesToNumberLittleEndian(rawPublicKey) >= field.ORDER) return false;
   const encodedY = edwardsYFromMontgomeryU(rawPublicKey);
-  if (!encodedY) return false;
-  try {
-    return ed25519.Point.fromBytes(encodedY).isTorsionFree();
-  } catch {
-    // Not decodable: u is on the quadratic twist, not on Curve25519.
-    return false;
-  }
+  return encodedY !== undefined && crypto.isPrimeOrderEdwardsPoint(encodedY);
 }

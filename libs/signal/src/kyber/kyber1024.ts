@@ -1,14 +1,14 @@
 import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
-import { sha3_256, shake256 } from '@noble/hashes/sha3.js';
-import { concatBytes, constantTimeEqual } from '../crypto/bytes';
+import { concatBytes } from '../crypto/bytes';
+import type { CryptoBackend } from '../crypto/crypto-backend';
+import { nobleCryptoBackend } from '../crypto/noble-crypto-backend';
 import { SignalProtocolError, SignalProtocolErrorCode } from '../signal-protocol.errors';
+import { KYBER_1024_SECRET_KEY_LENGTH } from './noble-kyber1024';
 
 /** libsignal's type byte for round-3 CRYSTALS-Kyber-1024 keys and ciphertexts. */
 export const KYBER_1024_KEY_TYPE = 0x08;
 export const KYBER_1024_PUBLIC_KEY_LENGTH = 1568;
-const KYBER_1024_SECRET_KEY_LENGTH = 3168;
 const KYBER_1024_CIPHERTEXT_LENGTH = 1568;
-const IMPLICIT_REJECTION_SEED_LENGTH = 32;
 // k × 384 bytes of the encoded secret vector s, which the secret key starts with.
 const SECRET_VECTOR_LENGTH = 1536;
 
@@ -28,19 +28,26 @@ function serialize(raw: Uint8Array): Uint8Array {
   return concatBytes(Uint8Array.of(KYBER_1024_KEY_TYPE), raw);
 }
 
-function deserialize(serialized: Uint8Array, rawLength: number, what: string, code: SignalProtocolErrorCode): Uint8Array {
-  if (serialized.length !== rawLength + 1 || serialized[0] !== KYBER_1024_KEY_TYPE) {
+/**
+ * Checks the type byte and length of a serialized key or ciphertext. As in libsignal, a wrong
+ * type byte is INVALID_KEY even on a ciphertext, whose length is checked against the key's.
+ */
+function deserialize(serialized: Uint8Array, rawLength: number, what: string, lengthErrorCode: SignalProtocolErrorCode): Uint8Array {
+  if (serialized[0] !== KYBER_1024_KEY_TYPE) {
+    throw new SignalProtocolError(SignalProtocolErrorCode.InvalidKey, `Kyber-1024 ${what} must start with 0x08, got ${serialized[0]}`);
+  }
+  if (serialized.length !== rawLength + 1) {
     throw new SignalProtocolError(
-      code,
-      `Kyber-1024 ${what} must be 0x08 followed by ${rawLength} bytes, got ${serialized.length} bytes starting with ${serialized[0]}`,
+      lengthErrorCode,
+      `Kyber-1024 ${what} must be 0x08 followed by ${rawLength} bytes, got ${serialized.length} bytes`,
     );
   }
   return serialized.subarray(1);
 }
 
-/** Round-3 Kyber's final KDF, applied over ML-KEM's pre-key K̄: SHAKE256(K̄ ‖ SHA3-256(c)). */
-function kyberSharedSecret(preKey: Uint8Array, rawCiphertext: Uint8Array): Uint8Array {
-  return shake256(concatBytes(preKey, sha3_256(rawCiphertext)), { dkLen: 32 });
+/** Throws INVALID_KEY unless the bytes are a serialized Kyber-1024 public key. */
+export function assertKyberPublicKey(serializedPublicKey: Uint8Array): void {
+  deserialize(serializedPublicKey, KYBER_1024_PUBLIC_KEY_LENGTH, 'public key', SignalProtocolErrorCode.InvalidKey);
 }
 
 export function generateKyberKeyPair(): KyberKeyPair {
@@ -55,27 +62,26 @@ export function kyberPublicKeyFromSecretKey(serializedSecretKey: Uint8Array): Ui
   return serialize(secretKey.slice(SECRET_VECTOR_LENGTH, SECRET_VECTOR_LENGTH + KYBER_1024_PUBLIC_KEY_LENGTH));
 }
 
-export function kyberEncapsulate(serializedPublicKey: Uint8Array): KyberEncapsulation {
+export async function kyberEncapsulate(
+  serializedPublicKey: Uint8Array,
+  crypto: CryptoBackend = nobleCryptoBackend,
+): Promise<KyberEncapsulation> {
   const publicKey = deserialize(serializedPublicKey, KYBER_1024_PUBLIC_KEY_LENGTH, 'public key', SignalProtocolErrorCode.InvalidKey);
   let encapsulation;
   try {
-    encapsulation = ml_kem1024.encapsulate(publicKey);
+    encapsulation = await crypto.kyber1024Encapsulate(publicKey);
   } catch (error) {
     throw new SignalProtocolError(SignalProtocolErrorCode.InvalidKey, `Kyber-1024 public key rejected: ${(error as Error).message}`);
   }
-  return {
-    ciphertext: serialize(encapsulation.cipherText),
-    sharedSecret: kyberSharedSecret(encapsulation.sharedSecret, encapsulation.cipherText),
-  };
+  return { ciphertext: serialize(encapsulation.ciphertext), sharedSecret: encapsulation.sharedSecret };
 }
 
-export function kyberDecapsulate(serializedSecretKey: Uint8Array, serializedCiphertext: Uint8Array): Uint8Array {
+export function kyberDecapsulate(
+  serializedSecretKey: Uint8Array,
+  serializedCiphertext: Uint8Array,
+  crypto: CryptoBackend = nobleCryptoBackend,
+): Promise<Uint8Array> {
   const secretKey = deserialize(serializedSecretKey, KYBER_1024_SECRET_KEY_LENGTH, 'secret key', SignalProtocolErrorCode.InvalidKey);
   const ciphertext = deserialize(serializedCiphertext, KYBER_1024_CIPHERTEXT_LENGTH, 'ciphertext', SignalProtocolErrorCode.InvalidMessage);
-  const preKey = ml_kem1024.decapsulate(ciphertext, secretKey);
-  // ML-KEM's implicit rejection returns SHAKE256(z ‖ c); round-3 Kyber returns
-  // SHAKE256(z ‖ SHA3-256(c)). Spot the former and answer the latter.
-  const rejectionSeed = secretKey.subarray(KYBER_1024_SECRET_KEY_LENGTH - IMPLICIT_REJECTION_SEED_LENGTH);
-  const mlKemRejection = shake256(concatBytes(rejectionSeed, ciphertext), { dkLen: 32 });
-  return kyberSharedSecret(constantTimeEqual(preKey, mlKemRejection) ? rejectionSeed : preKey, ciphertext);
+  return crypto.kyber1024Decapsulate(secretKey, ciphertext);
 }

@@ -1,7 +1,13 @@
 import type { CryptoBackend } from '../crypto/crypto-backend';
-import { calculateAgreement, type CurveKeyPair, generateEphemeralKeyPair } from '../keys/curve-key-pair';
-import { xeddsaVerify } from '../keys/xeddsa';
-import { kyberEncapsulate } from '../kyber/kyber1024';
+import {
+  calculateAgreement,
+  calculateAgreements,
+  type CurveKeyPair,
+  generateEphemeralKeyPair,
+  rawCurvePublicKey,
+} from '../keys/curve-key-pair';
+import { xeddsaVerifyAsync } from '../keys/xeddsa';
+import { assertKyberPublicKey, kyberEncapsulate } from '../kyber/kyber1024';
 import { CIPHERTEXT_MESSAGE_VERSION } from '../protocol/message-version';
 import { stepRootKey } from '../ratchet/root-key';
 import type { SessionState } from '../ratchet/session-state';
@@ -13,10 +19,18 @@ export interface PqxdhInitiatorInput {
   identityKeyPair: CurveKeyPair;
   localRegistrationId: number;
   bundle: PreKeyBundle;
+  /** Milliseconds since the epoch. */
+  now: number;
 }
 
-function assertSigned(bundle: PreKeyBundle, signedKey: Uint8Array, signature: Uint8Array, what: string): void {
-  if (!xeddsaVerify(bundle.identityKey, signedKey, signature)) {
+async function assertSigned(
+  bundle: PreKeyBundle,
+  signedKey: Uint8Array,
+  signature: Uint8Array,
+  what: string,
+  crypto: CryptoBackend,
+): Promise<void> {
+  if (!(await xeddsaVerifyAsync(bundle.identityKey, signedKey, signature, crypto))) {
     throw new SignalProtocolError(
       SignalProtocolErrorCode.InvalidSignature,
       `the bundle's ${what} signature does not verify under its identity key`,
@@ -30,8 +44,11 @@ function assertSigned(bundle: PreKeyBundle, signedKey: Uint8Array, signature: Ui
  */
 export async function createInitiatorSession(input: PqxdhInitiatorInput, crypto: CryptoBackend): Promise<SessionState> {
   const { bundle, identityKeyPair } = input;
-  assertSigned(bundle, bundle.signedPreKey, bundle.signedPreKeySignature, 'signed prekey');
-  assertSigned(bundle, bundle.kyberPreKey, bundle.kyberPreKeySignature, 'Kyber prekey');
+  // Malformed keys are INVALID_KEY, as in libsignal, not a signature that fails to verify.
+  for (const key of [bundle.identityKey, bundle.signedPreKey, ...(bundle.preKey ? [bundle.preKey] : [])]) rawCurvePublicKey(key);
+  assertKyberPublicKey(bundle.kyberPreKey);
+  await assertSigned(bundle, bundle.signedPreKey, bundle.signedPreKeySignature, 'signed prekey', crypto);
+  await assertSigned(bundle, bundle.kyberPreKey, bundle.kyberPreKeySignature, 'Kyber prekey', crypto);
   if ((bundle.preKeyId === undefined) !== (bundle.preKey === undefined)) {
     throw new SignalProtocolError(
       SignalProtocolErrorCode.InvalidKey,
@@ -40,14 +57,16 @@ export async function createInitiatorSession(input: PqxdhInitiatorInput, crypto:
   }
 
   const baseKeyPair = await generateEphemeralKeyPair(crypto);
-  const agreements = await Promise.all([
+  const [identityAgreement, baseAgreements, kyber] = await Promise.all([
     calculateAgreement(identityKeyPair.privateKey, bundle.signedPreKey, crypto),
-    calculateAgreement(baseKeyPair.privateKey, bundle.identityKey, crypto),
-    calculateAgreement(baseKeyPair.privateKey, bundle.signedPreKey, crypto),
-    ...(bundle.preKey ? [calculateAgreement(baseKeyPair.privateKey, bundle.preKey, crypto)] : []),
+    calculateAgreements(
+      baseKeyPair.privateKey,
+      [bundle.identityKey, bundle.signedPreKey, ...(bundle.preKey ? [bundle.preKey] : [])],
+      crypto,
+    ),
+    kyberEncapsulate(bundle.kyberPreKey, crypto),
   ]);
-  const kyber = kyberEncapsulate(bundle.kyberPreKey);
-  const secrets = await derivePqxdhSecrets(agreements, kyber.sharedSecret, crypto);
+  const secrets = await derivePqxdhSecrets([identityAgreement, ...baseAgreements], kyber.sharedSecret, crypto);
 
   const ratchetKeyPair = await generateEphemeralKeyPair(crypto);
   const sending = await stepRootKey(secrets.rootKey, bundle.signedPreKey, ratchetKeyPair.privateKey, crypto);
@@ -67,6 +86,7 @@ export async function createInitiatorSession(input: PqxdhInitiatorInput, crypto:
       signedPreKeyId: bundle.signedPreKeyId,
       kyberPreKeyId: bundle.kyberPreKeyId,
       kyberCiphertext: kyber.ciphertext,
+      createdAt: input.now,
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { CryptoBackend } from '../crypto/crypto-backend';
-import { calculateAgreement, type CurveKeyPair, rawCurvePublicKey } from '../keys/curve-key-pair';
+import { calculateAgreement, calculateAgreements, type CurveKeyPair, rawCurvePublicKey } from '../keys/curve-key-pair';
 import { isCanonicalTorsionFreeMontgomeryPoint } from '../keys/montgomery-to-edwards';
 import { kyberDecapsulate } from '../kyber/kyber1024';
 import { CIPHERTEXT_MESSAGE_VERSION } from '../protocol/message-version';
@@ -21,16 +21,16 @@ export interface PqxdhResponderInput {
 /** Bob's side of PQXDH. His signed prekey becomes his first ratchet key pair. */
 export async function createResponderSession(input: PqxdhResponderInput, crypto: CryptoBackend): Promise<SessionState> {
   const { message, identityKeyPair, signedPreKeyPair } = input;
-  if (!isCanonicalTorsionFreeMontgomeryPoint(rawCurvePublicKey(message.baseKey))) {
+  if (!(await isCanonicalTorsionFreeMontgomeryPoint(rawCurvePublicKey(message.baseKey), crypto))) {
     throw new SignalProtocolError(SignalProtocolErrorCode.InvalidKey, 'the base key is not a canonical point of the prime-order subgroup');
   }
-  const agreements = await Promise.all([
-    calculateAgreement(signedPreKeyPair.privateKey, message.identityKey, crypto),
+  const [[signedWithIdentity, signedWithBase], identityWithBase, oneTimeWithBase, kyberSharedSecret] = await Promise.all([
+    calculateAgreements(signedPreKeyPair.privateKey, [message.identityKey, message.baseKey], crypto),
     calculateAgreement(identityKeyPair.privateKey, message.baseKey, crypto),
-    calculateAgreement(signedPreKeyPair.privateKey, message.baseKey, crypto),
-    ...(input.oneTimePreKeyPair ? [calculateAgreement(input.oneTimePreKeyPair.privateKey, message.baseKey, crypto)] : []),
+    input.oneTimePreKeyPair && calculateAgreement(input.oneTimePreKeyPair.privateKey, message.baseKey, crypto),
+    kyberDecapsulate(input.kyberSecretKey, message.kyberCiphertext, crypto),
   ]);
-  const kyberSharedSecret = kyberDecapsulate(input.kyberSecretKey, message.kyberCiphertext);
+  const agreements = [signedWithIdentity!, identityWithBase, signedWithBase!, ...(oneTimeWithBase ? [oneTimeWithBase] : [])];
   const secrets = await derivePqxdhSecrets(agreements, kyberSharedSecret, crypto);
   return {
     version: CIPHERTEXT_MESSAGE_VERSION,

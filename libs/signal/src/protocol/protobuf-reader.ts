@@ -96,10 +96,14 @@ export class ProtobufReader {
   }
 
   /** Up to 2^53 - 1; larger values are rejected rather than rounded. */
+  optionalUint64(fieldNumber: number): number | undefined {
+    return this.last(fieldNumber, WIRE_TYPE_VARINT) as number | undefined;
+  }
+
   requiredUint64(fieldNumber: number, name: string): number {
-    const value = this.last(fieldNumber, WIRE_TYPE_VARINT);
+    const value = this.optionalUint64(fieldNumber);
     if (value === undefined) throw this.error(`missing ${name}`);
-    return value as number;
+    return value;
   }
 
   private last(fieldNumber: number, wireType: number): number | Uint8Array | undefined {

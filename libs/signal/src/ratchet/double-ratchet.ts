@@ -22,7 +22,9 @@ export async function ratchetEncrypt(
     {
       ratchetKey: chain.ratchetKeyPair.publicKey,
       counter: chain.index,
-      previousCounter: state.previousCounter,
+      // libsignal writes the index of the last message of the previous chain, N − 1 (0 when N
+      // is 0), not the chain's length N; matching it keeps the header from fingerprinting us.
+      previousCounter: Math.max(state.previousCounter, 1) - 1,
       ciphertext: await crypto.aes256CbcEncrypt(keys.cipherKey, keys.iv, plaintext),
     },
     { macKey: keys.macKey, senderIdentityKey: state.localIdentityKey, receiverIdentityKey: state.remoteIdentityKey },
@@ -94,7 +96,7 @@ async function messageKeySeedFor(chain: ReceiverChain, counter: number, crypto: 
   }
   if (counter - chain.index > MAX_FORWARD_JUMPS) {
     throw new SignalProtocolError(
-      SignalProtocolErrorCode.TooFarAhead,
+      SignalProtocolErrorCode.InvalidMessage,
       `message ${counter} is ${counter - chain.index} ahead of its chain; the limit is ${MAX_FORWARD_JUMPS}`,
     );
   }

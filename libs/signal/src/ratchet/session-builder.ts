@@ -14,6 +14,8 @@ export class SessionBuilder {
     private readonly stores: { sessionStore: SessionStore; identityKeyStore: IdentityKeyStore },
     private readonly remoteAddress: ProtocolAddress,
     private readonly crypto: CryptoBackend = nobleCryptoBackend,
+    /** Milliseconds since the epoch; dates the session, which expires if never answered. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Verifies the bundle, runs PQXDH and makes the new session current, archiving any old one. */
@@ -30,6 +32,7 @@ export class SessionBuilder {
         identityKeyPair: await identityKeyStore.getIdentityKeyPair(),
         localRegistrationId: await identityKeyStore.getLocalRegistrationId(),
         bundle,
+        now: this.now(),
       },
       this.crypto,
     );

@@ -8,7 +8,7 @@ import { createWebCryptoBackend } from '../crypto/web-crypto-backend';
 import { CiphertextMessageType } from '../protocol/message-version';
 import { createPreKeySignalMessage, parsePreKeySignalMessage } from '../protocol/pre-key-signal-message';
 import { SignalProtocolErrorCode } from '../signal-protocol.errors';
-import { MAX_RECEIVER_CHAINS, MAX_SKIPPED_MESSAGE_KEYS } from './ratchet-limits';
+import { MAX_RECEIVER_CHAINS, MAX_SKIPPED_MESSAGE_KEYS, MAX_UNACKNOWLEDGED_SESSION_AGE_MS } from './ratchet-limits';
 import { type CiphertextMessage, SessionCipher } from './session-cipher';
 
 const text = (value: string) => utf8ToBytes(value);
@@ -81,7 +81,7 @@ describe(SessionCipher.name, () => {
     expect(decoded(await bobCipher.decrypt(message))).toBe('genuine');
   });
 
-  it('rejects a message too far ahead of its chain', async () => {
+  it('rejects a message too far ahead of its chain as BAD_MAC, as libsignal does, saying why', async () => {
     const { aliceCipher, bobCipher, alice } = await establishedPair();
     await bobCipher.decrypt(await aliceCipher.encrypt(text('start')));
     await aliceCipher.decrypt(await bobCipher.encrypt(text('ack')));
@@ -89,7 +89,8 @@ describe(SessionCipher.name, () => {
     record.currentState!.senderChain.index = 25_002;
     await alice.store.storeSession({ name: 'bob', deviceId: 2 }, record);
     await expect(bobCipher.decrypt(await aliceCipher.encrypt(text('far')))).rejects.toMatchObject({
-      code: SignalProtocolErrorCode.TooFarAhead,
+      code: SignalProtocolErrorCode.BadMac,
+      message: expect.stringContaining('ahead of its chain'),
     });
   });
 
@@ -127,6 +128,28 @@ describe(SessionCipher.name, () => {
     await expect(alice.builder(bob.address).processPreKeyBundle(await impostor.bundle())).rejects.toMatchObject({
       code: SignalProtocolErrorCode.UntrustedIdentity,
     });
+  });
+
+  it('stops sending PreKeySignalMessages 30 days after the bundle, with NO_SESSION, until a fresh bundle', async () => {
+    const { alice, aliceCipher, bob } = await establishedPair();
+    const createdAt = alice.clock.now;
+    alice.clock.now = createdAt + MAX_UNACKNOWLEDGED_SESSION_AGE_MS;
+    expect((await aliceCipher.encrypt(text('on the last day'))).type).toBe(CiphertextMessageType.PreKey);
+    alice.clock.now += 1;
+    await expect(aliceCipher.encrypt(text('too late'))).rejects.toMatchObject({
+      code: SignalProtocolErrorCode.NoSession,
+      message: expect.stringContaining('fetch a fresh prekey bundle'),
+    });
+    await alice.builder(bob.address).processPreKeyBundle(await bob.bundle(2));
+    expect(decoded(await bob.cipher(alice.address).decrypt(await aliceCipher.encrypt(text('fresh'))))).toBe('fresh');
+  });
+
+  it('never expires a session once the peer has answered', async () => {
+    const { alice, aliceCipher, bobCipher } = await establishedPair();
+    await bobCipher.decrypt(await aliceCipher.encrypt(text('start')));
+    await aliceCipher.decrypt(await bobCipher.encrypt(text('ack')));
+    alice.clock.now += 10 * MAX_UNACKNOWLEDGED_SESSION_AGE_MS;
+    expect((await aliceCipher.encrypt(text('years later'))).type).toBe(CiphertextMessageType.Whisper);
   });
 
   it('reports encrypting without a session as NO_SESSION', async () => {

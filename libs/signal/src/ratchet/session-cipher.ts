@@ -8,6 +8,7 @@ import { SignalProtocolError, SignalProtocolErrorCode } from '../signal-protocol
 import { Direction } from '../stores/identity-key.store';
 import type { ProtocolAddress } from '../stores/protocol-address';
 import { ratchetDecrypt, ratchetEncrypt } from './double-ratchet';
+import { MAX_UNACKNOWLEDGED_SESSION_AGE_MS } from './ratchet-limits';
 import { SessionRecord } from './session-record';
 import { cloneSessionState, type SessionState } from './session-state';
 import type { SignalProtocolStores } from '../stores/signal-protocol-stores';
@@ -27,12 +28,15 @@ export class SessionCipher {
     private readonly stores: SignalProtocolStores,
     private readonly remoteAddress: ProtocolAddress,
     private readonly crypto: CryptoBackend = nobleCryptoBackend,
+    /** Milliseconds since the epoch; tells when an unanswered session has expired. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async encrypt(plaintext: Uint8Array): Promise<CiphertextMessage> {
     const record = await this.stores.sessionStore.loadSession(this.remoteAddress);
     const state = record?.currentState;
     if (!record || !state) throw this.noSession();
+    this.assertNotExpired(state);
     await this.assertTrusted(state.remoteIdentityKey, Direction.Sending);
     const message = await ratchetEncrypt(state, plaintext, this.crypto);
     await this.stores.sessionStore.storeSession(this.remoteAddress, record);
@@ -99,6 +103,9 @@ export class SessionCipher {
   /**
    * Tries the current state, then archived ones, each on a copy; the one that decrypts is
    * kept and becomes current. A duplicate stops the search: another state cannot explain it.
+   * Any other failure in every state is BAD_MAC, naming the current state's reason: libsignal
+   * reports a bad MAC, a counter too far ahead and a bad ratchet key alike ("decryption
+   * failed"), so callers of either library see the same kind.
    */
   private async decryptWithRecord(record: SessionRecord, message: SignalMessage): Promise<Uint8Array> {
     const candidates = [record.currentState, ...record.previousStates];
@@ -120,7 +127,8 @@ export class SessionCipher {
       await this.stores.identityKeyStore.saveIdentity(this.remoteAddress, state.remoteIdentityKey);
       return plaintext;
     }
-    throw firstError ?? this.noSession();
+    if (!firstError) throw this.noSession();
+    throw new SignalProtocolError(SignalProtocolErrorCode.BadMac, `the message did not decrypt: ${firstError.message}`);
   }
 
   private async assertTrusted(identityKey: Uint8Array, direction: Direction): Promise<void> {
@@ -128,6 +136,22 @@ export class SessionCipher {
       throw new SignalProtocolError(
         SignalProtocolErrorCode.UntrustedIdentity,
         `the identity key of ${this.remoteAddress.name} has changed and is not trusted`,
+      );
+    }
+  }
+
+  /**
+   * libsignal refuses to keep sending PreKeySignalMessages more than 30 days after the bundle
+   * was fetched: the peer may have deleted the prekeys they name. It reports no session, so
+   * that the caller fetches a fresh bundle; so do we.
+   */
+  private assertNotExpired(state: SessionState): void {
+    const pending = state.pendingPreKey;
+    if (pending && this.now() - pending.createdAt > MAX_UNACKNOWLEDGED_SESSION_AGE_MS) {
+      throw new SignalProtocolError(
+        SignalProtocolErrorCode.NoSession,
+        `the session with ${this.remoteAddress.name}.${this.remoteAddress.deviceId} was never answered and is over 30 days old; ` +
+          'fetch a fresh prekey bundle',
       );
     }
   }

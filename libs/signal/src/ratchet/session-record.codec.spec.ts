@@ -31,7 +31,15 @@ function sampleState(withPendingPreKey: boolean): SessionState {
     ],
     baseKey: generateCurveKeyPair().publicKey,
     ...(withPendingPreKey
-      ? { pendingPreKey: { preKeyId: 0, signedPreKeyId: 2, kyberPreKeyId: 0xffff_ffff, kyberCiphertext: randomBytes(1569) } }
+      ? {
+          pendingPreKey: {
+            preKeyId: 0,
+            signedPreKeyId: 2,
+            kyberPreKeyId: 0xffff_ffff,
+            kyberCiphertext: randomBytes(1569),
+            createdAt: 1_790_000_000_123,
+          },
+        }
       : {}),
   };
 }

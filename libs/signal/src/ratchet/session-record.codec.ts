@@ -44,6 +44,7 @@ const enum PendingPreKeyField {
   SignedPreKeyId = 2,
   KyberPreKeyId = 3,
   KyberCiphertext = 4,
+  CreatedAt = 5,
 }
 
 const recordReader = (bytes: Uint8Array) => new ProtobufReader(bytes, SignalProtocolErrorCode.InvalidSessionRecord);
@@ -159,6 +160,7 @@ function encodePendingPreKey(pending: PendingPreKey): Uint8Array {
     .uint32(PendingPreKeyField.SignedPreKeyId, pending.signedPreKeyId)
     .uint32(PendingPreKeyField.KyberPreKeyId, pending.kyberPreKeyId)
     .bytes(PendingPreKeyField.KyberCiphertext, pending.kyberCiphertext)
+    .uint64(PendingPreKeyField.CreatedAt, pending.createdAt)
     .finish();
 }
 
@@ -170,5 +172,7 @@ function decodePendingPreKey(bytes: Uint8Array): PendingPreKey {
     signedPreKeyId: reader.requiredUint32(PendingPreKeyField.SignedPreKeyId, 'pending signed prekey ID'),
     kyberPreKeyId: reader.requiredUint32(PendingPreKeyField.KyberPreKeyId, 'pending Kyber prekey ID'),
     kyberCiphertext: reader.requiredBytes(PendingPreKeyField.KyberCiphertext, 'pending Kyber ciphertext'),
+    // Records written before sessions were dated count as expired: the bundle may be stale.
+    createdAt: reader.optionalUint64(PendingPreKeyField.CreatedAt) ?? 0,
   };
 }

@@ -28,6 +28,8 @@ export interface PendingPreKey {
   signedPreKeyId: number;
   kyberPreKeyId: number;
   kyberCiphertext: Uint8Array;
+  /** When the session was set up, in milliseconds since the epoch: it expires unanswered. */
+  createdAt: number;
 }
 
 export interface SessionState {
@@ -37,7 +39,7 @@ export interface SessionState {
   localRegistrationId: number;
   remoteRegistrationId: number;
   rootKey: Uint8Array;
-  /** Length of our previous sending chain, sent with every message. */
+  /** Length N of our previous sending chain; messages carry N − 1, as libsignal's do. */
   previousCounter: number;
   senderChain: SenderChain;
   /** Oldest first. */

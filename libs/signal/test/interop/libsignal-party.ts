@@ -26,8 +26,9 @@ export interface LibsignalParty {
    * and returns the identity key's signature over the public key.
    */
   storeKyberPreKey(id: number, publicKey: Uint8Array, secretKey: Uint8Array): Uint8Array;
-  processPreKeyBundle(remote: ProtocolAddress, bundle: PreKeyBundle): Promise<void>;
-  encrypt(remote: ProtocolAddress, plaintext: Uint8Array): Promise<CiphertextMessage>;
+  /** `now` stands in for libsignal's clock, which dates the session. */
+  processPreKeyBundle(remote: ProtocolAddress, bundle: PreKeyBundle, now?: Date): Promise<void>;
+  encrypt(remote: ProtocolAddress, plaintext: Uint8Array, now?: Date): Promise<CiphertextMessage>;
   decrypt(remote: ProtocolAddress, message: CiphertextMessage): Promise<Uint8Array>;
 }
 
@@ -151,7 +152,7 @@ export function createLibsignalParty(libsignal: Libsignal, address: ProtocolAddr
       return signature;
     },
 
-    async processPreKeyBundle(remote, bundle) {
+    async processPreKeyBundle(remote, bundle, now) {
       const theirBundle = libsignal.PreKeyBundle.new(
         bundle.registrationId,
         bundle.deviceId,
@@ -165,11 +166,11 @@ export function createLibsignalParty(libsignal: Libsignal, address: ProtocolAddr
         libsignal.KEMPublicKey.deserialize(forLibsignal(bundle.kyberPreKey)),
         forLibsignal(bundle.kyberPreKeySignature),
       );
-      await libsignal.processPreKeyBundle(theirBundle, theirAddress(remote), stores.sessions, stores.identities);
+      await libsignal.processPreKeyBundle(theirBundle, theirAddress(remote), stores.sessions, stores.identities, now);
     },
 
-    async encrypt(remote, plaintext) {
-      const message = await libsignal.signalEncrypt(forLibsignal(plaintext), theirAddress(remote), stores.sessions, stores.identities);
+    async encrypt(remote, plaintext, now) {
+      const message = await libsignal.signalEncrypt(forLibsignal(plaintext), theirAddress(remote), stores.sessions, stores.identities, now);
       return { type: message.type() as CiphertextMessageType, serialized: message.serialize() };
     },
 

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { concatBytes, utf8ToBytes } from '../../src/crypto/bytes';
+import { utf8ToBytes } from '../../src/crypto/bytes';
 import { createNodeCryptoBackend } from '../../src/crypto/node-crypto-backend';
+import { nobleCryptoBackend } from '../../src/crypto/noble-crypto-backend';
+import { kyberPublicKeyFromSecretKey } from '../../src/kyber/kyber1024';
 import { xeddsaSign } from '../../src/keys/xeddsa';
 import { CiphertextMessageType } from '../../src/protocol/message-version';
 import { createPreKeySignalMessage, parsePreKeySignalMessage } from '../../src/protocol/pre-key-signal-message';
@@ -13,7 +13,6 @@ import { createLibsignalParty } from './libsignal-party';
 import { type Libsignal, loadLibsignal } from './load-libsignal';
 
 const MESSAGES_EACH_WAY = 1_000;
-const fixtures = join(__dirname, '..', 'fixtures');
 
 describe('sessions against libsignal 0.90.0', () => {
   let libsignal: Libsignal;
@@ -179,32 +178,42 @@ describe('sessions against libsignal 0.90.0', () => {
     await exchange(to, from, 'still talking back');
   });
 
-  it("runs sessions over libsignal's published Kyber-1024 test key pair in both roles", async () => {
-    const publicKey = concatBytes(Uint8Array.of(0x08), readFileSync(join(fixtures, 'libsignal-kyber1024-test.pk')));
-    const secretKey = concatBytes(Uint8Array.of(0x08), readFileSync(join(fixtures, 'libsignal-kyber1024-test.sk')));
+  it.each([
+    ['noble', nobleCryptoBackend],
+    ['node', createNodeCryptoBackend()],
+  ])('runs sessions over a Kyber-1024 key pair libsignal generates, in both roles (%s backend)', async (_name, crypto) => {
+    const generated = libsignal.KEMKeyPair.generate();
+    const publicKey = generated.getPublicKey().serialize();
+    const secretKey = generated.getSecretKey().serialize();
+    expect(kyberPublicKeyFromSecretKey(secretKey)).toEqual(publicKey);
 
-    // libsignal decapsulates what we encapsulated to the test key.
-    const toTheirs = await ourInitiatorSession();
-    const theirBundle = await toTheirs.theirs.bundle(2);
-    const theirSignature = toTheirs.theirs.storeKyberPreKey(9, publicKey, secretKey);
-    await toTheirs.ours
-      .builder(toTheirs.theirs.address)
-      .processPreKeyBundle({ ...theirBundle, kyberPreKeyId: 9, kyberPreKey: publicKey, kyberPreKeySignature: theirSignature });
-    await exchange(toTheirs.ours, toTheirs.theirs, 'over the test key');
-
-    // We decapsulate what libsignal encapsulated to the test key.
-    const ours = new OurParty({ name: 'ours', deviceId: 1 });
+    // libsignal decapsulates, with its key, what we encapsulated to it.
+    const ours = new OurParty({ name: 'ours', deviceId: 1 }, true, crypto);
     const theirs = createLibsignalParty(libsignal, { name: 'theirs', deviceId: 2 });
-    const ourBundle = await ours.bundle(3);
-    const ourSignature = xeddsaSign((await ours.store.getIdentityKeyPair()).privateKey, publicKey);
-    await ours.store.storeKyberPreKey({ id: 9, keyPair: { publicKey, secretKey }, signature: ourSignature, timestamp: Date.now() });
-    await theirs.processPreKeyBundle(ours.address, {
+    const theirBundle = await theirs.bundle(2);
+    const theirSignature = theirs.storeKyberPreKey(9, publicKey, secretKey);
+    await ours.processPreKeyBundle(theirs.address, {
+      ...theirBundle,
+      kyberPreKeyId: 9,
+      kyberPreKey: publicKey,
+      kyberPreKeySignature: theirSignature,
+    });
+    await exchange(ours, theirs, 'to the key libsignal made');
+
+    // We decapsulate, with libsignal's key, what libsignal encapsulated to it.
+    const ourResponder = new OurParty({ name: 'responder', deviceId: 1 }, true, crypto);
+    const theirInitiator = createLibsignalParty(libsignal, { name: 'initiator', deviceId: 2 });
+    const ourBundle = await ourResponder.bundle(3);
+    const ourSignature = xeddsaSign((await ourResponder.store.getIdentityKeyPair()).privateKey, publicKey);
+    await ourResponder.store.storeKyberPreKey({ id: 9, keyPair: { publicKey, secretKey }, signature: ourSignature, timestamp: Date.now() });
+    await theirInitiator.processPreKeyBundle(ourResponder.address, {
       ...ourBundle,
       kyberPreKeyId: 9,
       kyberPreKey: publicKey,
       kyberPreKeySignature: ourSignature,
     });
-    await exchange(theirs, ours, 'over the test key');
+    await exchange(theirInitiator, ourResponder, 'from libsignal, to its own key');
+    expect(ourResponder.store.usedKyberPreKeys).toHaveLength(1);
   });
 });
 

@@ -18,6 +18,8 @@ export class OurParty {
     readonly address: ProtocolAddress,
     private readonly withOneTimePreKey = true,
     private readonly crypto: CryptoBackend = nobleCryptoBackend,
+    /** The clock both SessionBuilder and SessionCipher read; tests move it. */
+    readonly clock = { now: Date.now() },
   ) {
     this.store = new InMemorySignalProtocolStore(generateCurveKeyPair(), this.registrationId);
   }
@@ -47,7 +49,7 @@ export class OurParty {
   }
 
   builder(remote: ProtocolAddress): SessionBuilder {
-    return new SessionBuilder({ sessionStore: this.store, identityKeyStore: this.store }, remote, this.crypto);
+    return new SessionBuilder({ sessionStore: this.store, identityKeyStore: this.store }, remote, this.crypto, () => this.clock.now);
   }
 
   processPreKeyBundle(remote: ProtocolAddress, bundle: PreKeyBundle): Promise<void> {
@@ -68,6 +70,7 @@ export class OurParty {
       { sessionStore: store, identityKeyStore: store, preKeyStore: store, signedPreKeyStore: store, kyberPreKeyStore: store },
       remote,
       this.crypto,
+      () => this.clock.now,
     );
   }
 }
