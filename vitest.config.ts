@@ -12,6 +12,7 @@ export default defineConfig({
       'libs/**/test/**/*.test.ts',
       'deploy/**/*.test.ts',
       'tools/**/*.test.ts',
+      'load-tests/test/**/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,0 +1,11 @@
+/** A server the generator drives: Coming (single node or stack) or the baseline relay. */
+export interface Target {
+  readonly label: string;
+  /** Where senders log in and connect (ws://host:port). */
+  readonly senderUrl: string;
+  /** Where recipients log in and connect; another gateway on the stack. */
+  readonly recipientUrl: string;
+  /** Every server process (their descendants count too), for CPU time and memory. */
+  serverPids(): number[];
+  stop(): Promise<void>;
+}
