@@ -16,7 +16,7 @@ import { mean } from './measure/percentiles';
 import { Progress } from './measure/progress';
 import { startRelayTarget } from './targets/relay.target';
 import { startSingleNodeTarget } from './targets/single-node.target';
-import { startStackTarget } from './targets/stack.target';
+import { type StackTarget, startStackTarget } from './targets/stack.target';
 import type { Target } from './targets/target';
 
 const REPOSITORY_ROOT = resolve(__dirname, '..', '..');
@@ -43,19 +43,9 @@ async function main() {
       ] as const;
       const figures = await compare(fleets, settings, progress);
       const report: TargetReport = { figures, coming: await deliveryCheck(ledgers[0]), baseline: await deliveryCheck(ledgers[1]) };
-      if (kind === 'stack' && settings.profile && 'stack' in coming) {
+      if (isStack(coming) && settings.profile) {
         progress.show('stack: CPU profile of the sending gateway at saturation');
-        const gateway = (coming as Awaited<ReturnType<typeof startStackTarget>>).stack.gateways[0]!;
-        const profile = await profileProcess(
-          gateway.pid!,
-          (coming as Awaited<ReturnType<typeof startStackTarget>>).inspectPort,
-          async () => {
-            await fleets[0].closedLoop('profile', settings.profileMs, settings.window);
-          },
-        );
-        const file = join(tmpdir(), `coming-bench-gateway-1-${Date.now()}.cpuprofile`);
-        await writeFile(file, JSON.stringify(profile));
-        report.profile = { process: 'gateway-1 (senders)', file, topSelfTime: topSelfTime(profile, REPOSITORY_ROOT, 20) };
+        report.profile = await profileSendingGateway(coming, () => fleets[0].closedLoop('profile', settings.profileMs, settings.window));
       }
       await Promise.all(fleets.map((fleet) => fleet.close()));
       reports[kind] = report;
@@ -83,6 +73,22 @@ async function main() {
   console.log(`\n${JSON.stringify(summary, null, 2)}`);
   const lost = Object.values(reports).some((report) => report.coming.lost > 0 || report.coming.duplicatesShown > 0);
   process.exit(lost ? 1 : 0);
+}
+
+function isStack(target: Target): target is StackTarget {
+  return 'stack' in target;
+}
+
+/** Profiles gateway-1, which holds the senders, while `load` runs; the profile goes to a temp file. */
+async function profileSendingGateway(target: StackTarget, load: () => Promise<unknown>): Promise<NonNullable<TargetReport['profile']>> {
+  const gateway = target.stack.gateways[0]!;
+  if (gateway.pid === undefined) throw new Error('gateway-1 is not running');
+  const profile = await profileProcess(gateway.pid, target.inspectPort, async () => {
+    await load();
+  });
+  const file = join(tmpdir(), `coming-bench-gateway-1-${Date.now()}.cpuprofile`);
+  await writeFile(file, JSON.stringify(profile));
+  return { process: 'gateway-1 (senders)', file, topSelfTime: topSelfTime(profile, REPOSITORY_ROOT, 20) };
 }
 
 function stackRatios(figures: ComparisonFigures) {

@@ -38,7 +38,7 @@ export function benchSettings(argv: string[]): BenchSettings {
   }
   const only: ComingKind[] = values.only === undefined ? ['single', 'stack'] : [parseKind(values.only)];
   const quick = values.quick;
-  const connections = values.connections === undefined ? (quick ? 1_000 : 10_000) : Number(values.connections);
+  const connections = values.connections === undefined ? (quick ? 500 : 2_000) : Number(values.connections);
   if (!Number.isInteger(connections) || connections < 16) throw new Error(`--connections takes a whole number of at least 16; ${USAGE}`);
   return {
     only,

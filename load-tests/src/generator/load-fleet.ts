@@ -118,6 +118,20 @@ export class LoadFleet {
     return { messages: this.ledger.messages.slice(first), startedAt, endedAt: endsAt };
   }
 
+  /**
+   * Keeps every sender sending to its recipient, `window` messages in flight, until
+   * `stopped()`; each message is filed under the phase current when it is first sent.
+   */
+  async runUntil(stopped: () => boolean, phase: () => string, window: number): Promise<void> {
+    const worker = async (index: number) => {
+      while (!stopped()) {
+        const context = this.context(phase(), performance.now());
+        await sendMessage(this.senders[index]!.connection, this.recipients[index]!.device, context);
+      }
+    };
+    await Promise.all(this.senders.flatMap((_, index) => Array.from({ length: window }, () => worker(index))));
+  }
+
   /** Every sender sends to `to` until `count` messages are acknowledged, `window` each in flight. */
   async sendCount(phase: string, to: LoadDevice, count: number, window: number): Promise<RoundResult> {
     const first = this.ledger.messages.length;

@@ -11,6 +11,8 @@ export interface TrackedMessage {
   sentAt: number;
   ackedAt?: number;
   deliveredAt?: number;
+  /** Times it was shown again under another server GUID. */
+  duplicates?: number;
 }
 
 /**
@@ -51,6 +53,7 @@ export class MessageLedger {
     if (message === undefined) throw new Error('received a message this generator never sent');
     if (message.deliveredAt !== undefined) {
       this.duplicatesShown += 1;
+      message.duplicates = (message.duplicates ?? 0) + 1;
       return;
     }
     message.deliveredAt = performance.now();
