@@ -61,7 +61,11 @@ function chaosTable(report: ChaosReport): string {
       '',
     ]),
     '',
-    ...report.faults.map((fault) => `${fault.fault}: ${FAULT_DESCRIPTIONS[fault.fault] ?? ''}`),
+    ...report.faults.map(
+      (fault) =>
+        `${fault.fault}: ${FAULT_DESCRIPTIONS[fault.fault] ?? ''}` +
+        (fault.crashed.length === 0 ? '' : `; CRASHED by themselves and started again: ${fault.crashed.join(', ')}`),
+    ),
     `${report.offlineRecipients} recipients stayed offline until the end; ${report.redeliveries} redeliveries of an already received server GUID (dropped, as a client does).`,
     report.passed ? 'PASSED: no acknowledged message lost, none shown twice, deliveries after every fault.' : 'FAILED',
   ];

@@ -38,17 +38,17 @@ export function benchSettings(argv: string[]): BenchSettings {
   }
   const only: ComingKind[] = values.only === undefined ? ['single', 'stack'] : [parseKind(values.only)];
   const quick = values.quick;
-  const connections = values.connections === undefined ? (quick ? 500 : 2_000) : Number(values.connections);
+  const connections = values.connections === undefined ? (quick ? 300 : 1_000) : Number(values.connections);
   if (!Number.isInteger(connections) || connections < 16) throw new Error(`--connections takes a whole number of at least 16; ${USAGE}`);
   return {
     only,
-    pairs: quick ? 20 : 50,
+    pairs: quick ? 20 : 40,
     rounds: quick ? 1 : 2,
     window: 4,
-    saturationMs: quick ? 3_000 : 5_000,
+    saturationMs: quick ? 2_000 : 5_000,
     latencyMs: quick ? 3_000 : 6_000,
-    offlineMessages: quick ? 200 : 1_000,
-    loginsPerRound: quick ? 40 : 100,
+    offlineMessages: quick ? 100 : 300,
+    loginsPerRound: quick ? 30 : 50,
     idleConnections: connections,
     profileMs: quick ? 3_000 : 6_000,
     profile: !values['no-profile'],

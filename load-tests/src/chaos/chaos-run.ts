@@ -4,7 +4,7 @@ import { LoadFleet, type Party } from '../generator/load-fleet';
 import type { LoopbackAddresses } from '../generator/loopback-addresses';
 import { mapConcurrently } from '../generator/map-concurrently';
 import { MessageLedger, type TrackedMessage } from '../generator/message-ledger';
-import { startStackTarget } from '../targets/stack.target';
+import { type StackTarget, startStackTarget } from '../targets/stack.target';
 import type { ChaosFault } from './chaos-faults';
 
 // Load runs this long before each fault, so that the fault meets messages in flight.
@@ -32,11 +32,16 @@ export interface FaultReport {
   recoverySeconds: number | null;
   /** From the kill until the process was running and ready again, s. */
   restartSeconds: number;
+  /**
+   * Services that died by themselves during this fault (not the one killed); the run starts
+   * them again, as a supervisor would, and reports them here.
+   */
+  crashed: string[];
 }
 
 export interface ChaosReport {
   faults: FaultReport[];
-  total: Omit<FaultReport, 'fault' | 'recoverySeconds' | 'restartSeconds' | 'deliveredAfterRestart'>;
+  total: Omit<FaultReport, 'fault' | 'recoverySeconds' | 'restartSeconds' | 'deliveredAfterRestart' | 'crashed'>;
   /** Pushes of an already received server GUID: at-least-once delivery at work, harmless. */
   redeliveries: number;
   offlineRecipients: number;
@@ -74,7 +79,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       () => phase,
       WINDOW,
     );
-    const marks: { fault: string; killedAt: number; backAt: number }[] = [];
+    const marks: { fault: string; killedAt: number; backAt: number; crashed: string[] }[] = [];
     try {
       await sleep(BEFORE_FAULT_MS);
       for (const fault of options.faults) {
@@ -84,9 +89,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         const killedAt = performance.now();
         await fault.inject(target);
         const backAt = performance.now();
-        marks.push({ fault: fault.name, killedAt, backAt });
+        const mark = { fault: fault.name, killedAt, backAt, crashed: [] as string[] };
+        marks.push(mark);
         show(`${fault.name}: back after ${((backAt - killedAt) / 1000).toFixed(1)} s; waiting for deliveries`);
-        await until(() => deliveredSince(ledger.messages, backAt) >= DELIVERIES_TO_RECOVER, RECOVERY_DEADLINE_MS);
+        await until(() => {
+          restartCrashed(target, mark.crashed, show);
+          return deliveredSince(ledger.messages, backAt) >= DELIVERIES_TO_RECOVER;
+        }, RECOVERY_DEADLINE_MS);
       }
       phase = 'after faults';
       await sleep(BEFORE_FAULT_MS);
@@ -96,7 +105,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
 
     show(`connecting ${offline.length} offline recipients; waiting for every acknowledged message`);
-    const reconnected: Party[] = await mapConcurrently(offline, 16, (party) => fleet.connectDrained(target.recipientUrl, party.device));
+    const reconnected: Party[] = await mapConcurrently(offline, 16, (party) =>
+      withDeadline(fleet.connectDrained(target.recipientUrl, party.device), FINAL_DELIVERY_DEADLINE_MS, "an offline recipient's drain"),
+    );
     const missing = () => ledger.messages.filter((message) => message.ackedAt !== undefined && message.deliveredAt === undefined).length;
     await until(() => {
       show(`${missing()} acknowledged messages not delivered yet`);
@@ -104,7 +115,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }, FINAL_DELIVERY_DEADLINE_MS);
     await Promise.all([fleet.close(), ...reconnected.map((party) => party.connection.close())]);
 
-    const faults = marks.map(({ fault, killedAt, backAt }) => {
+    const faults = marks.map(({ fault, killedAt, backAt, crashed }) => {
       const messages = ledger.messages.filter((message) => message.phase === fault);
       const acked = ledger.messages
         .filter((message) => message.sentAt >= killedAt && message.ackedAt !== undefined)
@@ -115,6 +126,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         deliveredAfterRestart: deliveredSince(ledger.messages, backAt),
         recoverySeconds: acked.length === 0 ? null : (Math.min(...acked) - killedAt) / 1000,
         restartSeconds: (backAt - killedAt) / 1000,
+        crashed,
       };
     });
     const total = counts(ledger.messages);
@@ -127,6 +139,30 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     };
   } finally {
     await target.stop();
+  }
+}
+
+/** Starts again any service that died by itself, once, noting its name. */
+function restartCrashed(target: StackTarget, crashed: string[], show: (text: string) => void): void {
+  const { stack } = target;
+  for (const service of [stack.auth, stack.mailbox, stack.keys, stack.payments, ...stack.gateways]) {
+    if (service.running || crashed.includes(service.options.name)) continue;
+    crashed.push(service.options.name);
+    show(`${service.options.name} died by itself; starting it again`);
+    void service.start().catch((error: unknown) => show(`${service.options.name} did not start again: ${String(error)}`));
+  }
+}
+
+/** Rejects when `promise` has not settled within `ms`, so that the run stops by itself. */
+async function withDeadline<Value>(promise: Promise<Value>, ms: number, what: string): Promise<Value> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
