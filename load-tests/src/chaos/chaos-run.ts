@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LoadFleet, type Party } from '../generator/load-fleet';
+import { LoadFleet } from '../generator/load-fleet';
 import type { LoopbackAddresses } from '../generator/loopback-addresses';
 import { mapConcurrently } from '../generator/map-concurrently';
 import { MessageLedger, type TrackedMessage } from '../generator/message-ledger';
@@ -105,15 +105,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
 
     show(`connecting ${offline.length} offline recipients; waiting for every acknowledged message`);
-    const reconnected: Party[] = await mapConcurrently(offline, 16, (party) =>
-      withDeadline(fleet.connectDrained(target.recipientUrl, party.device), FINAL_DELIVERY_DEADLINE_MS, "an offline recipient's drain"),
+    const reconnected = await mapConcurrently(offline, 16, (party) =>
+      withDeadline(
+        fleet.connectDrained(target.recipientUrl, party.device),
+        FINAL_DELIVERY_DEADLINE_MS,
+        "an offline recipient's drain",
+      ).catch((error: unknown) => {
+        // What it did not receive counts as lost below.
+        show(String(error));
+        return undefined;
+      }),
     );
     const missing = () => ledger.messages.filter((message) => message.ackedAt !== undefined && message.deliveredAt === undefined).length;
     await until(() => {
       show(`${missing()} acknowledged messages not delivered yet`);
       return missing() === 0;
     }, FINAL_DELIVERY_DEADLINE_MS);
-    await Promise.all([fleet.close(), ...reconnected.map((party) => party.connection.close())]);
+    await Promise.all([fleet.close(), ...reconnected.map((party) => party?.connection.close())]);
 
     const faults = marks.map(({ fault, killedAt, backAt, crashed }) => {
       const messages = ledger.messages.filter((message) => message.phase === fault);
