@@ -31,6 +31,7 @@ export async function startRelayTarget(): Promise<Target> {
     senderUrl: url,
     recipientUrl: url,
     serverPids: () => (relay.pid === undefined ? [] : [relay.pid]),
+    connectionPids: () => (relay.pid === undefined ? [] : [relay.pid]),
     stop: async () => {
       await relay.stop();
       await rm(dir, { recursive: true, force: true });

@@ -29,6 +29,7 @@ export async function startSingleNodeTarget(): Promise<Target> {
     senderUrl: url,
     recipientUrl: url,
     serverPids: () => (node.pid === undefined ? [] : [node.pid]),
+    connectionPids: () => (node.pid === undefined ? [] : [node.pid]),
     stop: async () => {
       await node.stop();
       await rm(dir, { recursive: true, force: true });

@@ -7,5 +7,11 @@ export interface Target {
   readonly recipientUrl: string;
   /** Every server process (their descendants count too), for CPU time and memory. */
   serverPids(): number[];
+  /**
+   * The processes that hold an idle connection's state, for memory per connection: on the
+   * stack the gateways and NATS (a subscription per device), not the services an idle
+   * device never touches, whose memory moves for reasons of their own.
+   */
+  connectionPids(): number[];
   stop(): Promise<void>;
 }
