@@ -50,7 +50,14 @@ export default tseslint.config(
             // The load generator logs in and speaks the wire protocol as a client would, and runs the stack.
             {
               sourceTag: 'scope:load',
-              onlyDependOnLibsWithTags: ['scope:ops', 'scope:platform', 'scope:protocol', 'scope:identity', 'scope:client', 'scope:testing'],
+              onlyDependOnLibsWithTags: [
+                'scope:ops',
+                'scope:platform',
+                'scope:protocol',
+                'scope:identity',
+                'scope:client',
+                'scope:testing',
+              ],
             },
           ],
         },

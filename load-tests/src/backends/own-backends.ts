@@ -6,7 +6,6 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from 'pg';
 import { BackendProcess } from './backend-process';
 
 /**
@@ -132,16 +131,5 @@ async function untilPostgresAnswers(databaseUrl: string): Promise<void> {
       if (Date.now() > deadline) throw error;
       await sleep(100);
     }
-  }
-}
-
-/** Runs one query against the database, e.g. to count stored envelopes. */
-export async function queryOnce<Row>(databaseUrl: string, text: string): Promise<Row[]> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(text)).rows as Row[];
-  } finally {
-    await client.end();
   }
 }

@@ -40,14 +40,8 @@ export class LoadConnection {
   private nextRequestId = 1;
   private closing = false;
   private reopening = false;
-  /** How many times the socket was opened again after a loss. */
-  reconnections = 0;
 
   constructor(private readonly options: LoadConnectionOptions) {}
-
-  get isOpen(): boolean {
-    return this.socket?.readyState === WebSocket.OPEN;
-  }
 
   /** Resolves once the socket is open. */
   async open(): Promise<void> {
@@ -130,7 +124,6 @@ export class LoadConnection {
         if (this.closing) return;
         try {
           await this.open();
-          this.reconnections += 1;
           return;
         } catch {
           // The gateway is still down: try again after the delay.

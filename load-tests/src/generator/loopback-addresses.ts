@@ -6,7 +6,7 @@ import { Agent, type Dispatcher, setGlobalDispatcher } from 'undici';
 const ADDRESS_COUNT = 4_000;
 
 /** The n-th source address on loopback, from 127.0.1.0 on. */
-export function loopbackAddress(index: number): string {
+function loopbackAddress(index: number): string {
   const n = 256 + (index % ADDRESS_COUNT);
   return `127.0.${Math.floor(n / 256)}.${n % 256}`;
 }

@@ -25,8 +25,6 @@ export const MESSAGE_PATTERN: readonly SizedContent[] = [
   ...[1, 1, 1, 1, 1, 2, 2, 3, 8].map((blocks) => ({ contentType: SIGNAL, bytes: SIGNAL_MESSAGE_OVERHEAD + blocks * PADDED_BLOCK })),
 ];
 
-export const MEAN_CONTENT_BYTES = MESSAGE_PATTERN.reduce((sum, each) => sum + each.bytes, 0) / MESSAGE_PATTERN.length;
-
 const SIGNAL_VERSION_BYTE = 0x44;
 const filler = randomBytes(Math.max(...MESSAGE_PATTERN.map((each) => each.bytes)));
 
