@@ -40,8 +40,7 @@ export async function startStackTarget(options: { label: string; env?: Record<st
       backends,
       inspectPort,
       serverPids: () => [...services.map((service) => service.pid), ...backends.pids()].filter((pid): pid is number => pid !== undefined),
-      connectionPids: () =>
-        [...stack.gateways.map((gateway) => gateway.pid), backends.nats.pid].filter((pid): pid is number => pid !== undefined),
+      connectionPids: () => [stack.gateways[1]!.pid, backends.nats.pid].filter((pid): pid is number => pid !== undefined),
       stop: async () => {
         await stack.stop();
         await backends.stop();

@@ -8,9 +8,10 @@ export interface Target {
   /** Every server process (their descendants count too), for CPU time and memory. */
   serverPids(): number[];
   /**
-   * The processes that hold an idle connection's state, for memory per connection: on the
-   * stack the gateways and NATS (a subscription per device), not the services an idle
-   * device never touches, whose memory moves for reasons of their own.
+   * The processes that hold the state of an idle connection to `recipientUrl`, for memory
+   * per connection: on the stack the recipients' gateway and NATS (a subscription per
+   * device), not the gateway that served the logins nor services an idle device never
+   * touches, whose memory moves for reasons of their own.
    */
   connectionPids(): number[];
   stop(): Promise<void>;
