@@ -47,6 +47,11 @@ export class ServiceProcess {
     await this.waitReady(child);
   }
 
+  /** The running process's ID, for tools that read its CPU time or memory. */
+  get pid(): number | undefined {
+    return this.running ? this.child?.pid : undefined;
+  }
+
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }

@@ -1,0 +1,45 @@
+import { ClientError, ClientErrorCode, LoginApi } from '@coming/client';
+import { type AccountKey, accountKeyFromSeed, signLogin } from '@coming/identity';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const LOGIN_ATTEMPTS = 5;
+const RETRY_DELAY_MS = 500;
+
+/** One logged-in device of a generated account: what the generator needs to open its socket. */
+export interface LoadDevice {
+  accountId: string;
+  deviceId: number;
+  accessToken: string;
+}
+
+/** A fresh account key from a random seed, derived the way a mnemonic's seed is. */
+export function generateAccountKey(): AccountKey {
+  return accountKeyFromSeed(randomBytes(64));
+}
+
+/**
+ * Logs a new device of the account in through the gateway's HTTP login, as the client SDK
+ * does (challenge, BIP-340 signature over the login digest, login), but keeps no store.
+ */
+export async function loginDevice(serverUrl: string, key: AccountKey, audience = 'coming'): Promise<LoadDevice> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await loginOnce(serverUrl, key, audience);
+    } catch (error) {
+      // A busy or restarting server (HTTP 503, 429, no answer): a client tries again, with a fresh challenge.
+      const retryable = error instanceof ClientError && error.code === ClientErrorCode.ServerUnreachable;
+      if (!retryable || attempt === LOGIN_ATTEMPTS) throw error;
+      await sleep(RETRY_DELAY_MS * attempt);
+    }
+  }
+}
+
+async function loginOnce(serverUrl: string, key: AccountKey, audience: string): Promise<LoadDevice> {
+  const api = new LoginApi(serverUrl);
+  const { challenge } = await api.challenge();
+  const claim = { challenge, accountId: key.accountId, deviceId: 0, audience };
+  const response = await api.login({ accountId: key.accountId, deviceId: 0, challenge, signature: signLogin(claim, key.privateKey) });
+  if (response.tokens === undefined) throw new Error(`login of ${key.accountId} returned no tokens`);
+  return { accountId: key.accountId, deviceId: response.deviceId, accessToken: response.tokens.accessToken };
+}
