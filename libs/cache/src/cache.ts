@@ -1,8 +1,8 @@
-/** A counter inside a fixed time window. */
-export interface WindowCount {
-  count: number;
-  /** Time left in the window, in milliseconds. */
-  remainingMs: number;
+/** Adds `amount` to a counter that lives for `ttlMs` from its first increment. */
+export interface CounterIncrement {
+  key: string;
+  amount: number;
+  ttlMs: number;
 }
 
 /**
@@ -16,8 +16,8 @@ export abstract class Cache {
   abstract take(key: string): Promise<Uint8Array | null>;
   abstract getMany(keys: string[]): Promise<(Uint8Array | null)[]>;
   abstract delete(keys: string[]): Promise<void>;
-  /** Adds one to a counter whose window starts at its first increment. */
-  abstract increment(key: string, windowMs: number): Promise<WindowCount>;
+  /** Applies every increment in one round trip; resolves with each counter's new total. */
+  abstract addToCounters(increments: CounterIncrement[]): Promise<number[]>;
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
 }

@@ -19,12 +19,12 @@ describe(MemoryCache.name, () => {
     const cache = new MemoryCache(() => now);
     await cache.set('k', value, 100);
     expect(await cache.getMany(['k', 'missing'])).toEqual([value, null]);
-    expect(await cache.increment('counter', 100)).toEqual({ count: 1, remainingMs: 100 });
+    expect(await cache.addToCounters([{ key: 'counter', amount: 2, ttlMs: 100 }])).toEqual([2]);
     now = 60;
-    expect(await cache.increment('counter', 100)).toEqual({ count: 2, remainingMs: 40 });
+    expect(await cache.addToCounters([{ key: 'counter', amount: 3, ttlMs: 100 }])).toEqual([5]);
     now = 100;
     expect(await cache.getMany(['k'])).toEqual([null]);
-    expect(await cache.increment('counter', 100)).toEqual({ count: 1, remainingMs: 100 });
+    expect(await cache.addToCounters([{ key: 'counter', amount: 1, ttlMs: 100 }])).toEqual([1]);
     await cache.close();
   });
 });
@@ -32,7 +32,7 @@ describe(MemoryCache.name, () => {
 describe(RateLimiter.name, () => {
   it('allows the limit per window and says when to retry', async () => {
     let now = 0;
-    const limiter = new RateLimiter(new MemoryCache(() => now), new RateLimitMetrics());
+    const limiter = new RateLimiter(new MemoryCache(() => now), new RateLimitMetrics(), { now: () => now });
     const limit = { name: 'test', limit: 2, windowMs: 1_000 };
     expect(await limiter.consume(limit, 'a')).toEqual({ allowed: true });
     expect(await limiter.consume(limit, 'a')).toEqual({ allowed: true });
@@ -41,5 +41,6 @@ describe(RateLimiter.name, () => {
     expect(await limiter.consume(limit, 'b')).toEqual({ allowed: true });
     now = 1_000;
     expect(await limiter.consume(limit, 'a')).toEqual({ allowed: true });
+    limiter.close();
   });
 });

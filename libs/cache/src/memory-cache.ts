@@ -1,4 +1,4 @@
-import { Cache, type WindowCount } from './cache';
+import { Cache, type CounterIncrement } from './cache';
 
 interface Entry {
   value: Uint8Array | number;
@@ -34,13 +34,15 @@ export class MemoryCache extends Cache {
     return Promise.resolve();
   }
 
-  increment(key: string, windowMs: number): Promise<WindowCount> {
-    const now = this.now();
-    const entry = this.live(key);
-    const count = typeof entry?.value === 'number' ? entry.value + 1 : 1;
-    const expiresAt = entry?.expiresAt ?? now + windowMs;
-    this.entries.set(key, { value: count, expiresAt });
-    return Promise.resolve({ count, remainingMs: expiresAt - now });
+  addToCounters(increments: CounterIncrement[]): Promise<number[]> {
+    return Promise.resolve(
+      increments.map(({ key, amount, ttlMs }) => {
+        const entry = this.live(key);
+        const count = (typeof entry?.value === 'number' ? entry.value : 0) + amount;
+        this.entries.set(key, { value: count, expiresAt: entry?.expiresAt ?? this.now() + ttlMs });
+        return count;
+      }),
+    );
   }
 
   ping(): Promise<void> {

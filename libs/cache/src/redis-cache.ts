@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { Cache, type WindowCount } from './cache';
+import { Cache, type CounterIncrement } from './cache';
 
 export interface RedisCacheOptions {
   url: string;
@@ -37,13 +37,16 @@ export class RedisCache extends Cache {
     if (keys.length > 0) await this.redis.del(...keys);
   }
 
-  async increment(key: string, windowMs: number): Promise<WindowCount> {
-    const results = await this.redis.multi().incr(key).pexpire(key, windowMs, 'NX').pttl(key).exec();
-    const [count, , remaining] = (results ?? []).map(([error, value]) => {
+  async addToCounters(increments: CounterIncrement[]): Promise<number[]> {
+    if (increments.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const { key, amount, ttlMs } of increments) pipeline.incrby(key, amount).pexpire(key, ttlMs, 'NX');
+    const results = (await pipeline.exec()) ?? [];
+    return increments.map((_, index) => {
+      const [error, value] = results[index * 2] ?? [new Error('Redis returned no result for a counter'), null];
       if (error !== null) throw error;
       return Number(value);
     });
-    return { count: count ?? 0, remainingMs: remaining ?? windowMs };
   }
 
   async ping(): Promise<void> {
