@@ -18,6 +18,8 @@ export enum ClientErrorCode {
   UntrustedIdentity = 'UNTRUSTED_IDENTITY',
   /** A message could not be decrypted. */
   Undecryptable = 'UNDECRYPTABLE',
+  /** The account already has the most devices it may; remove one before adding this one. */
+  TooManyDevices = 'TOO_MANY_DEVICES',
   /** A value given by the caller is malformed; the message names it. */
   InvalidArgument = 'INVALID_ARGUMENT',
 }

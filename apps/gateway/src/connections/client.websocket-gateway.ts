@@ -12,6 +12,7 @@ import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import type { DeviceSession, DeviceSocket } from '../delivery/device-session';
 import { DeviceSessionsService } from '../delivery/device-sessions.service';
 import { KeysRepository } from '../keys/keys.repository';
+import { AuthRepository } from '../login/auth.repository';
 import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
 import { GatewayMetrics } from '../gateway.metrics';
 import { SendMessageError, SendMessageErrorCode } from '../messages/messages.errors';
@@ -44,6 +45,7 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     private readonly sessions: DeviceSessionsService,
     private readonly sendMessage: SendMessageService,
     private readonly keys: KeysRepository,
+    private readonly auth: AuthRepository,
     @InjectGatewayConfig() private readonly config: GatewayConfig,
     private readonly metrics: GatewayMetrics,
     @InjectLogger() private readonly logger: Logger,
@@ -150,7 +152,12 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     }
     if (frame.ping !== undefined) return { ping: { serverTimeMs: Date.now() } };
     const { accountId, deviceId } = connection.device;
-    if (frame.uploadKeys !== undefined) return { uploadKeys: (await this.keys.upload({ ...frame.uploadKeys, accountId, deviceId })).count };
+    if (frame.uploadKeys !== undefined) {
+      const { count } = await this.keys.upload({ ...frame.uploadKeys, accountId, deviceId });
+      // Once its keys are out the device can be messaged, so it joins its account's recipients.
+      await this.auth.markDeviceReady(accountId, deviceId);
+      return { uploadKeys: count };
+    }
     if (frame.getPreKeyCount !== undefined) return { getPreKeyCount: (await this.keys.count({ accountId, deviceId })).count };
     if (frame.getPreKeyBundles !== undefined) {
       const target = frame.getPreKeyBundles.accountId;

@@ -24,7 +24,12 @@ export class AuthRepository {
     return callGrpc(this.client.refresh(request), this.config.GATEWAY_GRPC_DEADLINE_MS);
   }
 
-  /** The account's device IDs, or null when there is no such account. */
+  /** Makes a device a recipient once its keys are published; idempotent. */
+  async markDeviceReady(accountId: string, deviceId: number): Promise<void> {
+    await callGrpc(this.client.markDeviceReady({ accountId, deviceId }), this.config.GATEWAY_GRPC_DEADLINE_MS);
+  }
+
+  /** The account's recipient device IDs, or null when there is no such account. */
   async devicesOf(accountId: string): Promise<number[] | null> {
     const response = await callGrpc(this.client.getDevices({ accountId }), this.config.GATEWAY_GRPC_DEADLINE_MS);
     return response.devices?.deviceIds ?? null;
