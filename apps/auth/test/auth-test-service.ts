@@ -56,12 +56,17 @@ export function someIp(): string {
   return `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`;
 }
 
-/** Resolves with the payload of the next message on `subject`. */
-export function nextMessage(broker: Broker, subject: string): Promise<Uint8Array> {
-  return new Promise((resolve) => {
+/**
+ * Subscribes to `subject` and waits until the broker has the subscription, so that what
+ * the caller does next cannot be missed; `next` is the payload of the first message.
+ */
+export async function subscribeOnce(broker: Broker, subject: string): Promise<{ next: Promise<Uint8Array> }> {
+  const next = new Promise<Uint8Array>((resolve) => {
     const subscription = broker.subscribe(subject, (message) => {
       subscription.unsubscribe();
       resolve(message.data);
     });
   });
+  await broker.ping();
+  return { next };
 }
