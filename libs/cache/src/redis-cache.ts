@@ -54,6 +54,8 @@ export class RedisCache extends Cache {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit();
+    // QUIT needs a connection; without one there is nothing to say goodbye to.
+    if (this.redis.status === 'ready') await this.redis.quit();
+    else this.redis.disconnect();
   }
 }

@@ -106,7 +106,7 @@ describe(RateLimiter.name, () => {
       expect(await consumeTimes(limiter, 'outage', 1)).toEqual([false]);
       expect(await consumeTimes(limiter, 'other-subject', 1)).toEqual([true]);
       limiter.close();
-      await ownCache.close().catch(() => undefined);
+      await ownCache.close();
     });
   });
 });
