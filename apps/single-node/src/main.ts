@@ -37,7 +37,11 @@ async function main(config: SingleNodeConfig) {
   const signingKey = await loadOrCreateSigningKey(dataDir);
   const port = (offset: number) => `127.0.0.1:${config.COMING_INTERNAL_PORT_BASE + offset}`;
 
-  const auth = await startAuth(loadConfig(authConfigSchema, { AUTH_GRPC_URL: port(0), AUTH_SIGNING_KEY: signingKey }), infrastructure);
+  const audience = config.AUTH_AUDIENCE === undefined ? {} : { AUTH_AUDIENCE: config.AUTH_AUDIENCE };
+  const auth = await startAuth(
+    loadConfig(authConfigSchema, { AUTH_GRPC_URL: port(0), AUTH_SIGNING_KEY: signingKey, ...audience }),
+    infrastructure,
+  );
   const mailbox = await startMailbox(loadConfig(mailboxConfigSchema, { MAILBOX_GRPC_URL: port(1) }), infrastructure);
   const keys = await startKeys(loadConfig(keysConfigSchema, { KEYS_GRPC_URL: port(2) }), infrastructure);
   const payments = await startPayments(loadConfig(paymentsConfigSchema, {}), infrastructure);
@@ -46,6 +50,7 @@ async function main(config: SingleNodeConfig) {
       GATEWAY_PORT: String(config.PORT),
       GATEWAY_HOST: config.HOST,
       AUTH_PUBLIC_KEY: publicKeyOf(signingKey),
+      ...audience,
       AUTH_GRPC_TARGET: port(0),
       MAILBOX_GRPC_TARGET: port(1),
       KEYS_GRPC_TARGET: port(2),

@@ -10,6 +10,11 @@ export const singleNodeConfigSchema = z.object({
   COMING_DATA_DIR: z.string().min(1).default('./.coming'),
   /** Internal gRPC ports, on loopback; the first of four consecutive ones. */
   COMING_INTERNAL_PORT_BASE: portSchema.default(50151),
+  /**
+   * Host names clients reach this node by, comma separated; login signatures name one.
+   * Unset: localhost and 127.0.0.1. Add the name or address others use when serving a network.
+   */
+  AUTH_AUDIENCE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
