@@ -39,8 +39,7 @@ describe('auth gRPC service', () => {
     await infrastructure.release();
   });
 
-  const markReady = (accountId: string, deviceId: number) =>
-    callGrpc(auth_.client.markDeviceReady({ accountId, deviceId }), DEADLINE_MS);
+  const markReady = (accountId: string, deviceId: number) => callGrpc(auth_.client.markDeviceReady({ accountId, deviceId }), DEADLINE_MS);
 
   it('has exactly the columns its table types declare', async () => {
     expect(await tableColumnMismatches(infrastructure.db, DECLARED_COLUMNS)).toEqual([]);
@@ -102,7 +101,9 @@ describe('auth gRPC service', () => {
 
     it('refuses a bad signature', async () => {
       const request = await signedRequest(createMnemonic(), freshIp());
-      expect(await login({ ...request, accountId: accountKeyFromMnemonic(createMnemonic()).accountId })).toMatchObject({ badSignature: {} });
+      expect(await login({ ...request, accountId: accountKeyFromMnemonic(createMnemonic()).accountId })).toMatchObject({
+        badSignature: {},
+      });
     });
 
     it('says which limit was hit and when to retry', async () => {
@@ -150,7 +151,8 @@ describe('auth gRPC service', () => {
     it("still limits the owner's own valid logins", async () => {
       const mnemonic = createMnemonic();
       const outcomes = [];
-      for (let attempt = 0; attempt <= LOGINS_PER_ACCOUNT; attempt += 1) outcomes.push(await auth_.login(mnemonic, 0, { clientIp: freshIp() }));
+      for (let attempt = 0; attempt <= LOGINS_PER_ACCOUNT; attempt += 1)
+        outcomes.push(await auth_.login(mnemonic, 0, { clientIp: freshIp() }));
       expect(outcomes.slice(0, LOGINS_PER_ACCOUNT).every((outcome) => outcome.loggedIn !== undefined)).toBe(true);
       expect(outcomes[LOGINS_PER_ACCOUNT]).toMatchObject({ rateLimited: { limit: 'login-account', retryAfterMs: expect.any(Number) } });
     });
@@ -209,7 +211,10 @@ describe('auth gRPC service', () => {
       ['GetDevices', () => auth_.client.getDevices(auth.GetDevicesRequest.fromJSON({})), /account_id is required/],
       ['MarkDeviceReady', () => auth_.client.markDeviceReady(auth.MarkDeviceReadyRequest.fromJSON({})), /account_id is required/],
     ])('answers an empty %s with INVALID_ARGUMENT naming the field', async (_name, call, message) => {
-      await expect(callGrpc<unknown>(call(), DEADLINE_MS)).rejects.toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, message: expect.stringMatching(message) });
+      await expect(callGrpc<unknown>(call(), DEADLINE_MS)).rejects.toMatchObject({
+        code: GrpcStatus.INVALID_ARGUMENT,
+        message: expect.stringMatching(message),
+      });
     });
 
     it.each([

@@ -24,8 +24,7 @@ describe('recipient devices', () => {
   });
 
   const devicesOf = (accountId: string) => callGrpc(auth.client.getDevices({ accountId }), DEADLINE_MS);
-  const markReady = (accountId: string, deviceId: number) =>
-    callGrpc(auth.client.markDeviceReady({ accountId, deviceId }), DEADLINE_MS);
+  const markReady = (accountId: string, deviceId: number) => callGrpc(auth.client.markDeviceReady({ accountId, deviceId }), DEADLINE_MS);
   const nextDevicesChanged = async (accountId: string) => {
     const { next } = await subscribeOnce(infrastructure.broker, subjects.devicesChanged(accountId));
     return { event: next.then((data) => events.DevicesChanged.decode(data)) };
@@ -80,7 +79,9 @@ describe('recipient devices', () => {
     const mnemonic = createMnemonic();
     const { accountId } = accountKeyFromMnemonic(mnemonic);
     await auth.loggedIn(mnemonic, 1);
-    await sql`insert into devices (account_id, device_id) select ${accountId}, id from generate_series(2, 16) id`.execute(infrastructure.db);
+    await sql`insert into devices (account_id, device_id) select ${accountId}, id from generate_series(2, 16) id`.execute(
+      infrastructure.db,
+    );
     expect(await auth.login(mnemonic, 0)).toMatchObject({ tooManyDevices: { maxDevices: 16 } });
   });
 });

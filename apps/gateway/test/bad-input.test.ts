@@ -217,7 +217,10 @@ describe('bad input at the gateway', () => {
       // Device 2 of the account the first login created (accountCreated, false, is left out of proto3 JSON).
       expect(upper.body).toMatchObject({ deviceId: 2 });
       expect(upper.body).not.toHaveProperty('accountCreated');
-      const mixed = await post('/v1/auth/login', { ...body, accountId: body.accountId.slice(0, 8).toUpperCase() + body.accountId.slice(8) });
+      const mixed = await post('/v1/auth/login', {
+        ...body,
+        accountId: body.accountId.slice(0, 8).toUpperCase() + body.accountId.slice(8),
+      });
       expect(mixed.status).toBe(400);
       expect(mixed.body['error']?.['message']).toMatch(/accountId: account ID mixes upper and lower case/);
     });
@@ -232,7 +235,8 @@ describe('bad input at the gateway', () => {
     it('rate-limits logins per account', async () => {
       const mnemonic = createMnemonic();
       const responses = [];
-      for (let attempt = 0; attempt <= LOGINS_PER_ACCOUNT; attempt += 1) responses.push(await post('/v1/auth/login', await signedLogin(mnemonic)));
+      for (let attempt = 0; attempt <= LOGINS_PER_ACCOUNT; attempt += 1)
+        responses.push(await post('/v1/auth/login', await signedLogin(mnemonic)));
       expect(responses.map((response) => response.status)).toEqual([...Array<number>(LOGINS_PER_ACCOUNT).fill(200), 429]);
       const limited = responses[LOGINS_PER_ACCOUNT];
       expect(Number(limited?.retryAfter)).toBeGreaterThan(0);

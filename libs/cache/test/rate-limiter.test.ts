@@ -13,7 +13,14 @@ const MANUAL = { syncIntervalMs: 3_600_000 };
 
 const connected = async (url: string, keyPrefix: string) => {
   const cache = RedisCache.connect({ url, keyPrefix });
-  await eventually(() => cache.ping().then(() => true, () => false), 'a Redis connection');
+  await eventually(
+    () =>
+      cache.ping().then(
+        () => true,
+        () => false,
+      ),
+    'a Redis connection',
+  );
   return cache;
 };
 

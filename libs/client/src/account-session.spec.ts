@@ -20,7 +20,12 @@ const LOGGED_IN: Reply = {
   body: {
     deviceId: 3,
     accountCreated: true,
-    tokens: { accessToken: 'access', accessTokenExpiresAtMs: String(Date.now() + 3_600_000), refreshToken: 'r', refreshTokenExpiresAtMs: '0' },
+    tokens: {
+      accessToken: 'access',
+      accessTokenExpiresAtMs: String(Date.now() + 3_600_000),
+      refreshToken: 'r',
+      refreshTokenExpiresAtMs: '0',
+    },
   },
 };
 
@@ -71,7 +76,11 @@ describe(AccountSession.name, () => {
   });
 
   it('waits as long as a rate limit asks, then logs in', async () => {
-    const limited = { status: 429, body: { error: { code: 'RATE_LIMITED', message: 'slow down', retryAfterMs: 200 } }, headers: { 'Retry-After': '1' } };
+    const limited = {
+      status: 429,
+      body: { error: { code: 'RATE_LIMITED', message: 'slow down', retryAfterMs: 200 } },
+      headers: { 'Retry-After': '1' },
+    };
     const { gateway, session } = await sessionFor([limited, LOGGED_IN]);
     expect(await session.accessToken()).toBe('access');
     const [first, second] = gateway.received;

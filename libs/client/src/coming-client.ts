@@ -1,4 +1,11 @@
-import { accountKeyFromSeed, audienceOfServerUrl, createMnemonic, isAccountId, seedFromMnemonic, signalIdentityKeyFromSeed } from '@coming/identity';
+import {
+  accountKeyFromSeed,
+  audienceOfServerUrl,
+  createMnemonic,
+  isAccountId,
+  seedFromMnemonic,
+  signalIdentityKeyFromSeed,
+} from '@coming/identity';
 import { CLIENT_MESSAGE_ID_BYTES, MAX_ACKS_PER_FRAME, type messaging, wire } from '@coming/proto';
 import { curveKeyPairFromPrivateKey } from '@coming/signal';
 import { randomBytes } from 'node:crypto';
@@ -111,10 +118,7 @@ export class ComingClient {
   }
 
   /** Creates an identity from a fresh mnemonic, or restores one from `mnemonic`. */
-  static async create(
-    { store, server, audience, receive = true }: ComingClientOptions,
-    mnemonic?: string,
-  ): Promise<ComingClient> {
+  static async create({ store, server, audience, receive = true }: ComingClientOptions, mnemonic?: string): Promise<ComingClient> {
     if ((await store.load()) !== null) {
       throw new ClientError(ClientErrorCode.Identity, 'this home already holds an identity; use another home folder');
     }

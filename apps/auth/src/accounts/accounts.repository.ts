@@ -18,8 +18,6 @@ export interface RegistrationLimits {
   unreadyBefore: Date;
 }
 
-
-
 @Injectable()
 export class AccountsRepository {
   constructor(@InjectKysely() private readonly db: Kysely<AuthDatabase>) {}
@@ -82,9 +80,7 @@ export class AccountsRepository {
   async listReadyDevices(accountId: string): Promise<number[] | null> {
     const rows = await this.db
       .selectFrom('accounts')
-      .leftJoin('devices', (join) =>
-        join.onRef('devices.account_id', '=', 'accounts.account_id').on('devices.ready_at', 'is not', null),
-      )
+      .leftJoin('devices', (join) => join.onRef('devices.account_id', '=', 'accounts.account_id').on('devices.ready_at', 'is not', null))
       .select('devices.device_id')
       .where('accounts.account_id', '=', accountId)
       .orderBy('devices.device_id')

@@ -81,10 +81,7 @@ export class LoginHttpController {
 }
 
 /** Every refusal auth answers with, across its three login calls. */
-type Refusal = Omit<
-  Partial<auth.CreateChallengeResponse & auth.LoginResponse & auth.RefreshResponse>,
-  'challenge' | 'loggedIn' | 'tokens'
->;
+type Refusal = Omit<Partial<auth.CreateChallengeResponse & auth.LoginResponse & auth.RefreshResponse>, 'challenge' | 'loggedIn' | 'tokens'>;
 
 function refusal(http: HttpResponse, outcome: Refusal): HttpException {
   const reply = (status: HttpStatus, code: string, message: string) =>

@@ -79,11 +79,13 @@ function refusalOf(response: Response, { error }: ErrorBody, step: string): Clie
       return new ClientError(ClientErrorCode.TooManyDevices, message);
     case 429: {
       const retryAfterMs = error?.retryAfterMs ?? Number(response.headers.get('Retry-After') ?? '1') * 1000;
-      return new ClientError(
-        ClientErrorCode.Rejected,
+      return new ClientError(ClientErrorCode.Rejected, message, {
+        code: wire.ErrorCode.ERROR_CODE_RATE_LIMITED,
         message,
-        { code: wire.ErrorCode.ERROR_CODE_RATE_LIMITED, message, missingDevices: [], extraDevices: [], retryAfterMs },
-      );
+        missingDevices: [],
+        extraDevices: [],
+        retryAfterMs,
+      });
     }
     default:
       return new ClientError(ClientErrorCode.ServerUnreachable, message);
