@@ -54,8 +54,7 @@ export class RedisCache extends Cache {
   }
 
   async close(): Promise<void> {
-    // QUIT needs a connection; without one there is nothing to say goodbye to.
-    if (this.redis.status === 'ready') await this.redis.quit();
-    else this.redis.disconnect();
+    // QUIT needs a live connection; without one (Redis gone) there is nothing to say goodbye to.
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }
