@@ -1,6 +1,6 @@
 import { RateLimiter } from '@coming/cache';
 import { verifyLogin } from '@coming/identity';
-import { type auth, CHALLENGE_BYTES, MAX_DEVICES_PER_ACCOUNT, SCHNORR_SIGNATURE_BYTES } from '@coming/proto';
+import { type auth, CHALLENGE_BYTES, type common, MAX_DEVICES_PER_ACCOUNT, SCHNORR_SIGNATURE_BYTES } from '@coming/proto';
 import { Clock } from '@coming/runtime';
 import { Injectable } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
@@ -101,7 +101,8 @@ export class LoginService {
     return audience;
   }
 
-  private async limit(name: string, limit: number, subject: string): Promise<auth.LoginResponse['rateLimited']> {
+  /** The RateLimited outcome when `subject` is over the limit, else undefined (and the request counts). */
+  private async limit(name: string, limit: number, subject: string): Promise<common.RateLimited | undefined> {
     const decision = await this.rateLimiter.consume({ name, limit, windowMs: MINUTE_MS }, subject);
     return decision.allowed ? undefined : { limit: name, retryAfterMs: decision.retryAfterMs };
   }
