@@ -44,7 +44,10 @@ export class LoginService {
   }
 
   async login(request: auth.LoginRequest): Promise<auth.LoginResponse> {
-    const response = await this.checkedLogin(request);
+    const response = await this.checkedLogin(request).catch((error: unknown) => {
+      this.metrics.logins.add(1, { outcome: 'failure', reason: error instanceof LoginError ? 'invalidArgument' : 'internal' });
+      throw error;
+    });
     const outcome = (Object.keys(response) as Outcome[]).find((key) => response[key] !== undefined);
     this.metrics.logins.add(1, outcome === 'loggedIn' ? { outcome: 'success' } : { outcome: 'failure', reason: outcome });
     return response;
