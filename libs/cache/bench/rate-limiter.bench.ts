@@ -32,7 +32,7 @@ async function main() {
   const batched = await perSecond((index) => limiter.consume(limit, `subject-${index % SUBJECTS}`));
   await limiter.sync();
   const roundTrip = await perSecond((index) =>
-    cache.addToCounters([{ key: `rate:bench-round-trip:subject-${index % SUBJECTS}`, amount: 1, ttlMs: limit.windowMs }]),
+    cache.addToCounters([{ key: `rate:bench-round-trip:subject-${index % SUBJECTS}`, amount: 1, windowMs: limit.windowMs }]),
   );
   console.log(`${DECISIONS} decisions over ${SUBJECTS} subjects`);
   console.log(`  in process, synchronised every 100 ms: ${Math.round(batched).toLocaleString('en')} decisions/s`);

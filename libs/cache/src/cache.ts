@@ -1,8 +1,15 @@
-/** Adds `amount` to a counter that lives for `ttlMs` from its first increment. */
+/** Adds `amount` to a counter whose window opens at its first increment and lasts `windowMs`. */
 export interface CounterIncrement {
   key: string;
   amount: number;
-  ttlMs: number;
+  windowMs: number;
+}
+
+/** A counter inside its window. */
+export interface WindowCount {
+  count: number;
+  /** Time left in the window, in milliseconds. */
+  remainingMs: number;
 }
 
 /**
@@ -16,8 +23,8 @@ export abstract class Cache {
   abstract take(key: string): Promise<Uint8Array | null>;
   abstract getMany(keys: string[]): Promise<(Uint8Array | null)[]>;
   abstract delete(keys: string[]): Promise<void>;
-  /** Applies every increment in one round trip; resolves with each counter's new total. */
-  abstract addToCounters(increments: CounterIncrement[]): Promise<number[]>;
+  /** Applies every increment in one round trip; resolves with each counter's new total and time left. */
+  abstract addToCounters(increments: CounterIncrement[]): Promise<WindowCount[]>;
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
 }

@@ -19,12 +19,12 @@ describe(MemoryCache.name, () => {
     const cache = new MemoryCache(() => now);
     await cache.set('k', value, 100);
     expect(await cache.getMany(['k', 'missing'])).toEqual([value, null]);
-    expect(await cache.addToCounters([{ key: 'counter', amount: 2, ttlMs: 100 }])).toEqual([2]);
+    expect(await cache.addToCounters([{ key: 'counter', amount: 2, windowMs: 100 }])).toEqual([{ count: 2, remainingMs: 100 }]);
     now = 60;
-    expect(await cache.addToCounters([{ key: 'counter', amount: 3, ttlMs: 100 }])).toEqual([5]);
+    expect(await cache.addToCounters([{ key: 'counter', amount: 3, windowMs: 100 }])).toEqual([{ count: 5, remainingMs: 40 }]);
     now = 100;
     expect(await cache.getMany(['k'])).toEqual([null]);
-    expect(await cache.addToCounters([{ key: 'counter', amount: 1, ttlMs: 100 }])).toEqual([1]);
+    expect(await cache.addToCounters([{ key: 'counter', amount: 1, windowMs: 100 }])).toEqual([{ count: 1, remainingMs: 100 }]);
     await cache.close();
   });
 });

@@ -1,4 +1,4 @@
-import { Cache, type CounterIncrement } from './cache';
+import { Cache, type CounterIncrement, type WindowCount } from './cache';
 
 interface Entry {
   value: Uint8Array | number;
@@ -34,13 +34,15 @@ export class MemoryCache extends Cache {
     return Promise.resolve();
   }
 
-  addToCounters(increments: CounterIncrement[]): Promise<number[]> {
+  addToCounters(increments: CounterIncrement[]): Promise<WindowCount[]> {
+    const now = this.now();
     return Promise.resolve(
-      increments.map(({ key, amount, ttlMs }) => {
+      increments.map(({ key, amount, windowMs }) => {
         const entry = this.live(key);
         const count = (typeof entry?.value === 'number' ? entry.value : 0) + amount;
-        this.entries.set(key, { value: count, expiresAt: entry?.expiresAt ?? this.now() + ttlMs });
-        return count;
+        const expiresAt = entry?.expiresAt ?? now + windowMs;
+        this.entries.set(key, { value: count, expiresAt });
+        return { count, remainingMs: expiresAt - now };
       }),
     );
   }

@@ -20,16 +20,16 @@ export interface RateLimiterOptions {
 export const RATE_LIMITER_OPTIONS = Symbol('RateLimiterOptions');
 
 const DEFAULT_SYNC_INTERVAL_MS = 100;
-// Shared counters outlive their window a little, so a late flush still finds its key.
-const COUNTER_GRACE_MS = 5_000;
 
 /** One limit's window for one subject, as this process knows it. */
 interface LocalWindow {
+  /** When the window closes: first set locally, then taken from the shared counter. */
   endsAt: number;
   /** The shared total when this process last synchronised, its own earlier grants included. */
   shared: number;
   /** Requests granted here since the last successful synchronisation. */
   pending: number;
+  windowMs: number;
 }
 
 /**
@@ -37,10 +37,10 @@ interface LocalWindow {
  *
  * Every request is answered from local counters, so a limit costs no round trip and keeps
  * working when Redis is away. Every `syncIntervalMs` the grants made here are pushed
- * with one pipelined INCRBY per key, and the total that comes back (every replica's
- * grants) is adopted. Windows are aligned to the epoch, so replicas agree on them without
- * talking. The cost of batching is bounded overshoot: a replica may grant until its next
- * synchronisation shows the others' grants. Without Redis each replica enforces the limit
+ * with one pipelined INCRBY per key, and the total and time left that come back (every
+ * replica's grants, in the window the first of them opened) are adopted. The cost of
+ * batching is bounded overshoot: a replica may grant until its next synchronisation shows
+ * the others' grants. Without Redis each replica enforces the limit
  * on its own, so the total stays below limit × replicas rather than failing open.
  * Only granted requests count: refused ones do not lengthen anyone's wait.
  */
@@ -86,11 +86,10 @@ export class RateLimiter implements OnModuleDestroy {
 
   private decide({ name, limit, windowMs }: RateLimit, subject: string): RateDecision {
     const now = this.now();
-    const index = Math.floor(now / windowMs);
-    const key = `rate:${name}:${subject}:${index}`;
+    const key = `rate:${name}:${subject}`;
     let window = this.windows.get(key);
-    if (window === undefined) {
-      window = { endsAt: (index + 1) * windowMs, shared: 0, pending: 0 };
+    if (window === undefined || window.endsAt <= now) {
+      window = { endsAt: now + windowMs, windowMs, shared: 0, pending: 0 };
       this.windows.set(key, window);
     }
     if (window.shared + window.pending >= limit) {
@@ -110,12 +109,12 @@ export class RateLimiter implements OnModuleDestroy {
     }
     if (batch.length === 0) return;
     try {
-      const totals = await this.cache.addToCounters(
-        batch.map(({ key, window, amount }) => ({ key, amount, ttlMs: window.endsAt - now + COUNTER_GRACE_MS })),
-      );
+      const counts = await this.cache.addToCounters(batch.map(({ key, window, amount }) => ({ key, amount, windowMs: window.windowMs })));
       batch.forEach(({ window, amount }, position) => {
+        const shared = counts[position];
         window.pending -= amount;
-        window.shared = Math.max(window.shared + amount, totals[position] ?? 0);
+        window.shared = Math.max(window.shared + amount, shared?.count ?? 0);
+        if (shared !== undefined) window.endsAt = now + shared.remainingMs;
       });
     } catch {
       // Redis is away: the counts stay local and are pushed once it is back.

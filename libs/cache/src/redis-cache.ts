@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { Cache, type CounterIncrement } from './cache';
+import { Cache, type CounterIncrement, type WindowCount } from './cache';
 
 export interface RedisCacheOptions {
   url: string;
@@ -37,15 +37,19 @@ export class RedisCache extends Cache {
     if (keys.length > 0) await this.redis.del(...keys);
   }
 
-  async addToCounters(increments: CounterIncrement[]): Promise<number[]> {
+  async addToCounters(increments: CounterIncrement[]): Promise<WindowCount[]> {
     if (increments.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const { key, amount, ttlMs } of increments) pipeline.incrby(key, amount).pexpire(key, ttlMs, 'NX');
+    for (const { key, amount, windowMs } of increments) pipeline.incrby(key, amount).pexpire(key, windowMs, 'NX').pttl(key);
     const results = (await pipeline.exec()) ?? [];
-    return increments.map((_, index) => {
-      const [error, value] = results[index * 2] ?? [new Error('Redis returned no result for a counter'), null];
+    const valueAt = (index: number) => {
+      const [error, value] = results[index] ?? [new Error('Redis answered fewer commands than were sent'), null];
       if (error !== null) throw error;
       return Number(value);
+    };
+    return increments.map(({ windowMs }, position) => {
+      const remainingMs = valueAt(position * 3 + 2);
+      return { count: valueAt(position * 3), remainingMs: remainingMs > 0 ? remainingMs : windowMs };
     });
   }
 
