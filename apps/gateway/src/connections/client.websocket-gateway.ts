@@ -155,7 +155,10 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     if (frame.uploadKeys !== undefined) {
       const { count } = await this.keys.upload({ ...frame.uploadKeys, accountId, deviceId });
       // Once its keys are out the device can be messaged, so it joins its account's recipients.
-      await this.auth.markDeviceReady(accountId, deviceId);
+      // The keys are stored either way; a failed mark is retried by the device's next upload.
+      await this.auth
+        .markDeviceReady(accountId, deviceId)
+        .catch((error: unknown) => this.logger.warn({ err: error, accountId, deviceId }, 'device not marked ready'));
       return { uploadKeys: count };
     }
     if (frame.getPreKeyCount !== undefined) return { getPreKeyCount: (await this.keys.count({ accountId, deviceId })).count };
