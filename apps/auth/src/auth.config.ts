@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { millisecondsSchema, portSchema } from '@coming/config';
+import { parseAudiences } from '@coming/identity';
 import { z } from 'zod';
 
 export const authConfigSchema = z.object({
@@ -7,16 +8,31 @@ export const authConfigSchema = z.object({
   AUTH_GRPC_URL: z.string().default('0.0.0.0:50051'),
   /** Port of the health endpoints; unset on a single node, whose gateway reports for all. */
   AUTH_HEALTH_PORT: portSchema.optional(),
-  /** base64url Ed25519 seed that signs access tokens. Shared by auth replicas only. */
+  /** base64url Ed25519 seed that signs access tokens and, through HKDF, login challenges. Shared by auth replicas only. */
   AUTH_SIGNING_KEY: z.string().length(43, 'a 32-byte Ed25519 seed in base64url (43 characters)'),
-  /** Names this deployment inside login signatures and tokens. */
-  AUTH_AUDIENCE: z.string().min(1).default('coming'),
+  /**
+   * The host names clients reach this deployment by (its public URL's host), comma
+   * separated. A login signature must name one of them; tokens carry them all. The
+   * default suits a single node and the stack on this machine.
+   */
+  AUTH_AUDIENCE: z
+    .string()
+    .default('localhost,127.0.0.1')
+    .transform(parseAudiences)
+    .refine((audiences) => audiences.length > 0, 'at least one host name, e.g. chat.example.com'),
   AUTH_CHALLENGE_TTL_MS: millisecondsSchema.default(60_000),
   AUTH_ACCESS_TOKEN_TTL_MS: millisecondsSchema.default(15 * 60_000),
   AUTH_REFRESH_TOKEN_TTL_MS: millisecondsSchema.default(30 * 24 * 3_600_000),
-  /** Logins allowed per account, and per client IP, in each minute. */
+  /** Valid logins allowed per account, and attempts of any kind per client IP, in each minute. */
   AUTH_LOGINS_PER_ACCOUNT_PER_MINUTE: z.coerce.number().int().positive().default(20),
   AUTH_LOGINS_PER_IP_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /**
+   * A device that registered but has not published its keys within this time no longer
+   * holds one of the account's device slots: the next registration may reclaim it.
+   */
+  AUTH_UNREADY_DEVICE_TTL_MS: millisecondsSchema.default(3_600_000),
+  /** How often expired refresh tokens and spent challenges are deleted. */
+  AUTH_SWEEP_INTERVAL_MS: millisecondsSchema.default(60_000),
 });
 
 export type AuthConfig = z.infer<typeof authConfigSchema>;

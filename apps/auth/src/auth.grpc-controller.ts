@@ -2,6 +2,7 @@ import { assertUnreachable } from '@coming/errors';
 import { domainErrorMapper, GrpcExceptionFilter, GrpcStatus } from '@coming/grpc';
 import { auth } from '@coming/proto';
 import { Controller, UseFilters } from '@nestjs/common';
+import { AccountsError, AccountsErrorCode } from './accounts/accounts.errors';
 import { AccountsService } from './accounts/accounts.service';
 import { LoginError, LoginErrorCode } from './login/login.errors';
 import { LoginService } from './login/login.service';
@@ -16,7 +17,7 @@ export class AuthGrpcController implements auth.AuthServiceController {
   ) {}
 
   createChallenge(request: auth.CreateChallengeRequest) {
-    return this.loginService.createChallenge(request.clientIp).catch(mapLoginError);
+    return this.loginService.createChallenge(request).catch(mapLoginError);
   }
 
   login(request: auth.LoginRequest) {
@@ -28,24 +29,32 @@ export class AuthGrpcController implements auth.AuthServiceController {
   }
 
   getDevices(request: auth.GetDevicesRequest) {
-    return this.accountsService.getDevices(request.accountId);
+    return this.accountsService.getDevices(request).catch(mapAccountsError);
+  }
+
+  markDeviceReady(request: auth.MarkDeviceReadyRequest) {
+    return this.accountsService.markDeviceReady(request).catch(mapAccountsError);
   }
 }
 
-const mapLoginError = domainErrorMapper(LoginError, statusOf);
+const mapLoginError = domainErrorMapper(LoginError, loginStatusOf);
+const mapAccountsError = domainErrorMapper(AccountsError, accountsStatusOf);
 
-function statusOf(code: LoginErrorCode): GrpcStatus {
+function loginStatusOf(code: LoginErrorCode): GrpcStatus {
   switch (code) {
     case LoginErrorCode.InvalidArgument:
       return GrpcStatus.INVALID_ARGUMENT;
-    case LoginErrorCode.ChallengeRejected:
-    case LoginErrorCode.BadSignature:
-    case LoginErrorCode.RefreshTokenRejected:
-      return GrpcStatus.UNAUTHENTICATED;
-    case LoginErrorCode.RateLimited:
-      return GrpcStatus.RESOURCE_EXHAUSTED;
-    case LoginErrorCode.TooManyDevices:
-      return GrpcStatus.FAILED_PRECONDITION;
+    default:
+      return assertUnreachable(code);
+  }
+}
+
+function accountsStatusOf(code: AccountsErrorCode): GrpcStatus {
+  switch (code) {
+    case AccountsErrorCode.InvalidArgument:
+      return GrpcStatus.INVALID_ARGUMENT;
+    case AccountsErrorCode.DeviceNotFound:
+      return GrpcStatus.NOT_FOUND;
     default:
       return assertUnreachable(code);
   }

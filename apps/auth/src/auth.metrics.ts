@@ -7,7 +7,7 @@ import { LoginErrorCode } from './login/login.errors';
 export class AuthMetrics {
   private readonly meter = metrics.getMeter('@coming/auth');
 
-  /** Login attempts; `outcome` is success or failure, and a failure's `reason` is its LoginErrorCode. */
+  /** Login attempts; `outcome` is success or failure, and a failure's `reason` names the refusal, e.g. badSignature. */
   readonly logins = this.meter.createCounter('coming.auth.logins', { description: 'Login attempts by outcome', unit: '{login}' });
 
   constructor() {

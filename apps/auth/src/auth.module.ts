@@ -1,12 +1,14 @@
 import { type Infrastructure, InfrastructureModule } from '@coming/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AccountEventsRepository } from './accounts/account-events.repository';
 import { AccountsRepository } from './accounts/accounts.repository';
 import { AccountsService } from './accounts/accounts.service';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config';
 import { AuthGrpcController } from './auth.grpc-controller';
 import { AuthMetrics } from './auth.metrics';
-import { ChallengesRepository } from './login/challenges.repository';
+import { ExpirySweeper } from './expiry-sweeper';
 import { LoginService } from './login/login.service';
+import { UsedChallengesRepository } from './login/used-challenges.repository';
 import { RefreshTokensRepository } from './tokens/refresh-tokens.repository';
 import { TokensService } from './tokens/tokens.service';
 
@@ -19,13 +21,15 @@ export class AuthModule {
       controllers: [AuthGrpcController],
       providers: [
         { provide: AUTH_CONFIG, useValue: config },
+        AccountEventsRepository,
         AccountsRepository,
         AccountsService,
-        ChallengesRepository,
         AuthMetrics,
+        ExpirySweeper,
         LoginService,
         RefreshTokensRepository,
         TokensService,
+        UsedChallengesRepository,
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { millisecondsSchema, portSchema } from '@coming/config';
+import { parseAudiences } from '@coming/identity';
 import { MAX_CLIENT_FRAME_BYTES } from '@coming/proto';
 import { Inject } from '@nestjs/common';
 import { z } from 'zod';
@@ -11,7 +12,8 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_HEALTH_PORT: portSchema.optional(),
   /** base64url Ed25519 public key of auth's token signing key. */
   AUTH_PUBLIC_KEY: z.string().length(43, 'a 32-byte Ed25519 public key in base64url (43 characters)'),
-  AUTH_AUDIENCE: z.string().min(1).default('coming'),
+  /** The deployment's host names, as on auth; an access token must name one of them. */
+  AUTH_AUDIENCE: z.string().default('localhost,127.0.0.1').transform(parseAudiences),
   AUTH_GRPC_TARGET: z.string().default('127.0.0.1:50051'),
   MAILBOX_GRPC_TARGET: z.string().default('127.0.0.1:50052'),
   KEYS_GRPC_TARGET: z.string().default('127.0.0.1:50053'),

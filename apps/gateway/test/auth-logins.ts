@@ -26,10 +26,14 @@ export class AuthLogins {
   /** Logs a device of the account in; device 0 registers a new one. */
   async login(mnemonic: string, deviceId = 0): Promise<DeviceLogin> {
     const key = accountKeyFromMnemonic(mnemonic);
-    const { challenge } = await this.auth.createChallenge({ clientIp: '127.0.0.1' });
-    const signature = signLogin({ challenge, accountId: key.accountId, deviceId, audience: 'coming' }, key.privateKey);
-    const response = await this.auth.login({ accountId: key.accountId, deviceId, challenge, signature, clientIp: '127.0.0.1' });
-    return { accountId: key.accountId, deviceId: response.deviceId, accessToken: response.tokens?.accessToken ?? '' };
+    const issued = await this.auth.createChallenge({ clientIp: '127.0.0.1' });
+    const challenge = issued.challenge?.challenge ?? new Uint8Array();
+    // The in-process auth answers to its default audiences, the loopback host names.
+    const audience = '127.0.0.1';
+    const signature = signLogin({ challenge, accountId: key.accountId, deviceId, audience }, key.privateKey);
+    const response = await this.auth.login({ accountId: key.accountId, deviceId, challenge, signature, clientIp: '127.0.0.1', audience });
+    if (response.loggedIn === undefined) throw new Error(`login refused: ${JSON.stringify(response)}`);
+    return { accountId: key.accountId, deviceId: response.loggedIn.deviceId, accessToken: response.loggedIn.tokens?.accessToken ?? '' };
   }
 
   /** A new account with `devices` devices (1, 2, …): its ID, mnemonic and each device's access token. */

@@ -20,20 +20,28 @@ describe('bad input at the gateway', () => {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as Record<string, Record<string, string>> };
+    return {
+      status: response.status,
+      retryAfter: response.headers.get('Retry-After'),
+      body: (await response.json()) as Record<string, Record<string, string>>,
+    };
   };
 
   const challenge = async () => Buffer.from((await post('/v1/auth/challenge', {})).body['challenge'] as unknown as string, 'base64');
 
+  // The host name of the gateway URL, as a client derives it.
+  const audience = '127.0.0.1';
+
   const signedLogin = async (mnemonic: string, challengeBytes?: Buffer) => {
     const key = accountKeyFromMnemonic(mnemonic);
     const bytes = challengeBytes ?? (await challenge());
-    const signature = signLogin({ challenge: bytes, accountId: key.accountId, deviceId: 0, audience: 'coming' }, key.privateKey);
+    const signature = signLogin({ challenge: bytes, accountId: key.accountId, deviceId: 0, audience }, key.privateKey);
     return {
       accountId: key.accountId,
       deviceId: 0,
       challenge: bytes.toString('base64'),
       signature: Buffer.from(signature).toString('base64'),
+      audience,
     };
   };
 
@@ -87,7 +95,7 @@ describe('bad input at the gateway', () => {
     it('refuses an expired token', async () => {
       const expired = await signAccessToken(
         { accountId: 'coming1x', deviceId: 1 },
-        { key: importSigningKey(stack.signingKey), audience: 'coming', expiresAt: new Date(Date.now() - 1000) },
+        { key: importSigningKey(stack.signingKey), audience, expiresAt: new Date(Date.now() - 1000) },
       );
       expect(await openSocket(expired)).toMatchObject({ status: 401, body: expect.stringMatching(/EXPIRED/) });
     });
@@ -95,7 +103,7 @@ describe('bad input at the gateway', () => {
     it('refuses a token signed with another key', async () => {
       const forged = await signAccessToken(
         { accountId: 'coming1x', deviceId: 1 },
-        { key: importSigningKey(generateSigningKey()), audience: 'coming', expiresAt: new Date(Date.now() + 60_000) },
+        { key: importSigningKey(generateSigningKey()), audience, expiresAt: new Date(Date.now() + 60_000) },
       );
       expect(await openSocket(forged)).toMatchObject({ status: 401, body: expect.stringMatching(/FORGED/) });
       expect(await openSocket('garbage')).toMatchObject({ status: 401, body: expect.stringMatching(/MALFORMED/) });
@@ -181,7 +189,7 @@ describe('bad input at the gateway', () => {
       expect((await post('/v1/auth/login', body)).status).toBe(200);
       const replay = await post('/v1/auth/login', body);
       expect(replay.status).toBe(401);
-      expect(replay.body['error']?.['message']).toMatch(/already used/);
+      expect(replay.body['error']).toMatchObject({ code: 'CHALLENGE_REJECTED', message: expect.stringMatching(/already used/) });
     });
 
     it('refuses an expired challenge', async () => {
@@ -196,7 +204,7 @@ describe('bad input at the gateway', () => {
       const body = await signedLogin(createMnemonic());
       const response = await post('/v1/auth/login', { ...body, accountId: accountKeyFromMnemonic(createMnemonic()).accountId });
       expect(response.status).toBe(401);
-      expect(response.body['error']?.['message']).toMatch(/does not verify/);
+      expect(response.body['error']).toMatchObject({ code: 'BAD_SIGNATURE', message: expect.stringMatching(/does not verify/) });
     });
 
     it('names malformed fields', async () => {
@@ -204,14 +212,42 @@ describe('bad input at the gateway', () => {
       expect(response.status).toBe(400);
       expect(response.body['error']?.['message']).toMatch(/deviceId/);
       expect(response.body['error']?.['message']).toMatch(/challenge must be 32 bytes/);
+      expect(response.body['error']?.['message']).toMatch(/audience/);
+    });
+
+    it('takes an upper-case account ID as the same account and refuses mixed case', async () => {
+      const mnemonic = createMnemonic();
+      const first = await post('/v1/auth/login', await signedLogin(mnemonic));
+      const body = await signedLogin(mnemonic);
+      const upper = await post('/v1/auth/login', { ...body, accountId: body.accountId.toUpperCase() });
+      expect([first.status, upper.status]).toEqual([200, 200]);
+      // Device 2 of the account the first login created (accountCreated, false, is left out of proto3 JSON).
+      expect(upper.body).toMatchObject({ deviceId: 2 });
+      expect(upper.body).not.toHaveProperty('accountCreated');
+      const mixed = await post('/v1/auth/login', {
+        ...body,
+        accountId: body.accountId.slice(0, 8).toUpperCase() + body.accountId.slice(8),
+      });
+      expect(mixed.status).toBe(400);
+      expect(mixed.body['error']?.['message']).toMatch(/accountId: account ID mixes upper and lower case/);
+    });
+
+    it('refuses a signature made for another host', async () => {
+      const body = await signedLogin(createMnemonic());
+      const response = await post('/v1/auth/login', { ...body, audience: 'evil.example' });
+      expect(response.status).toBe(400);
+      expect(response.body['error']?.['message']).toMatch(/audience "evil.example" is not this deployment's/);
     });
 
     it('rate-limits logins per account', async () => {
       const mnemonic = createMnemonic();
-      const statuses: number[] = [];
+      const responses = [];
       for (let attempt = 0; attempt <= LOGINS_PER_ACCOUNT; attempt += 1)
-        statuses.push((await post('/v1/auth/login', await signedLogin(mnemonic))).status);
-      expect(statuses).toEqual([...Array<number>(LOGINS_PER_ACCOUNT).fill(200), 429]);
+        responses.push(await post('/v1/auth/login', await signedLogin(mnemonic)));
+      expect(responses.map((response) => response.status)).toEqual([...Array<number>(LOGINS_PER_ACCOUNT).fill(200), 429]);
+      const limited = responses[LOGINS_PER_ACCOUNT];
+      expect(Number(limited?.retryAfter)).toBeGreaterThan(0);
+      expect(limited?.body['error']).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) });
     });
   });
 

@@ -24,6 +24,12 @@ describe('access tokens', () => {
     });
   });
 
+  it('accepts a token that names one of the deployment audiences, and no other', async () => {
+    const token = await signAccessToken(claims, { key, audience: ['chat.example.com', 'localhost'], expiresAt: inAMinute() });
+    await expect(verifyAccessToken(token, publicKey, ['localhost', '127.0.0.1'])).resolves.toEqual(claims);
+    expect(await codeOf(verifyAccessToken(token, publicKey, ['other.example.com']))).toBe(AccessTokenErrorCode.Malformed);
+  });
+
   it('tells expired, forged, malformed and missing tokens apart', async () => {
     const expired = await signAccessToken(claims, { key, audience: 'coming', expiresAt: new Date(Date.now() - 1000) });
     const otherKey = importSigningKey(generateSigningKey());

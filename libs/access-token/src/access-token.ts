@@ -31,7 +31,7 @@ export class AccessTokenError extends DomainError<AccessTokenErrorCode> {
 
 export async function signAccessToken(
   { accountId, deviceId }: AccessClaims,
-  { key, audience, expiresAt }: { key: KeyObject; audience: string; expiresAt: Date },
+  { key, audience, expiresAt }: { key: KeyObject; audience: string | string[]; expiresAt: Date },
 ): Promise<string> {
   return new SignJWT({ dev: deviceId })
     .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
@@ -44,8 +44,11 @@ export async function signAccessToken(
     .sign(key);
 }
 
-/** Checks an access token locally with auth's public key; no call to auth. */
-export async function verifyAccessToken(token: string | undefined, key: KeyObject, audience: string): Promise<VerifiedAccess> {
+/**
+ * Checks an access token locally with auth's public key; no call to auth. With a list of
+ * audiences (a deployment's host names), the token must name at least one of them.
+ */
+export async function verifyAccessToken(token: string | undefined, key: KeyObject, audience: string | string[]): Promise<VerifiedAccess> {
   if (token === undefined || token === '') {
     throw new AccessTokenError(AccessTokenErrorCode.Missing, 'no access token: send "Authorization: Bearer <token>"');
   }

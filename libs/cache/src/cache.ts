@@ -1,4 +1,11 @@
-/** A counter inside a fixed time window. */
+/** Adds `amount` to a counter whose window opens at its first increment and lasts `windowMs`. */
+export interface CounterIncrement {
+  key: string;
+  amount: number;
+  windowMs: number;
+}
+
+/** A counter inside its window. */
 export interface WindowCount {
   count: number;
   /** Time left in the window, in milliseconds. */
@@ -16,8 +23,8 @@ export abstract class Cache {
   abstract take(key: string): Promise<Uint8Array | null>;
   abstract getMany(keys: string[]): Promise<(Uint8Array | null)[]>;
   abstract delete(keys: string[]): Promise<void>;
-  /** Adds one to a counter whose window starts at its first increment. */
-  abstract increment(key: string, windowMs: number): Promise<WindowCount>;
+  /** Applies every increment in one round trip; resolves with each counter's new total and time left. */
+  abstract addToCounters(increments: CounterIncrement[]): Promise<WindowCount[]>;
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { Cache, type WindowCount } from './cache';
+import { Cache, type CounterIncrement, type WindowCount } from './cache';
 
 interface Entry {
   value: Uint8Array | number;
@@ -60,13 +60,17 @@ export class MemoryCache extends Cache {
     return Promise.resolve();
   }
 
-  increment(key: string, windowMs: number): Promise<WindowCount> {
+  addToCounters(increments: CounterIncrement[]): Promise<WindowCount[]> {
     const now = this.now();
-    const entry = this.live(key);
-    const count = typeof entry?.value === 'number' ? entry.value + 1 : 1;
-    const expiresAt = entry?.expiresAt ?? now + windowMs;
-    this.store(key, count, expiresAt);
-    return Promise.resolve({ count, remainingMs: expiresAt - now });
+    return Promise.resolve(
+      increments.map(({ key, amount, windowMs }) => {
+        const entry = this.live(key);
+        const count = (typeof entry?.value === 'number' ? entry.value : 0) + amount;
+        const expiresAt = entry?.expiresAt ?? now + windowMs;
+        this.store(key, count, expiresAt);
+        return { count, remainingMs: expiresAt - now };
+      }),
+    );
   }
 
   ping(): Promise<void> {

@@ -11,4 +11,10 @@ export class RateLimitMetrics {
     description: 'Requests refused by a rate limit',
     unit: '{request}',
   });
+
+  /** Synchronisations with the shared cache that failed; limits were local meanwhile. */
+  readonly syncFailures = this.meter.createCounter('coming.rate_limit.sync_failures', {
+    description: 'Failed synchronisations of rate-limit counters with the shared cache',
+    unit: '{sync}',
+  });
 }

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { Cache, type WindowCount } from './cache';
+import { Cache, type CounterIncrement, type WindowCount } from './cache';
 
 export interface RedisCacheOptions {
   url: string;
@@ -37,13 +37,20 @@ export class RedisCache extends Cache {
     if (keys.length > 0) await this.redis.del(...keys);
   }
 
-  async increment(key: string, windowMs: number): Promise<WindowCount> {
-    const results = await this.redis.multi().incr(key).pexpire(key, windowMs, 'NX').pttl(key).exec();
-    const [count, , remaining] = (results ?? []).map(([error, value]) => {
+  async addToCounters(increments: CounterIncrement[]): Promise<WindowCount[]> {
+    if (increments.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const { key, amount, windowMs } of increments) pipeline.incrby(key, amount).pexpire(key, windowMs, 'NX').pttl(key);
+    const results = (await pipeline.exec()) ?? [];
+    const valueAt = (index: number) => {
+      const [error, value] = results[index] ?? [new Error('Redis answered fewer commands than were sent'), null];
       if (error !== null) throw error;
       return Number(value);
+    };
+    return increments.map(({ windowMs }, position) => {
+      const remainingMs = valueAt(position * 3 + 2);
+      return { count: valueAt(position * 3), remainingMs: remainingMs > 0 ? remainingMs : windowMs };
     });
-    return { count: count ?? 0, remainingMs: remaining ?? windowMs };
   }
 
   async ping(): Promise<void> {
@@ -51,6 +58,7 @@ export class RedisCache extends Cache {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit();
+    // QUIT needs a live connection; without one (Redis gone) there is nothing to say goodbye to.
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

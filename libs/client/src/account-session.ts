@@ -1,4 +1,6 @@
 import { type AccountKey, signLogin } from '@coming/identity';
+import { wire } from '@coming/proto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ClientError, ClientErrorCode } from './client.errors';
 import type { StateKeeper } from './state-keeper';
 import type { StoredTokens } from './store/client-store';
@@ -6,8 +8,16 @@ import type { LoginApi } from './transport/login-api';
 
 // Tokens this close to expiry are renewed first, so they do not lapse mid-request.
 const EXPIRY_MARGIN_MS = 60_000;
+// A rate-limited login is retried after the server's wait when that wait is this short;
+// a longer one is the caller's to decide.
+const MAX_RATE_LIMIT_WAIT_MS = 30_000;
+const MAX_ATTEMPTS = 3;
 
-/** Keeps a valid access token: reuses it, refreshes it, or logs in with the account key. */
+/**
+ * Keeps a valid access token: reuses it, refreshes it, or logs in with the account key.
+ * The signature names `audience`, the host name of the server this client meant to
+ * reach, so that no other server can relay it.
+ */
 export class AccountSession {
   private pending: Promise<string> | undefined;
 
@@ -19,7 +29,7 @@ export class AccountSession {
   ) {}
 
   accessToken(): Promise<string> {
-    this.pending ??= this.renew().finally(() => {
+    this.pending ??= this.renewWithinLimits().finally(() => {
       this.pending = undefined;
     });
     return this.pending;
@@ -31,6 +41,19 @@ export class AccountSession {
     if (tokens !== undefined) tokens.accessTokenExpiresAtMs = 0;
   }
 
+  /** Waits out a short rate limit as the server asks; every other refusal is final. */
+  private async renewWithinLimits(): Promise<string> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.renew();
+      } catch (error) {
+        const waitMs = rateLimitWaitOf(error);
+        if (waitMs === undefined || waitMs > MAX_RATE_LIMIT_WAIT_MS || attempt >= MAX_ATTEMPTS) throw error;
+        await sleep(waitMs);
+      }
+    }
+  }
+
   private async renew(): Promise<string> {
     const state = this.keeper.state;
     const now = Date.now();
@@ -38,8 +61,7 @@ export class AccountSession {
     if (tokens !== undefined && tokens.accessTokenExpiresAtMs - EXPIRY_MARGIN_MS > now) return tokens.accessToken;
     if (tokens !== undefined && tokens.refreshTokenExpiresAtMs - EXPIRY_MARGIN_MS > now) {
       try {
-        const refreshed = await this.api.refresh(tokens.refreshToken);
-        return await this.store(refreshed.tokens);
+        return await this.store(await this.api.refresh(tokens.refreshToken));
       } catch (error) {
         if (!(error instanceof ClientError && error.code === ClientErrorCode.Unauthenticated)) throw error;
       }
@@ -52,8 +74,9 @@ export class AccountSession {
     const key = this.accountKey;
     const deviceId = state.deviceId ?? 0;
     const { challenge } = await this.api.challenge();
-    const signature = signLogin({ challenge, accountId: key.accountId, deviceId, audience: this.audience }, key.privateKey);
-    const response = await this.api.login({ accountId: key.accountId, deviceId, challenge, signature });
+    const audience = this.audience;
+    const signature = signLogin({ challenge, accountId: key.accountId, deviceId, audience }, key.privateKey);
+    const response = await this.api.login({ accountId: key.accountId, deviceId, challenge, signature, audience });
     state.deviceId = response.deviceId;
     return this.store(response.tokens);
   }
@@ -64,4 +87,9 @@ export class AccountSession {
     await this.keeper.save();
     return tokens.accessToken;
   }
+}
+
+function rateLimitWaitOf(error: unknown): number | undefined {
+  if (!(error instanceof ClientError) || error.serverError?.code !== wire.ErrorCode.ERROR_CODE_RATE_LIMITED) return undefined;
+  return Math.max(error.serverError.retryAfterMs, 1);
 }

@@ -20,6 +20,8 @@ export enum ClientErrorCode {
   UntrustedIdentity = 'UNTRUSTED_IDENTITY',
   /** A message could not be decrypted. */
   Undecryptable = 'UNDECRYPTABLE',
+  /** The account already has the most devices it may; remove one before adding this one. */
+  TooManyDevices = 'TOO_MANY_DEVICES',
   /** A value given by the caller is malformed; the message names it. */
   InvalidArgument = 'INVALID_ARGUMENT',
   /** A recipient device kept refusing its copy of a message (its mailbox full, say); the client stopped resending it. */

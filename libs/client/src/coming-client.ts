@@ -1,4 +1,11 @@
-import { accountKeyFromSeed, createMnemonic, isAccountId, seedFromMnemonic, signalIdentityKeyFromSeed } from '@coming/identity';
+import {
+  accountKeyFromSeed,
+  audienceOfServerUrl,
+  createMnemonic,
+  isAccountId,
+  seedFromMnemonic,
+  signalIdentityKeyFromSeed,
+} from '@coming/identity';
 import { CLIENT_MESSAGE_ID_BYTES, MAX_ACKS_PER_FRAME, type messaging, wire } from '@coming/proto';
 import { curveKeyPairFromPrivateKey } from '@coming/signal';
 import { randomBytes } from 'node:crypto';
@@ -22,7 +29,11 @@ export interface ComingClientOptions {
   store: ClientStore;
   /** Gateway URL, e.g. ws://127.0.0.1:8080. */
   server: string;
-  /** The deployment's audience, as configured on auth. */
+  /**
+   * The audience login signatures name. Default: the host name of `server`, which is what
+   * binds a signature to the server this client chose to reach. Set it only for a
+   * deployment reached by a name it does not list in AUTH_AUDIENCE.
+   */
   audience?: string;
   /**
    * False for a client that only sends (the CLI's send): it gets no messages and does not
@@ -78,13 +89,13 @@ export class ComingClient {
   private constructor(
     private readonly keeper: StateKeeper,
     private readonly server: string,
-    audience: string,
+    audience: string | undefined,
     private readonly receive: boolean,
   ) {
     const seed = seedFromMnemonic(keeper.state.mnemonic);
     const account = accountKeyFromSeed(seed);
     const identityKeyPair = curveKeyPairFromPrivateKey(signalIdentityKeyFromSeed(seed));
-    this.session = new AccountSession(keeper, new LoginApi(server), audience, account);
+    this.session = new AccountSession(keeper, new LoginApi(server), audience ?? audienceOfServerUrl(server), account);
     this.signalStore = new ClientSignalStore(keeper, identityKeyPair);
     this.endToEnd = new EndToEnd(
       this.signalStore,
@@ -119,10 +130,7 @@ export class ComingClient {
   }
 
   /** Creates an identity from a fresh mnemonic, or restores one from `mnemonic`. */
-  static async create(
-    { store, server, audience = 'coming', receive = true }: ComingClientOptions,
-    mnemonic?: string,
-  ): Promise<ComingClient> {
+  static async create({ store, server, audience, receive = true }: ComingClientOptions, mnemonic?: string): Promise<ComingClient> {
     if ((await store.load()) !== null) {
       throw new ClientError(ClientErrorCode.Identity, 'this home already holds an identity; use another home folder');
     }
@@ -138,7 +146,7 @@ export class ComingClient {
     return new ComingClient(keeper, server, audience, receive);
   }
 
-  static async open({ store, server, audience = 'coming', receive = true }: ComingClientOptions): Promise<ComingClient> {
+  static async open({ store, server, audience, receive = true }: ComingClientOptions): Promise<ComingClient> {
     const state = await store.load();
     if (state === null) throw new ClientError(ClientErrorCode.Identity, 'no identity in this home yet: run "init" first');
     return new ComingClient(new StateKeeper(state, store), server, audience, receive);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidAccountIdError, publicKeyFromAccountId } from './account-id';
+import { InvalidAccountIdError, parseAccountId, publicKeyFromAccountId } from './account-id';
+import { audienceOfServerUrl, parseAudiences } from './login-audience';
 import { accountKeyFromMnemonic, createMnemonic, InvalidMnemonicError, seedFromMnemonic } from './account-key';
 import { signIdentityKey, signalIdentityKeyFromSeed, verifyIdentityKey } from './identity-key-signature';
 import { signLogin, verifyLogin } from './login-digest';
@@ -56,5 +57,25 @@ describe('identity key signatures', () => {
     expect(signalIdentityKeyFromSeed(seed)).toEqual(signalIdentityKeyFromSeed(seedFromMnemonic(` ${MNEMONIC} `)));
     expect(signalIdentityKeyFromSeed(seed)).not.toEqual(signalIdentityKeyFromSeed(seedFromMnemonic(createMnemonic())));
     expect(signalIdentityKeyFromSeed(seed)).not.toEqual(accountKeyFromMnemonic(MNEMONIC).privateKey);
+  });
+});
+
+describe('login audience', () => {
+  it('is the host name of the server URL, whatever its scheme, port or case', () => {
+    expect(audienceOfServerUrl('wss://Chat.Example.com:8443/v1')).toBe('chat.example.com');
+    expect(audienceOfServerUrl('http://127.0.0.1:8080')).toBe('127.0.0.1');
+    expect(() => audienceOfServerUrl('chat.example.com')).toThrow(/not a server URL/);
+  });
+
+  it('reads a deployment list from its setting', () => {
+    expect(parseAudiences(' Chat.Example.com, localhost,,')).toEqual(['chat.example.com', 'localhost']);
+  });
+});
+
+describe('parseAccountId', () => {
+  it('accepts upper case as the same account and refuses mixed case', () => {
+    const { accountId } = accountKeyFromMnemonic(MNEMONIC);
+    expect(parseAccountId(accountId.toUpperCase())).toBe(accountId);
+    expect(() => parseAccountId(accountId.slice(0, 10).toUpperCase() + accountId.slice(10))).toThrow(/mixes upper and lower case/);
   });
 });

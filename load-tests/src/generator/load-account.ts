@@ -39,7 +39,13 @@ async function loginOnce(serverUrl: string, key: AccountKey, audience: string): 
   const api = new LoginApi(serverUrl);
   const { challenge } = await api.challenge();
   const claim = { challenge, accountId: key.accountId, deviceId: 0, audience };
-  const response = await api.login({ accountId: key.accountId, deviceId: 0, challenge, signature: signLogin(claim, key.privateKey) });
+  const response = await api.login({
+    accountId: key.accountId,
+    deviceId: 0,
+    challenge,
+    signature: signLogin(claim, key.privateKey),
+    audience,
+  });
   if (response.tokens === undefined) throw new Error(`login of ${key.accountId} returned no tokens`);
   return { accountId: key.accountId, deviceId: response.deviceId, accessToken: response.tokens.accessToken };
 }

@@ -47,7 +47,7 @@ export class RelayServer {
       };
       if (request.url === '/readyz') return reply(200, { status: 'ok' });
       if (request.url === '/v1/auth/challenge') {
-        return reply(200, auth.CreateChallengeResponse.toJSON({ challenge: randomBytes(32), expiresAtMs: Date.now() + 60_000 }));
+        return reply(200, auth.Challenge.toJSON({ challenge: randomBytes(32), expiresAtMs: Date.now() + 60_000 }));
       }
       if (request.url === '/v1/auth/login') {
         const { accountId } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { accountId: string };
@@ -61,7 +61,7 @@ export class RelayServer {
           refreshToken: '',
           refreshTokenExpiresAtMs: expiresAtMs,
         };
-        return reply(200, auth.LoginResponse.toJSON({ tokens, deviceId, accountCreated: deviceId === 1 }));
+        return reply(200, auth.LoggedIn.toJSON({ tokens, deviceId, accountCreated: deviceId === 1 }));
       }
       reply(404, { error: { message: `no route ${request.url ?? ''}` } });
     });

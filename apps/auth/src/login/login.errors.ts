@@ -1,12 +1,8 @@
 import { DomainError } from '@coming/errors';
 
+/** Only client mistakes are errors; refusals a caller should expect are outcomes in the response. */
 export enum LoginErrorCode {
   InvalidArgument = 'INVALID_ARGUMENT',
-  ChallengeRejected = 'CHALLENGE_REJECTED',
-  BadSignature = 'BAD_SIGNATURE',
-  RefreshTokenRejected = 'REFRESH_TOKEN_REJECTED',
-  RateLimited = 'RATE_LIMITED',
-  TooManyDevices = 'TOO_MANY_DEVICES',
 }
 
 export class LoginError extends DomainError<LoginErrorCode> {

@@ -1,91 +1,113 @@
 import { RateLimiter } from '@coming/cache';
-import { isAccountId, verifyLogin } from '@coming/identity';
-import { type auth, CHALLENGE_BYTES, MAX_DEVICE_ID, MAX_DEVICES_PER_ACCOUNT, SCHNORR_SIGNATURE_BYTES } from '@coming/proto';
+import { verifyLogin } from '@coming/identity';
+import { type auth, CHALLENGE_BYTES, type common, MAX_DEVICES_PER_ACCOUNT, SCHNORR_SIGNATURE_BYTES } from '@coming/proto';
 import { Clock } from '@coming/runtime';
 import { Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
-import { AccountsRepository } from '../accounts/accounts.repository';
+import { AccountsService } from '../accounts/accounts.service';
 import { type AuthConfig, InjectAuthConfig } from '../auth.config';
 import { AuthMetrics } from '../auth.metrics';
+import { accountIdField, deviceIdField, textField } from '../request-fields';
 import { TokensService } from '../tokens/tokens.service';
-import { ChallengesRepository } from './challenges.repository';
+import { ChallengeAuthenticator } from './challenge-authenticator';
 import { LoginError, LoginErrorCode } from './login.errors';
+import { UsedChallengesRepository } from './used-challenges.repository';
 
 const MINUTE_MS = 60_000;
+// IPv6 text is at most 45 characters; the margin allows a zone index.
+const MAX_CLIENT_IP_LENGTH = 64;
+const MAX_REFRESH_TOKEN_LENGTH = 200;
+
+type Outcome = keyof auth.LoginResponse;
 
 @Injectable()
 export class LoginService {
+  private readonly challenges: ChallengeAuthenticator;
+
   constructor(
     @InjectAuthConfig() private readonly config: AuthConfig,
-    private readonly challenges: ChallengesRepository,
-    private readonly accounts: AccountsRepository,
+    private readonly usedChallenges: UsedChallengesRepository,
+    private readonly accounts: AccountsService,
     private readonly tokens: TokensService,
     private readonly rateLimiter: RateLimiter,
     private readonly clock: Clock,
     private readonly metrics: AuthMetrics,
-  ) {}
+  ) {
+    this.challenges = new ChallengeAuthenticator(config.AUTH_SIGNING_KEY);
+  }
 
-  async createChallenge(clientIp: string): Promise<auth.CreateChallengeResponse> {
-    await this.limit('challenge-ip', this.config.AUTH_LOGINS_PER_IP_PER_MINUTE * 2, clientIp);
-    const challenge = randomBytes(CHALLENGE_BYTES);
-    await this.challenges.save(challenge, this.config.AUTH_CHALLENGE_TTL_MS);
-    return { challenge, expiresAtMs: this.clock.now().getTime() + this.config.AUTH_CHALLENGE_TTL_MS };
+  async createChallenge(request: auth.CreateChallengeRequest): Promise<auth.CreateChallengeResponse> {
+    const clientIp = textField('client_ip', request.clientIp, MAX_CLIENT_IP_LENGTH, invalid);
+    const rateLimited = await this.limit('challenge-ip', this.config.AUTH_LOGINS_PER_IP_PER_MINUTE * 2, clientIp);
+    if (rateLimited !== undefined) return { rateLimited };
+    const expiresAt = new Date(this.clock.now().getTime() + this.config.AUTH_CHALLENGE_TTL_MS);
+    return { challenge: { challenge: this.challenges.issue(expiresAt), expiresAtMs: expiresAt.getTime() } };
   }
 
   async login(request: auth.LoginRequest): Promise<auth.LoginResponse> {
-    try {
-      const response = await this.checkedLogin(request);
-      this.metrics.logins.add(1, { outcome: 'success' });
-      return response;
-    } catch (error) {
-      this.metrics.logins.add(1, { outcome: 'failure', reason: error instanceof LoginError ? error.code : 'INTERNAL' });
+    const response = await this.checkedLogin(request).catch((error: unknown) => {
+      this.metrics.logins.add(1, { outcome: 'failure', reason: error instanceof LoginError ? 'invalidArgument' : 'internal' });
       throw error;
-    }
+    });
+    const outcome = (Object.keys(response) as Outcome[]).find((key) => response[key] !== undefined);
+    this.metrics.logins.add(1, outcome === 'loggedIn' ? { outcome: 'success' } : { outcome: 'failure', reason: outcome });
+    return response;
   }
 
+  /**
+   * Cheap checks come first and every attempt counts against its IP address. Only an
+   * attempt whose signature verifies counts against the account: anyone can name an
+   * account, so counting failures there would let a stranger lock its owner out.
+   */
   private async checkedLogin(request: auth.LoginRequest): Promise<auth.LoginResponse> {
-    const { accountId, deviceId, challenge, signature, clientIp } = request;
-    if (!isAccountId(accountId)) throw invalid('account_id is not a bech32m account ID with prefix "coming"');
-    if (!Number.isInteger(deviceId) || deviceId < 0 || deviceId > MAX_DEVICE_ID) {
-      throw invalid(`device_id must be 0 (new device) or 1 to ${MAX_DEVICE_ID}`);
+    const accountId = accountIdField(request.accountId, invalid);
+    const deviceId = deviceIdField(request.deviceId, { newAllowed: true }, invalid);
+    const { challenge, signature } = request;
+    if (challenge.length !== CHALLENGE_BYTES) throw invalid(`challenge must be ${CHALLENGE_BYTES} bytes, got ${challenge.length}`);
+    if (signature.length !== SCHNORR_SIGNATURE_BYTES) {
+      throw invalid(`signature must be ${SCHNORR_SIGNATURE_BYTES} bytes, got ${signature.length}`);
     }
-    if (challenge.length !== CHALLENGE_BYTES) throw invalid(`challenge must be ${CHALLENGE_BYTES} bytes`);
-    if (signature.length !== SCHNORR_SIGNATURE_BYTES) throw invalid(`signature must be ${SCHNORR_SIGNATURE_BYTES} bytes`);
-    await this.limit('login-ip', this.config.AUTH_LOGINS_PER_IP_PER_MINUTE, clientIp);
-    await this.limit('login-account', this.config.AUTH_LOGINS_PER_ACCOUNT_PER_MINUTE, accountId);
+    const clientIp = textField('client_ip', request.clientIp, MAX_CLIENT_IP_LENGTH, invalid);
+    const audience = this.audienceOf(request.audience);
 
-    // Redeemed before the signature is checked, so a challenge is spent by any attempt.
-    if (!(await this.challenges.redeem(challenge))) {
-      throw new LoginError(LoginErrorCode.ChallengeRejected, 'challenge unknown, expired or already used: request a new one');
+    const ipLimited = await this.limit('login-ip', this.config.AUTH_LOGINS_PER_IP_PER_MINUTE, clientIp);
+    if (ipLimited !== undefined) return { rateLimited: ipLimited };
+    const check = this.challenges.check(challenge, this.clock.now());
+    if (!check.valid) return { challengeRejected: { reason: check.reason } };
+    if (!verifyLogin({ challenge, accountId, deviceId, audience }, signature)) return { badSignature: {} };
+
+    const accountLimited = await this.limit('login-account', this.config.AUTH_LOGINS_PER_ACCOUNT_PER_MINUTE, accountId);
+    if (accountLimited !== undefined) return { rateLimited: accountLimited };
+    // Recorded only once the signature verifies, so forgeries cost no write.
+    if (!(await this.usedChallenges.redeem(challenge, check.expiresAt))) {
+      return { challengeRejected: { reason: 'challenge already used: request a new one' } };
     }
-    if (!verifyLogin({ challenge, accountId, deviceId, audience: this.config.AUTH_AUDIENCE }, signature)) {
-      throw new LoginError(LoginErrorCode.BadSignature, 'signature does not verify for this account, device and challenge');
-    }
-    const registration = await this.accounts.registerDevice(accountId, deviceId, MAX_DEVICES_PER_ACCOUNT);
-    if ('tooManyDevices' in registration) {
-      throw new LoginError(LoginErrorCode.TooManyDevices, `the account already has ${MAX_DEVICES_PER_ACCOUNT} devices`);
-    }
+    const registration = await this.accounts.registerDevice(accountId, deviceId);
+    if ('tooManyDevices' in registration) return { tooManyDevices: { maxDevices: MAX_DEVICES_PER_ACCOUNT } };
     const tokens = await this.tokens.issue(accountId, registration.deviceId);
-    return { tokens, deviceId: registration.deviceId, accountCreated: registration.accountCreated };
+    return { loggedIn: { tokens, deviceId: registration.deviceId, accountCreated: registration.accountCreated } };
   }
 
-  async refresh({ refreshToken, clientIp }: auth.RefreshRequest): Promise<auth.RefreshResponse> {
-    await this.limit('refresh-ip', this.config.AUTH_LOGINS_PER_IP_PER_MINUTE, clientIp);
-    const owner = await this.tokens.redeem(refreshToken);
-    if (owner === null) {
-      throw new LoginError(LoginErrorCode.RefreshTokenRejected, 'refresh token unknown, expired or already used: log in again');
+  async refresh(request: auth.RefreshRequest): Promise<auth.RefreshResponse> {
+    const refreshToken = textField('refresh_token', request.refreshToken, MAX_REFRESH_TOKEN_LENGTH, invalid);
+    const clientIp = textField('client_ip', request.clientIp, MAX_CLIENT_IP_LENGTH, invalid);
+    const rateLimited = await this.limit('refresh-ip', this.config.AUTH_LOGINS_PER_IP_PER_MINUTE, clientIp);
+    if (rateLimited !== undefined) return { rateLimited };
+    const refreshed = await this.tokens.refresh(refreshToken);
+    return 'tokens' in refreshed ? { tokens: refreshed.tokens } : { refreshTokenRejected: { reason: refreshed.rejected } };
+  }
+
+  private audienceOf(audience: string): string {
+    if (audience === '') throw invalid('audience is required: the host name of the server URL the client connected to');
+    if (!this.config.AUTH_AUDIENCE.includes(audience)) {
+      throw invalid(`audience "${audience.slice(0, 100)}" is not this deployment's; it answers to ${this.config.AUTH_AUDIENCE.join(', ')}`);
     }
-    return { tokens: await this.tokens.issue(owner.accountId, owner.deviceId) };
+    return audience;
   }
 
-  private async limit(name: string, limit: number, subject: string): Promise<void> {
+  /** The RateLimited outcome when `subject` is over the limit, else undefined (and the request counts). */
+  private async limit(name: string, limit: number, subject: string): Promise<common.RateLimited | undefined> {
     const decision = await this.rateLimiter.consume({ name, limit, windowMs: MINUTE_MS }, subject);
-    if (!decision.allowed) {
-      throw new LoginError(
-        LoginErrorCode.RateLimited,
-        `too many attempts (${name}); retry in ${Math.ceil(decision.retryAfterMs / 1000)} s`,
-      );
-    }
+    return decision.allowed ? undefined : { limit: name, retryAfterMs: decision.retryAfterMs };
   }
 }
 

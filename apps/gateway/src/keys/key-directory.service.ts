@@ -1,7 +1,9 @@
 import type { AccessClaims } from '@coming/access-token';
 import { assertUnreachable } from '@coming/errors';
+import { InjectLogger, type Logger } from '@coming/logging';
 import { keys } from '@coming/proto';
 import { Injectable } from '@nestjs/common';
+import { AuthRepository } from '../login/auth.repository';
 import { KeysError, KeysErrorCode } from './keys.errors';
 import { KeysRepository } from './keys.repository';
 
@@ -11,11 +13,20 @@ import { KeysRepository } from './keys.repository';
  */
 @Injectable()
 export class KeyDirectoryService {
-  constructor(private readonly keys: KeysRepository) {}
+  constructor(
+    private readonly keys: KeysRepository,
+    private readonly auth: AuthRepository,
+    @InjectLogger() private readonly logger: Logger,
+  ) {}
 
   async upload({ accountId, deviceId }: AccessClaims, request: Omit<keys.UploadKeysRequest, 'accountId' | 'deviceId'>) {
     const response = await this.keys.upload({ ...request, accountId, deviceId });
     if (response.rejected !== undefined) throw new KeysError(errorCodeOf(response.rejected.reason), response.rejected.message);
+    // Once its keys are out the device can be messaged, so it joins its account's recipients.
+    // The keys are stored either way; a failed mark is retried by the device's next upload.
+    await this.auth
+      .markDeviceReady(accountId, deviceId)
+      .catch((error: unknown) => this.logger.warn({ err: error, accountId, deviceId }, 'device not marked ready'));
     return response.count;
   }
 

@@ -1,26 +1,26 @@
-import { callGrpc } from '@coming/grpc';
 import type { auth } from '@coming/proto';
 import { Injectable } from '@nestjs/common';
-import { InjectAuthClient } from '../backends/backend-clients';
-import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
+import { type AuthBackend, InjectAuthBackend } from '../backends/backend-clients';
 
 /** The auth service, as the gateway reaches it over gRPC. */
 @Injectable()
 export class AuthRepository {
-  constructor(
-    @InjectAuthClient() private readonly client: auth.AuthServiceClient,
-    @InjectGatewayConfig() private readonly config: GatewayConfig,
-  ) {}
+  constructor(@InjectAuthBackend() private readonly client: AuthBackend) {}
 
   createChallenge(request: auth.CreateChallengeRequest) {
-    return callGrpc(this.client.createChallenge(request), this.config.GATEWAY_GRPC_DEADLINE_MS);
+    return this.client.createChallenge(request);
   }
 
   login(request: auth.LoginRequest) {
-    return callGrpc(this.client.login(request), this.config.GATEWAY_GRPC_DEADLINE_MS);
+    return this.client.login(request);
   }
 
   refresh(request: auth.RefreshRequest) {
-    return callGrpc(this.client.refresh(request), this.config.GATEWAY_GRPC_DEADLINE_MS);
+    return this.client.refresh(request);
+  }
+
+  /** Makes a device a recipient once its keys are published; idempotent. */
+  async markDeviceReady(accountId: string, deviceId: number): Promise<void> {
+    await this.client.markDeviceReady({ accountId, deviceId });
   }
 }

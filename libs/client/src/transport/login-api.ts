@@ -1,7 +1,26 @@
-import { auth } from '@coming/proto';
+import { auth, wire } from '@coming/proto';
 import { ClientError, ClientErrorCode } from '../client.errors';
 
-/** The gateway's HTTP login endpoints. */
+export interface LoginRequest {
+  accountId: string;
+  deviceId: number;
+  challenge: Uint8Array;
+  signature: Uint8Array;
+  /** The host name the signature names; see libs/identity's login-audience. */
+  audience: string;
+}
+
+/** The gateway's refusal body. */
+interface ErrorBody {
+  error?: { code?: string; message?: string; retryAfterMs?: number };
+}
+
+/**
+ * The gateway's HTTP login endpoints. Refusals become ClientErrors a caller can act on:
+ * RATE_LIMITED (a REJECTED error carrying retry_after_ms) may be retried after the wait,
+ * UNAUTHENTICATED and TOO_MANY_DEVICES are final, and only an unreachable or failing
+ * server is SERVER_UNREACHABLE, which callers retry with backoff.
+ */
 export class LoginApi {
   private readonly baseUrl: string;
 
@@ -9,22 +28,24 @@ export class LoginApi {
     this.baseUrl = serverUrl.replace(/^ws/, 'http').replace(/\/+$/, '');
   }
 
-  async challenge(): Promise<auth.CreateChallengeResponse> {
-    return auth.CreateChallengeResponse.fromJSON(await this.post('/v1/auth/challenge', {}));
+  async challenge(): Promise<auth.Challenge> {
+    return auth.Challenge.fromJSON(await this.post('/v1/auth/challenge', {}));
   }
 
-  async login(request: { accountId: string; deviceId: number; challenge: Uint8Array; signature: Uint8Array }): Promise<auth.LoginResponse> {
+  async login(request: LoginRequest): Promise<auth.LoggedIn> {
     const body = {
       accountId: request.accountId,
       deviceId: request.deviceId,
       challenge: Buffer.from(request.challenge).toString('base64'),
       signature: Buffer.from(request.signature).toString('base64'),
+      audience: request.audience,
     };
-    return auth.LoginResponse.fromJSON(await this.post('/v1/auth/login', body));
+    return auth.LoggedIn.fromJSON(await this.post('/v1/auth/login', body));
   }
 
-  async refresh(refreshToken: string): Promise<auth.RefreshResponse> {
-    return auth.RefreshResponse.fromJSON(await this.post('/v1/auth/refresh', { refreshToken }));
+  async refresh(refreshToken: string): Promise<auth.TokenPair | undefined> {
+    const payload = (await this.post('/v1/auth/refresh', { refreshToken })) as { tokens?: unknown };
+    return payload.tokens === undefined ? undefined : auth.TokenPair.fromJSON(payload.tokens);
   }
 
   private async post(path: string, body: object): Promise<unknown> {
@@ -43,8 +64,30 @@ export class LoginApi {
     }
     const payload: unknown = await response.json().catch(() => ({}));
     if (response.ok) return payload;
-    const detail = (payload as { error?: { message?: string } }).error?.message ?? response.statusText;
-    const code = response.status === 401 ? ClientErrorCode.Unauthenticated : ClientErrorCode.ServerUnreachable;
-    throw new ClientError(code, `login ${path.split('/').pop() ?? ''} failed (HTTP ${response.status}): ${detail}`);
+    throw refusalOf(response, payload as ErrorBody, path.split('/').pop() ?? '');
+  }
+}
+
+function refusalOf(response: Response, { error }: ErrorBody, step: string): ClientError {
+  const message = `login ${step} failed (HTTP ${response.status} ${error?.code ?? ''}): ${error?.message ?? response.statusText}`;
+  switch (response.status) {
+    case 400:
+      return new ClientError(ClientErrorCode.InvalidArgument, message);
+    case 401:
+      return new ClientError(ClientErrorCode.Unauthenticated, message);
+    case 409:
+      return new ClientError(ClientErrorCode.TooManyDevices, message);
+    case 429: {
+      const retryAfterMs = error?.retryAfterMs ?? Number(response.headers.get('Retry-After') ?? '1') * 1000;
+      return new ClientError(ClientErrorCode.Rejected, message, {
+        code: wire.ErrorCode.ERROR_CODE_RATE_LIMITED,
+        message,
+        missingDevices: [],
+        extraDevices: [],
+        retryAfterMs,
+      });
+    }
+    default:
+      return new ClientError(ClientErrorCode.ServerUnreachable, message);
   }
 }

@@ -1,0 +1,19 @@
+import { Broker, subjects } from '@coming/broker';
+import { events } from '@coming/proto';
+import { Injectable } from '@nestjs/common';
+
+/** What auth tells the gateways about accounts and devices, over the broker. */
+@Injectable()
+export class AccountEventsRepository {
+  constructor(private readonly broker: Broker) {}
+
+  /** The account's recipient devices changed; gateways drop their cached list. */
+  publishDevicesChanged(accountId: string, deviceIds: number[]): Promise<void> {
+    return this.broker.publish(subjects.devicesChanged(accountId), events.DevicesChanged.encode({ accountId, deviceIds }).finish());
+  }
+
+  /** The device's tokens were revoked; the gateway holding its socket closes it. */
+  publishDeviceRevoked(accountId: string, deviceId: number, reason: string): Promise<void> {
+    return this.broker.publish(subjects.deviceRevoked(accountId, deviceId), events.DeviceRevoked.encode({ reason }).finish());
+  }
+}
