@@ -33,6 +33,7 @@ export function retryDelayMs(error: unknown, attempt: number): number | undefine
     case ClientErrorCode.Unauthenticated:
     case ClientErrorCode.Displaced:
     case ClientErrorCode.Revoked:
+    case ClientErrorCode.TooManyDevices:
     case ClientErrorCode.Identity:
     case ClientErrorCode.UntrustedIdentity:
     case ClientErrorCode.Undecryptable:
