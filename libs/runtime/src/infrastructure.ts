@@ -27,7 +27,12 @@ export async function connectInfrastructure(
   grpcCallers: Readonly<Record<string, string>>,
 ): Promise<Infrastructure> {
   const logger = createLogger({ service, level: config.LOG_LEVEL });
-  const db = await openDatabase({ kind: 'postgres', url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+  const db = await openDatabase({
+    kind: 'postgres',
+    url: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+    onIdleConnectionError: (error) => logger.warn({ err: error }, 'PostgreSQL dropped an idle connection; reconnecting on demand'),
+  });
   const cache = RedisCache.connect({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
   const broker = await NatsBroker.connect({
     url: config.NATS_URL,
