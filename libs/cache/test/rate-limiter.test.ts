@@ -1,7 +1,8 @@
-import { createTestBackends, eventually, findFreePorts, REDIS_URL, type TestBackends } from '@coming/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RateLimit, RateLimiter } from '../src/rate-limiter';
 import { RateLimitMetrics } from '../src/rate-limit.metrics';
 import { RedisCache } from '../src/redis-cache';
@@ -10,18 +11,25 @@ const limit: RateLimit = { name: 'test', limit: 5, windowMs: 3_600_000 };
 // The timer never fires during a test: each one synchronises when it means to.
 const MANUAL = { syncIntervalMs: 3_600_000 };
 
+// libs/testing builds on this library, so this test names its own key prefix and port.
+const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const KEY_PREFIX = `test:rate-limiter_${randomBytes(4).toString('hex')}:`;
+
 const connected = async (url: string, keyPrefix: string) => {
   const cache = RedisCache.connect({ url, keyPrefix });
-  await eventually(
-    () =>
-      cache.ping().then(
-        () => true,
-        () => false,
-      ),
-    'a Redis connection',
-  );
+  await vi.waitFor(() => cache.ping(), { timeout: 60_000, interval: 50 });
   return cache;
 };
+
+/** A loopback port the kernel has just handed out, for a Redis server of the test's own. */
+async function loopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
 
 const consumeTimes = async (limiter: RateLimiter, subject: string, times: number) => {
   const decisions = [];
@@ -30,12 +38,10 @@ const consumeTimes = async (limiter: RateLimiter, subject: string, times: number
 };
 
 describe(RateLimiter.name, () => {
-  let backends: TestBackends;
   let cache: RedisCache;
 
   beforeAll(async () => {
-    backends = await createTestBackends('rate-limiter');
-    cache = await connected(REDIS_URL, backends.redisKeyPrefix);
+    cache = await connected(REDIS_URL, KEY_PREFIX);
   });
 
   // Adding nothing reads a counter back.
@@ -43,8 +49,8 @@ describe(RateLimiter.name, () => {
     (await cache.addToCounters([{ key: `rate:test:${subject}`, amount: 0, windowMs: limit.windowMs }]))[0]?.count;
 
   afterAll(async () => {
+    // The counters expire with their window; nothing else is left under the prefix.
     await cache.close();
-    await backends.release();
   });
 
   it('shares one limit between replicas through Redis', async () => {
@@ -87,7 +93,7 @@ describe(RateLimiter.name, () => {
     let url: string;
 
     beforeAll(async () => {
-      const port = await findFreePorts(1);
+      const port = await loopbackPort();
       url = `redis://127.0.0.1:${port}`;
       redis = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
       let output = '';

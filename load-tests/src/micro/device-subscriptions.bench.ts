@@ -2,25 +2,14 @@
 // layout, device.<account>.<device>.*) against one per kind of event (the former layout:
 // deliver, mailbox.stored, presence.connected, keys.low, presence.revoked). Starts a
 // nats-server of its own and reads its resident set size. Figures, not assertions.
-// Run with `node -r ./tools/register.cjs libs/broker/bench/device-subscriptions.bench.ts [devices]`.
+// Run with `node -r ./tools/register.cjs load-tests/src/micro/device-subscriptions.bench.ts [devices]`.
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { NatsBroker } from '../src/nats-broker';
-import { subjects } from '../src/subjects';
+import { NatsBroker, subjects } from '@coming/broker';
+import { findFreePorts } from '@coming/testing';
 
 const DEVICES = Number(process.argv[2] ?? 20_000);
 const FORMER_KINDS = ['deliver', 'mailbox.stored', 'presence.connected', 'keys.low', 'presence.revoked'];
-
-/** A port the kernel has just handed out on loopback (this bench cannot use libs/testing, which imports the broker). */
-async function loopbackPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 async function residentBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -28,7 +17,7 @@ async function residentBytes(pid: number): Promise<number> {
 }
 
 async function measure(layout: 'one wildcard' | 'one per kind'): Promise<number> {
-  const port = await loopbackPort();
+  const port = await findFreePorts(1);
   const server = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise<void>((resolve) =>
     server.stderr.on('data', (chunk: Buffer) => chunk.toString().includes('Server is ready') && resolve()),
