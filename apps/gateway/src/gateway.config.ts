@@ -36,7 +36,7 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_DEVICE_CACHE_ACCOUNTS: z.coerce.number().int().min(1).default(100_000),
   /** Frames one connection may have in service at once; past that the gateway stops reading its socket. */
   GATEWAY_MAX_IN_FLIGHT_PER_CONNECTION: z.coerce.number().int().min(1).max(1_000).default(32),
-  /** Envelopes pushed from the mailbox before waiting for the device's acknowledgements. */
+  /** Envelopes one Mailbox.Fetch asks for; a page also stops at the mailbox's byte budget. */
   GATEWAY_DRAIN_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(100),
   /** Honour X-Forwarded-For from this many proxies in front of the gateway. */
   GATEWAY_TRUSTED_PROXIES: z.coerce.number().int().min(0).default(0),

@@ -20,23 +20,6 @@ export class RedisCache extends Cache {
     return new RedisCache(redis);
   }
 
-  async set(key: string, value: Uint8Array, ttlMs: number): Promise<void> {
-    await this.redis.set(key, Buffer.from(value), 'PX', ttlMs);
-  }
-
-  async take(key: string): Promise<Uint8Array | null> {
-    return this.redis.getdelBuffer(key);
-  }
-
-  async getMany(keys: string[]): Promise<(Uint8Array | null)[]> {
-    if (keys.length === 0) return [];
-    return this.redis.mgetBuffer(...keys);
-  }
-
-  async delete(keys: string[]): Promise<void> {
-    if (keys.length > 0) await this.redis.del(...keys);
-  }
-
   async addToCounters(increments: CounterIncrement[]): Promise<WindowCount[]> {
     if (increments.length === 0) return [];
     const pipeline = this.redis.pipeline();
