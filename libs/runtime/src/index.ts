@@ -7,3 +7,4 @@ export * from './infrastructure.module';
 export * from './run-until-signal';
 export * from './start-service';
 export * from './run-scaled-service';
+export * from './periodic-sweep';

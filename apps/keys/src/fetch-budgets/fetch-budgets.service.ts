@@ -1,6 +1,6 @@
 import { InjectLogger, type Logger } from '@coming/logging';
-import { Clock } from '@coming/runtime';
-import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Clock, PeriodicSweep } from '@coming/runtime';
+import { Injectable } from '@nestjs/common';
 import { InjectKeysConfig, type KeysConfig } from '../keys.config';
 import { PreKeysRepository } from '../pre-keys/pre-keys.repository';
 import { type Budget, type BudgetDecision, FetchBudgetsRepository } from './fetch-budgets.repository';
@@ -21,16 +21,16 @@ export interface FetchRequester {
  * requester, so nobody can spend someone else's budget.
  */
 @Injectable()
-export class FetchBudgetsService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-
+export class FetchBudgetsService extends PeriodicSweep {
   constructor(
     @InjectKeysConfig() private readonly config: KeysConfig,
     private readonly budgets: FetchBudgetsRepository,
     private readonly preKeys: PreKeysRepository,
     private readonly clock: Clock,
-    @InjectLogger() private readonly logger: Logger,
-  ) {}
+    @InjectLogger() protected readonly logger: Logger,
+  ) {
+    super();
+  }
 
   async spend(requester: FetchRequester, targetAccountId: string): Promise<BudgetDecision> {
     const now = this.clock.now();
@@ -60,26 +60,18 @@ export class FetchBudgetsService implements OnApplicationBootstrap, OnApplicatio
     return this.budgets.spend(budgets, now);
   }
 
-  onApplicationBootstrap() {
-    this.timer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS).unref();
-  }
-
-  onApplicationShutdown() {
-    clearInterval(this.timer);
+  protected get intervalMs() {
+    return SWEEP_INTERVAL_MS;
   }
 
   /** Deletes buckets that have been idle long enough to be full again, so the table stays small. */
-  private async sweep() {
+  protected async sweepOnce() {
     const config = this.config;
     const refillAllMs = Math.max(
       config.KEYS_FETCH_BURST_PER_TARGET * config.KEYS_FETCH_REFILL_MS_PER_TARGET,
       config.KEYS_FETCH_BURST_PER_IP * config.KEYS_FETCH_REFILL_MS_PER_IP,
       config.KEYS_FETCH_BURST_NEW_ACCOUNT * config.KEYS_FETCH_REFILL_MS_NEW_ACCOUNT,
     );
-    try {
-      await this.budgets.sweep(new Date(this.clock.now().getTime() - refillAllMs));
-    } catch (error) {
-      this.logger.warn({ err: error }, 'fetch budget sweep failed; retrying next interval');
-    }
+    await this.budgets.sweep(new Date(this.clock.now().getTime() - refillAllMs));
   }
 }
