@@ -1,6 +1,7 @@
 import { generateSigningKey } from '@coming/access-token';
 import { loadConfig } from '@coming/config';
 import { callGrpc, createGrpcClient, type GrpcCallError, GrpcStatus, grpcServices } from '@coming/grpc';
+import { accountKeyFromMnemonic, createMnemonic } from '@coming/identity';
 import type { auth } from '@coming/proto';
 import type { StartedService } from '@coming/runtime';
 import { createTestInfrastructure, findFreePorts, type TestInfrastructure } from '@coming/testing';
@@ -14,7 +15,8 @@ import { startAuth } from '../src/auth.app';
 import { authConfigSchema } from '../src/auth.config';
 
 const DEADLINE_MS = 5_000;
-const ACCOUNT = 'coming1nobody';
+// A well-formed account ID that never logged in: GetDevices answers it with account_not_found.
+const ACCOUNT = accountKeyFromMnemonic(createMnemonic()).accountId;
 
 /** Each service's own gRPC token, as the stack and the chart hand them out. */
 const tokens = { gateway: randomBytes(32).toString('base64url'), mailbox: randomBytes(32).toString('base64url') };
