@@ -51,7 +51,8 @@ describe('module boundaries', { timeout: 300_000 }, () => {
   });
 
   it('stops a library from importing a service', async () => {
-    expect(await boundaryErrors('libs/config/src/index.ts', importing('@coming/gateway-service', 'gatewayConfigSchema'))).toEqual([
+    // A library below no service, so the finding is the tag rule and not a circular dependency.
+    expect(await boundaryErrors('libs/signal/src/index.ts', importing('@coming/payments-service', 'paymentsConfigSchema'))).toEqual([
       'A project tagged with "type:lib" can only depend on libs tagged with "type:lib"',
     ]);
   });

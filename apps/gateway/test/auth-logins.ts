@@ -33,6 +33,9 @@ export class AuthLogins {
     const signature = signLogin({ challenge, accountId: key.accountId, deviceId, audience }, key.privateKey);
     const response = await this.auth.login({ accountId: key.accountId, deviceId, challenge, signature, clientIp: '127.0.0.1', audience });
     if (response.loggedIn === undefined) throw new Error(`login refused: ${JSON.stringify(response)}`);
+    // These devices publish no keys (nothing here encrypts), so they are made recipients as
+    // the gateway does after a device's first key upload.
+    await this.auth.markDeviceReady({ accountId: key.accountId, deviceId: response.loggedIn.deviceId });
     return { accountId: key.accountId, deviceId: response.loggedIn.deviceId, accessToken: response.loggedIn.tokens?.accessToken ?? '' };
   }
 

@@ -6,7 +6,7 @@ import { callGrpc, createGrpcClient, grpcServices } from '@coming/grpc';
 import { accountKeyFromMnemonic, createMnemonic, signLogin } from '@coming/identity';
 import { keysConfigSchema, startKeys } from '@coming/keys-service';
 import { mailboxConfigSchema, startMailbox } from '@coming/mailbox-service';
-import { events, type mailbox, messaging, wire } from '@coming/proto';
+import { type auth, events, type mailbox, messaging, wire } from '@coming/proto';
 import type { StartedService } from '@coming/runtime';
 import { createTestInfrastructure, eventually, findFreePorts, type TestInfrastructure } from '@coming/testing';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +24,8 @@ export interface Device {
   deviceId: number;
 }
 
+// The host name the gateway is reached by here, one of auth's default audiences.
+const AUDIENCE = '127.0.0.1';
 /**
  * Auth, mailbox, keys and one gateway started inside the test process, on the test file's own
  * PostgreSQL database, Redis prefix and NATS subject prefix: real services, real sockets,
@@ -41,6 +43,7 @@ export class InProcessGateway {
     private readonly mailboxUrl: string,
     readonly url: string,
     private readonly mailbox: mailbox.MailboxServiceClient,
+    private readonly auth: auth.AuthServiceClient,
   ) {}
 
   /** `env` overrides gateway and auth settings; `natsUrl` puts every service on another NATS server. */
@@ -85,7 +88,17 @@ export class InProcessGateway {
       url: mailboxUrl,
       serviceToken: infrastructure.serviceToken,
     });
-    const started = new InProcessGateway(infrastructure, backends, gateway, signingKey, mailboxUrl, `ws://127.0.0.1:${base + 2}`, mailbox);
+    const auth = createGrpcClient<auth.AuthServiceClient>(grpcServices.auth, { url: authUrl, serviceToken: infrastructure.serviceToken });
+    const started = new InProcessGateway(
+      infrastructure,
+      backends,
+      gateway,
+      signingKey,
+      mailboxUrl,
+      `ws://127.0.0.1:${base + 2}`,
+      mailbox,
+      auth,
+    );
     await started.startMailbox();
     return started;
   }
@@ -122,19 +135,24 @@ export class InProcessGateway {
       return (await response.json()) as Record<string, unknown>;
     };
     const challenge = Buffer.from((await post('/v1/auth/challenge', {}))['challenge'] as string, 'base64');
-    const signature = signLogin({ challenge, accountId: key.accountId, deviceId: 0, audience: 'coming' }, key.privateKey);
+    const signature = signLogin({ challenge, accountId: key.accountId, deviceId: 0, audience: AUDIENCE }, key.privateKey);
     const login = await post('/v1/auth/login', {
       accountId: key.accountId,
       deviceId: 0,
       challenge: challenge.toString('base64'),
       signature: Buffer.from(signature).toString('base64'),
+      audience: AUDIENCE,
     });
-    return { accountId: key.accountId, deviceId: login['deviceId'] as number };
+    const device = { accountId: key.accountId, deviceId: login['deviceId'] as number };
+    // These devices publish no keys (nothing here encrypts), so they are made recipients as
+    // the gateway does after a device's first key upload.
+    await callGrpc(this.auth.markDeviceReady(device), 30_000);
+    return device;
   }
 
   /** An access token for `device` signed with auth's key, valid for `ttlMs`. */
   token(device: Device, ttlMs = 600_000): Promise<string> {
-    return signAccessToken(device, { key: importSigningKey(this.signingKey), audience: 'coming', expiresAt: new Date(Date.now() + ttlMs) });
+    return signAccessToken(device, { key: importSigningKey(this.signingKey), audience: AUDIENCE, expiresAt: new Date(Date.now() + ttlMs) });
   }
 
   /** Opens a socket for the device; resolves once the upgrade succeeded. */

@@ -25,7 +25,7 @@ export interface InProcessServices {
 export interface InProcessOptions {
   gatewayEnv?: Record<string, string>;
   mailboxEnv?: Record<string, string>;
-  /** Gives the mailbox another service token than the gateway's, so that it refuses the gateway's calls. */
+  /** Has the mailbox expect another token of the gateway than the one it presents, so that it refuses the gateway's calls. */
   mailboxRefusesGateway?: boolean;
   /** The gateway's broker, when it must not be the shared one (to lose its connection, say). */
   gatewayBroker?: Broker;
@@ -45,7 +45,9 @@ export async function startInProcessServices(label: string, options: InProcessOp
   const auth = await startAuth(loadConfig(authConfigSchema, { AUTH_GRPC_URL: url(0), AUTH_SIGNING_KEY: signingKey }), infrastructure);
   const mailbox = await startMailbox(
     loadConfig(mailboxConfigSchema, { MAILBOX_GRPC_URL: url(1), ...options.mailboxEnv }),
-    options.mailboxRefusesGateway === true ? { ...infrastructure, serviceToken: randomBytes(32).toString('base64url') } : infrastructure,
+    options.mailboxRefusesGateway === true
+      ? { ...infrastructure, grpcCallers: { gateway: randomBytes(32).toString('base64url') } }
+      : infrastructure,
   );
   let authRunning = true;
   const keys = await startKeys(loadConfig(keysConfigSchema, { KEYS_GRPC_URL: url(2) }), infrastructure);

@@ -1,6 +1,8 @@
 import { ClientError, ClientErrorCode, LoginApi } from '@coming/client';
-import { type AccountKey, accountKeyFromSeed, signLogin } from '@coming/identity';
+import { type AccountKey, accountKeyFromSeed, audienceOfServerUrl, signLogin } from '@coming/identity';
+import type { wire } from '@coming/proto';
 import { randomBytes } from 'node:crypto';
+import { firstKeysOf } from './device-keys';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const LOGIN_ATTEMPTS = 5;
@@ -11,6 +13,8 @@ export interface LoadDevice {
   accountId: string;
   deviceId: number;
   accessToken: string;
+  /** What the device publishes once connected, so that it counts as a recipient. */
+  keys: wire.UploadKeysRequest;
 }
 
 /** A fresh account key from a random seed, derived the way a mnemonic's seed is. */
@@ -22,7 +26,9 @@ export function generateAccountKey(): AccountKey {
  * Logs a new device of the account in through the gateway's HTTP login, as the client SDK
  * does (challenge, BIP-340 signature over the login digest, login), but keeps no store.
  */
-export async function loginDevice(serverUrl: string, key: AccountKey, audience = 'coming'): Promise<LoadDevice> {
+export async function loginDevice(serverUrl: string, key: AccountKey): Promise<LoadDevice> {
+  // A client signs the host it means to reach, as the SDK does.
+  const audience = audienceOfServerUrl(serverUrl);
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await loginOnce(serverUrl, key, audience);
@@ -47,5 +53,5 @@ async function loginOnce(serverUrl: string, key: AccountKey, audience: string): 
     audience,
   });
   if (response.tokens === undefined) throw new Error(`login of ${key.accountId} returned no tokens`);
-  return { accountId: key.accountId, deviceId: response.deviceId, accessToken: response.tokens.accessToken };
+  return { accountId: key.accountId, deviceId: response.deviceId, accessToken: response.tokens.accessToken, keys: firstKeysOf(key) };
 }

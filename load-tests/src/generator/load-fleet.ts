@@ -10,6 +10,7 @@ import { DeviceLists, emptySendCounters, type SendCounters, sendMessage } from '
 
 const LOGIN_CONCURRENCY = 16;
 const CONNECT_CONCURRENCY = 64;
+const KEYS_TIMEOUT_MS = 60_000;
 // A message not acknowledged this long after its round ended is given up (and reported).
 const GIVE_UP_AFTER_ROUND_MS = 60_000;
 // Open-loop sending stops adding messages while this many wait for an answer.
@@ -72,6 +73,8 @@ export class LoadFleet {
       onQueueEmpty: () => drained(),
     });
     await connection.open();
+    const published = await connection.request({ uploadKeys: device.keys }, KEYS_TIMEOUT_MS);
+    if (published.error !== undefined) throw new Error(`key upload refused: ${published.error.message}`);
     // By QueueEmpty the gateway has also subscribed the device to live deliveries.
     await queueEmpty;
     return { device, connection };

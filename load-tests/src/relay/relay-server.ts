@@ -112,6 +112,9 @@ export class RelayServer {
         this.unacknowledged.get(socket)?.delete(key);
       }
       respond({ acknowledge: {} });
+    } else if (frame.uploadKeys !== undefined) {
+      // Nothing to publish keys to; taken, so that the generator drives both targets alike.
+      respond({ uploadKeys: { ecPreKeys: 0, kyberPreKeys: 0 } });
     } else {
       respond({
         error: {
