@@ -189,7 +189,7 @@ describe('telemetry', () => {
     const scrape = async (service: ServiceProcess) => (await fetch(new URL('/metrics', service.options.readyUrl))).text();
     // No delivery failed and no device was refused for too many devices in this run.
     expect(await scrape(stack.gateways[0]!)).toMatch(/coming_gateway_deliveries_total\{[^}]*outcome="failed"[^}]*\} 0/);
-    expect(await scrape(stack.auth)).toMatch(/coming_auth_logins_total\{[^}]*reason="TOO_MANY_DEVICES"[^}]*\} 0/);
+    expect(await scrape(stack.auth)).toMatch(/coming_auth_logins_total\{[^}]*reason="tooManyDevices"[^}]*\} 0/);
   });
 
   it('ships dashboards whose queries use only metrics the services export', async () => {
