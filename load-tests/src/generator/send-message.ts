@@ -14,11 +14,13 @@ const RETRYABLE = new Set([wire.ErrorCode.ERROR_CODE_UNAVAILABLE, wire.ErrorCode
 export interface SendCounters {
   retries: number;
   rateLimited: number;
+  /** Sends of which a copy was refused (a full mailbox, or this sender's share of it). */
+  refused: number;
   deviceListFixes: number;
 }
 
 export function emptySendCounters(): SendCounters {
-  return { retries: 0, rateLimited: 0, deviceListFixes: 0 };
+  return { retries: 0, rateLimited: 0, refused: 0, deviceListFixes: 0 };
 }
 
 /** The devices the generator believes each account has, corrected on DEVICE_MISMATCH. */
@@ -76,8 +78,15 @@ export async function sendMessage(from: LoadConnection, to: LoadDevice, context:
       continue;
     }
     if (response.sendMessage !== undefined) {
-      ledger.acked(sequence);
-      return true;
+      // A refused copy is neither delivered nor stored: the message is not acknowledged, and
+      // it is sent again later (same client message ID, so what was stored stays once).
+      if (response.sendMessage.outcomes.every(({ outcome }) => outcome !== wire.DeliveryOutcome.DELIVERY_OUTCOME_REFUSED)) {
+        ledger.acked(sequence);
+        return true;
+      }
+      counters.refused += 1;
+      if (!(await retryLater(context))) return false;
+      continue;
     }
     const failure = response.error;
     if (failure?.code === wire.ErrorCode.ERROR_CODE_DEVICE_MISMATCH) {
