@@ -4,12 +4,12 @@ import { runChaos } from '../src/chaos/chaos-run';
 import { LoopbackAddresses, rotateFetchSourceAddresses } from '../src/generator/loopback-addresses';
 
 describe('chaos run', () => {
-  it('loses no acknowledged message and shows none twice when a gateway and the mailbox are SIGKILLed under load', async () => {
+  it('loses no acknowledged message and shows none twice when a gateway and the mailbox are SIGKILLed, and NATS and Redis restarted, under load', async () => {
     const addresses = new LoopbackAddresses();
     rotateFetchSourceAddresses(addresses);
-    const report = await runChaos({ faults: faultsNamed(['gateway-2', 'mailbox']), pairs: 6, addresses });
+    const report = await runChaos({ faults: faultsNamed(['gateway-2', 'mailbox', 'nats', 'redis']), pairs: 6, addresses });
 
-    expect(report.faults.map((fault) => fault.fault)).toEqual(['gateway-2', 'mailbox']);
+    expect(report.faults.map((fault) => fault.fault)).toEqual(['gateway-2', 'mailbox', 'nats', 'redis']);
     for (const fault of report.faults) {
       expect(fault.acked, `${fault.fault}: messages acknowledged around the fault`).toBeGreaterThan(0);
       expect(fault.deliveredAfterRestart, `${fault.fault}: deliveries after the restart`).toBeGreaterThan(0);
