@@ -1,6 +1,6 @@
 import { ClientError, ClientErrorCode, type ComingClient, MemoryClientStore, ONE_TIME_PRE_KEY_TARGET } from '@coming/client';
 import { accountKeyFromSeed, seedFromMnemonic, signalIdentityKeyFromSeed } from '@coming/identity';
-import { events, messaging, wire } from '@coming/proto';
+import { events, messaging, SIGNAL_CIPHERTEXT_VERSION_BYTE, wire } from '@coming/proto';
 import { curveKeyPairFromPrivateKey } from '@coming/signal';
 import {
   collectMessages,
@@ -20,7 +20,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
-const SIGNAL_VERSION_BYTE = 0x44;
 // The keys service's default: fewer one-time prekeys than this and the device is told to refill.
 const LOW_WATER_MARK = 10;
 const FETCHES = 25;
@@ -87,7 +86,7 @@ describe('end-to-end encryption through the scaled stack', () => {
     const stored = await stack.query<{ envelope: Buffer }>('select envelope from envelopes');
     expect(stored).toHaveLength(1);
     const storedEnvelope = messaging.Envelope.decode(stored[0]!.envelope);
-    expect(storedEnvelope.content[0]).toBe(SIGNAL_VERSION_BYTE);
+    expect(storedEnvelope.content[0]).toBe(SIGNAL_CIPHERTEXT_VERSION_BYTE);
     expect(storedEnvelope.contentType).toBe(messaging.ContentType.CONTENT_TYPE_PREKEY_SIGNAL_MESSAGE);
 
     await observeNats();
@@ -106,7 +105,8 @@ describe('end-to-end encryption through the scaled stack', () => {
 
     const deliveries = traffic.filter(({ subject }) => subject.endsWith('.deliver'));
     expect(deliveries.length).toBeGreaterThanOrEqual(2);
-    for (const { data } of deliveries) expect(events.DeliveryRequest.decode(data).envelope?.content[0]).toBe(SIGNAL_VERSION_BYTE);
+    for (const { data } of deliveries)
+      expect(events.DeliveryRequest.decode(data).envelope?.content[0]).toBe(SIGNAL_CIPHERTEXT_VERSION_BYTE);
   });
 
   it('keeps plaintext and private keys out of PostgreSQL, Redis, NATS and the logs', async () => {
