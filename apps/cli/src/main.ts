@@ -1,11 +1,24 @@
-import { runCli } from './run-cli';
+import { runCli } from './cli';
 
-runCli(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+const interrupted = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => interrupted.abort());
+
+runCli(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdinIsTTY: process.stdin.isTTY === true,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  interrupted: interrupted.signal,
+}).then(exitOnceFlushed, (error: unknown) => {
+  process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  exitOnceFlushed(1);
+});
+
+/**
+ * Exits as soon as what was printed is out: an attempt to reach a silent server, given up
+ * at the deadline, must not hold the process open until its own timeout.
+ */
+function exitOnceFlushed(code: number) {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}

@@ -6,3 +6,6 @@ export * from './store/file-client-store';
 export * from './store/memory-client-store';
 export { LoginApi } from './transport/login-api';
 export { ONE_TIME_PRE_KEY_TARGET } from './signal/device-keys';
+export * from './store/sealed-client-store';
+export * from './store/sealed-folder';
+export * from './store/store.errors';

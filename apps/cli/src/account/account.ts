@@ -1,0 +1,57 @@
+import type { Contact } from '../contacts/contact-book';
+
+/** A received message as `listen --json` prints it and the daemon notifies it. */
+export interface MessageView {
+  from: string;
+  /** The name this home gave the sender, if any. */
+  fromName: string | null;
+  fromDevice: number;
+  text: string;
+  sentAt: string;
+  receivedAt: string;
+  serverGuid: string;
+}
+
+/** One message of `history --json`. */
+export interface HistoryView {
+  direction: 'sent' | 'received';
+  contact: string;
+  contactName: string | null;
+  text: string;
+  sentAt: string;
+  receivedAt: string | null;
+  serverGuid: string | null;
+}
+
+/** What became of a sent message on each of the recipient's devices. */
+export interface SendView {
+  to: string;
+  toName: string | null;
+  sentAt: string;
+  devices: { device: number; outcome: 'delivered' | 'stored' | 'refused'; reason: string | null }[];
+}
+
+export interface Subscriber {
+  message(message: MessageView): void;
+  /** Everything stored while away has been handed over; what comes next arrives live. */
+  caughtUp(): void;
+  /** The subscription ended on its own (displaced, revoked, daemon stopping). */
+  ended(error: Error): void;
+}
+
+/**
+ * What the commands do with an account, either in this process (LocalAccount) or through
+ * a daemon that holds the home (DaemonAccount). Contacts are accepted wherever an account
+ * ID is.
+ */
+export interface Account {
+  accountId(): Promise<string>;
+  send(to: string, text: string, timeoutMs: number): Promise<SendView>;
+  contacts(): Promise<Contact[]>;
+  addContact(name: string, accountId: string): Promise<Contact>;
+  removeContact(name: string): Promise<void>;
+  history(contact: string, limit: number): Promise<HistoryView[]>;
+  /** Resolves once subscribed; with `max`, later messages stay on the server. */
+  subscribe(subscriber: Subscriber, options: { max?: number; deadline?: number }): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,133 @@
+import { ClientError, ClientErrorCode, ComingClient, type ReceivedMessage } from '@coming/client';
+import { wire } from '@coming/proto';
+import { CliError } from '../cli.errors';
+import type { CliIo } from '../cli-io';
+import type { Contact } from '../contacts/contact-book';
+import { ExitCode } from '../exit-codes';
+import type { UnlockedHome } from '../home/home';
+import { escapeForTerminal } from '../output/safe-text';
+import type { Account, HistoryView, SendView, Subscriber } from './account';
+import { connectWithin } from './connect-within';
+import { historyView, messageView, sendView } from './message-views';
+
+export interface LocalAccountOptions {
+  io: CliIo;
+  server: string;
+  /** False for a one-off send: it then leaves a listener on the same home connected. */
+  receive: boolean;
+}
+
+/** The account of an unlocked home, served by a client in this process. */
+export class LocalAccount implements Account {
+  /** Received messages are recorded and handed on in arrival order, one after another. */
+  private received: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly home: UnlockedHome,
+    private readonly client: ComingClient,
+    private readonly io: CliIo,
+    private readonly server: string,
+  ) {}
+
+  static async open(home: UnlockedHome, { io, server, receive }: LocalAccountOptions): Promise<LocalAccount> {
+    const client = await ComingClient.open({ store: home.store, server, receive });
+    reportWarnings(client, io);
+    return new LocalAccount(home, client, io, server);
+  }
+
+  async accountId(): Promise<string> {
+    return this.client.accountId;
+  }
+
+  async send(to: string, text: string, timeoutMs: number): Promise<SendView> {
+    const accountId = await this.home.contacts.resolve(to);
+    const deadline = Date.now() + timeoutMs;
+    const sentAt = Date.now();
+    await connectWithin(this.client, this.io, this.server, deadline);
+    const report = await this.client.send(accountId, text, { deadlineMs: Math.max(1, deadline - Date.now()) }).catch((error: unknown) => {
+      throw inUserTerms(error, accountId);
+    });
+    // Until the SDK reports its own sends, the command that sent records them.
+    await this.home.history.record({ direction: 'sent', contact: accountId, text, sentAt });
+    return sendView(accountId, await this.home.contacts.nameOf(accountId), sentAt, report);
+  }
+
+  contacts(): Promise<Contact[]> {
+    return this.home.contacts.list();
+  }
+
+  addContact(name: string, accountId: string): Promise<Contact> {
+    return this.home.contacts.add(name, accountId);
+  }
+
+  removeContact(name: string): Promise<void> {
+    return this.home.contacts.remove(name);
+  }
+
+  async history(contact: string, limit: number): Promise<HistoryView[]> {
+    const accountId = await this.home.contacts.resolve(contact);
+    const name = await this.home.contacts.nameOf(accountId);
+    return (await this.home.history.with(accountId, limit)).map((entry) => historyView(entry, name));
+  }
+
+  async subscribe(subscriber: Subscriber, { max, deadline }: { max?: number; deadline?: number }): Promise<void> {
+    this.client.onMessage((message) => this.inOrder(() => this.receive(message, subscriber)), max === undefined ? {} : { max });
+    // After the messages before it, so that "caught up" is never said before they are shown.
+    this.client.onQueueEmpty(() => this.inOrder(async () => subscriber.caughtUp()));
+    this.client.onConnectionClosed((code, reason) => {
+      const ended = endOf(code);
+      if (ended !== undefined) subscriber.ended(ended);
+      else this.io.stderr.write(`connection lost (${code}${reason === '' ? '' : ` ${escapeForTerminal(reason)}`}); reconnecting\n`);
+    });
+    await connectWithin(this.client, this.io, this.server, deadline);
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+    await this.received;
+  }
+
+  private async receive(message: ReceivedMessage, subscriber: Subscriber): Promise<void> {
+    const { from, text, sentAt, receivedAt, serverGuid } = message;
+    await this.home.history.record({ direction: 'received', contact: from, text, sentAt, receivedAt, serverGuid });
+    subscriber.message(messageView(message, await this.home.contacts.nameOf(from)));
+  }
+
+  private inOrder(step: () => Promise<void>) {
+    this.received = this.received.then(step).catch((error: unknown) => {
+      this.io.stderr.write(`warning: ${escapeForTerminal(error instanceof Error ? error.message : String(error))}\n`);
+    });
+  }
+}
+
+/** The close codes after which the SDK stays disconnected, as the errors they end a listener with. */
+function endOf(code: number): CliError | undefined {
+  if (code === (wire.CloseCode.CLOSE_CODE_DISPLACED as number)) {
+    return new CliError(
+      ExitCode.Displaced,
+      'another connection of this device took over (close 4409): is a "coming listen" or "coming daemon" running on this home elsewhere?',
+    );
+  }
+  if (code === (wire.CloseCode.CLOSE_CODE_REVOKED as number)) {
+    return new CliError(ExitCode.Displaced, 'this device was removed from its account or its tokens revoked (close 4410)');
+  }
+  return undefined;
+}
+
+/** The server's words for a recipient, in the user's. */
+function inUserTerms(error: unknown, accountId: string): unknown {
+  if (
+    error instanceof ClientError &&
+    error.code === ClientErrorCode.Rejected &&
+    error.serverError?.code === wire.ErrorCode.ERROR_CODE_UNKNOWN_ACCOUNT
+  ) {
+    return new CliError(ExitCode.Refused, `no account ${accountId} (never registered)`, { cause: error });
+  }
+  return error;
+}
+
+/** Tells the user, on stderr, what the client noticed that is not a failure of the command. */
+function reportWarnings(client: ComingClient, io: CliIo): void {
+  client.onIdentityChanged((accountId) => io.stderr.write(`warning: the identity key of ${accountId} changed\n`));
+  client.onError((error) => io.stderr.write(`warning: ${escapeForTerminal(error.message)}\n`));
+}

@@ -1,0 +1,25 @@
+import type { HistoryView, MessageView, SendView } from '../account/account';
+import type { Contact } from '../contacts/contact-book';
+import { escapeForTerminal } from './safe-text';
+
+// Human output: one line per item, and everything a sender or the user typed is escaped
+// (see safe-text). --json output prints the views as they are instead.
+
+export function messageLine(message: MessageView): string {
+  return `${message.sentAt} ${escapeForTerminal(message.fromName ?? message.from)}: ${escapeForTerminal(message.text)}`;
+}
+
+export function historyLine(entry: HistoryView): string {
+  const who = escapeForTerminal(entry.contactName ?? entry.contact);
+  return `${entry.sentAt} ${entry.direction === 'sent' ? `to ${who}` : `from ${who}`}: ${escapeForTerminal(entry.text)}`;
+}
+
+export function contactLine(contact: Contact): string {
+  return `${escapeForTerminal(contact.name)}\t${contact.accountId}`;
+}
+
+export function refusalLines(sent: SendView): string[] {
+  return sent.devices
+    .filter(({ outcome }) => outcome === 'refused')
+    .map(({ device, reason }) => `device ${device} of ${sent.to} refused the message (${reason ?? 'no reason given'})`);
+}
