@@ -5,6 +5,7 @@ import { addCompletionCommand } from './completion/completion-command';
 import { addContactCommands } from './commands/contact-commands';
 import { addIdentityCommands } from './commands/identity-commands';
 import { addMessageCommands } from './commands/message-commands';
+import { addDaemonCommand } from './daemon/daemon-command';
 import type { ExitCode } from './exit-codes';
 import { failureOf } from './failures';
 import { PASSPHRASE_VARIABLE } from './home/passphrase';
@@ -31,6 +32,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   addIdentityCommands(program, context);
   addMessageCommands(program, context);
   addContactCommands(program, context);
+  addDaemonCommand(program, context);
   addCompletionCommand(program, context);
   // Every subcommand reports through exitOverride too, instead of exiting the process.
   for (const command of allCommands(program)) command.exitOverride().configureOutput(program.configureOutput());

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Account } from './account/account';
 import { LocalAccount } from './account/local-account';
 import type { CliIo } from './cli-io';
+import { DaemonAccount } from './daemon/daemon-account';
 import { ExitCode } from './exit-codes';
 import { unlockHome } from './home/home';
 
@@ -33,9 +34,14 @@ export class CommandContext {
     };
   }
 
-  /** The home's account; `receive` false leaves the device's receiving connection alone. */
+  /**
+   * The home's account: through the daemon that holds the home, when one runs, else in
+   * this process; `receive` false leaves the device's receiving connection alone.
+   */
   async account({ receive }: { receive: boolean }): Promise<Account> {
     const { home, server } = this.location();
+    const daemon = await DaemonAccount.of(home);
+    if (daemon !== undefined) return daemon;
     return LocalAccount.open(await unlockHome(this.io, home), { io: this.io, server, receive });
   }
 

@@ -9,3 +9,4 @@ export { ONE_TIME_PRE_KEY_TARGET } from './signal/device-keys';
 export * from './store/sealed-client-store';
 export * from './store/sealed-folder';
 export * from './store/store.errors';
+export * from './store/atomic-write';

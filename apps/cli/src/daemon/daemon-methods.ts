@@ -1,0 +1,55 @@
+import { JSONRPCErrorCode, JSONRPCErrorException, JSONRPCServer } from 'json-rpc-2.0';
+import { z } from 'zod';
+import type { Account, MessageView } from '../account/account';
+import { failureOf } from '../failures';
+
+/**
+ * The daemon's JSON-RPC 2.0 methods, one line per request and response. Errors carry
+ * the exit code the same command would have exited with, as `data.exitCode`, and a
+ * JSON-RPC code of -32000 minus it. A place waits here for `devices` and `link`.
+ */
+export const DAEMON_METHODS = ['whoami', 'send', 'contacts', 'contactAdd', 'contactRemove', 'history', 'subscribe'] as const;
+
+const SEND_TIMEOUT_SECONDS = 30;
+const HISTORY_LIMIT = 20;
+
+const sendParams = z.object({ to: z.string(), text: z.string().min(1), timeoutSeconds: z.number().positive().optional() });
+const contactAddParams = z.object({ name: z.string(), accountId: z.string() });
+const contactRemoveParams = z.object({ name: z.string() });
+const historyParams = z.object({ contact: z.string(), limit: z.number().int().positive().optional() });
+
+/** Whom the daemon tells about incoming messages. */
+export interface Subscriptions {
+  add(peer: (method: 'message' | 'caughtUp', params: MessageView | object) => void): { caughtUp: boolean };
+}
+
+/** One JSON-RPC server per connection; `subscribe` registers that connection's notifier. */
+export function daemonMethods(
+  account: Account,
+  subscriptions: Subscriptions,
+  notify: (method: 'message' | 'caughtUp', params: MessageView | object) => void,
+): JSONRPCServer {
+  // Every failure goes back to its caller in the response; the library would also print it.
+  const server = new JSONRPCServer({ errorListener: () => undefined });
+  const method = <T>(name: (typeof DAEMON_METHODS)[number], schema: z.ZodType<T>, run: (params: T) => Promise<unknown>) =>
+    server.addMethod(name, async (params: unknown) => {
+      const parsed = schema.safeParse(params ?? {});
+      if (!parsed.success)
+        throw new JSONRPCErrorException(`invalid params: ${z.prettifyError(parsed.error)}`, JSONRPCErrorCode.InvalidParams);
+      try {
+        return (await run(parsed.data)) ?? null;
+      } catch (error) {
+        const { exitCode, message } = failureOf(error);
+        throw new JSONRPCErrorException(message ?? 'failed', -32000 - exitCode, { exitCode });
+      }
+    });
+  const none = z.object({}).strict();
+  method('whoami', none, async () => ({ accountId: await account.accountId() }));
+  method('send', sendParams, ({ to, text, timeoutSeconds }) => account.send(to, text, (timeoutSeconds ?? SEND_TIMEOUT_SECONDS) * 1000));
+  method('contacts', none, () => account.contacts());
+  method('contactAdd', contactAddParams, ({ name, accountId }) => account.addContact(name, accountId));
+  method('contactRemove', contactRemoveParams, ({ name }) => account.removeContact(name));
+  method('history', historyParams, ({ contact, limit }) => account.history(contact, limit ?? HISTORY_LIMIT));
+  method('subscribe', none, async () => ({ subscribed: true, ...subscriptions.add(notify) }));
+  return server;
+}

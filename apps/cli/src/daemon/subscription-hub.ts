@@ -1,0 +1,31 @@
+import type { MessageView, Subscriber } from '../account/account';
+import type { Subscriptions } from './daemon-methods';
+
+type Notify = (method: 'message' | 'caughtUp', params: MessageView | object) => void;
+
+/** The daemon's one subscription to its account, fanned out to every subscribed connection. */
+export class SubscriptionHub implements Subscriptions {
+  private readonly peers = new Set<Notify>();
+  /** Whether the stored backlog has been drained since the daemon connected, for late subscribers. */
+  private caughtUp = false;
+
+  add(peer: Notify): { caughtUp: boolean } {
+    this.peers.add(peer);
+    return { caughtUp: this.caughtUp };
+  }
+
+  remove(peer: Notify): void {
+    this.peers.delete(peer);
+  }
+
+  subscriber(ended: (error: Error) => void): Subscriber {
+    return {
+      message: (message) => this.peers.forEach((peer) => peer('message', message)),
+      caughtUp: () => {
+        this.caughtUp = true;
+        this.peers.forEach((peer) => peer('caughtUp', {}));
+      },
+      ended,
+    };
+  }
+}
