@@ -2,6 +2,11 @@ import { runCli } from './cli';
 
 const interrupted = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => interrupted.abort());
+// `coming history bob | head -1`: the reader has what it wanted; stop quietly, as other tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
 
 runCli(process.argv.slice(2), {
   stdin: process.stdin,

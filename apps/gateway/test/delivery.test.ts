@@ -5,6 +5,7 @@ import {
   connectAndDrain,
   eventually,
   nextQueueEmpty,
+  recordEnvelopeInserts,
   redisEntries,
   registeredClient,
   startTestStack,
@@ -24,7 +25,7 @@ describe('delivery across two gateways', () => {
     return created;
   };
   const envelopeRows = async () => Number((await stack.query<{ count: string }>('select count(*) from envelopes'))[0]?.count);
-  const everInserted = async () => Number((await stack.query<{ count: string }>('select count(*) from envelope_inserts'))[0]?.count);
+  let everInserted: () => Promise<number>;
 
   beforeAll(async () => {
     stack = await startTestStack('delivery', {
@@ -35,13 +36,7 @@ describe('delivery across two gateways', () => {
       // out would be stored instead, and the tests that count mailbox rows would fail.
       env: { GATEWAY_LIVE_ACK_TIMEOUT_MS: '30000' },
     });
-    // Records every envelope row ever written, so a test can show that none was.
-    await stack.query(`
-      create table envelope_inserts (server_guid bytea not null);
-      create function record_envelope_insert() returns trigger language plpgsql as
-        $$ begin insert into envelope_inserts values (new.server_guid); return new; end $$;
-      create trigger envelope_inserted after insert on envelopes for each row execute function record_envelope_insert();
-    `);
+    everInserted = await recordEnvelopeInserts(stack);
   });
 
   afterAll(async () => {

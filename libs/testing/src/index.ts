@@ -4,3 +4,4 @@ export * from './test-clients';
 export * from './test-stack';
 export * from './test-infrastructure';
 export * from './table-columns';
+export * from './envelope-inserts';

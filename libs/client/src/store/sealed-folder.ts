@@ -52,20 +52,31 @@ export class SealedFolder {
   /**
    * Appends one record to the log `name`, one sealed record a line. Appends from several
    * processes (a listener and a sender on one home) interleave whole lines, where a
-   * read-modify-write of one file would lose one side's record.
+   * read-modify-write of one file would lose one side's record. The leading newline ends
+   * a line an earlier append left unfinished (a crash mid-write), so that it cannot run
+   * into this one.
    */
   async append(name: string, record: Uint8Array): Promise<void> {
-    const line = `${Buffer.from(seal(this.key, name, record)).toString('base64')}\n`;
+    const line = `\n${Buffer.from(seal(this.key, name, record)).toString('base64')}\n`;
     await appendFile(this.fileOf(name), line, { mode: 0o600 });
   }
 
-  /** Every record of the log `name`, oldest first. */
+  /**
+   * Every record of the log `name`, oldest first. A line that does not open is skipped: it
+   * is an append a crash cut short, or a change made on disk, and neither can put a record
+   * in that the key did not seal.
+   */
   async records(name: string): Promise<Uint8Array[]> {
     const text = (await readIfExists(this.fileOf(name)))?.toString() ?? '';
-    const lines = text.split('\n');
-    // A last line without its newline is an append cut short by a crash: it was never complete.
-    lines.pop();
-    return lines.map((line) => open(this.key, name, Buffer.from(line, 'base64')));
+    return text.split('\n').flatMap((line) => {
+      if (line === '') return [];
+      try {
+        return [open(this.key, name, Buffer.from(line, 'base64'))];
+      } catch (error) {
+        if (error instanceof StoreError) return [];
+        throw error;
+      }
+    });
   }
 
   private fileOf(name: string): string {

@@ -1,0 +1,107 @@
+import { PassThrough } from 'node:stream';
+import { runCli } from '../../src/cli';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Both streams' lines in the order they were written, "out: …" or "err: …". */
+  events: string[];
+}
+
+export interface RunOptions {
+  env: Record<string, string>;
+  /** Standard input; ended at once when absent. */
+  stdin?: string;
+}
+
+/**
+ * One `coming` command line, run in this process as main.ts runs it (the streams and the
+ * environment are the test's), so that a test pays for no process start or compilation.
+ */
+export class ComingRun {
+  readonly finished: Promise<CliResult>;
+  private stdout = '';
+  private stderr = '';
+  private readonly events: string[] = [];
+  private readonly interrupt = new AbortController();
+  private readonly watchers = new Set<() => void>();
+  private done = false;
+
+  constructor(args: string[], { env, stdin }: RunOptions) {
+    const input = new PassThrough();
+    input.end(stdin ?? '');
+    const stream = (name: 'out' | 'err') => ({
+      write: (text: string) => {
+        if (name === 'out') this.stdout += text;
+        else this.stderr += text;
+        for (const line of text.split('\n').filter((each) => each !== '')) this.events.push(`${name}: ${line}`);
+        this.watchers.forEach((watcher) => watcher());
+        return true;
+      },
+    });
+    this.finished = runCli(args, {
+      stdin: input,
+      stdinIsTTY: false,
+      stdout: stream('out'),
+      stderr: stream('err'),
+      env,
+      interrupted: this.interrupt.signal,
+    }).then((code) => {
+      this.done = true;
+      this.watchers.forEach((watcher) => watcher());
+      return { code, stdout: this.stdout, stderr: this.stderr, events: this.events };
+    });
+  }
+
+  /** Resolves once stderr holds `text`; fails if the command ends first. */
+  saysOnStderr(text: string): Promise<void> {
+    return this.until(() => this.stderr.includes(text), `stderr to say "${text}"`);
+  }
+
+  /** Resolves once stdout has `count` lines. */
+  printedLines(count: number): Promise<void> {
+    return this.until(() => this.stdout.split('\n').length > count, `${count} lines on stdout`);
+  }
+
+  /** Ctrl-C. */
+  stop(): Promise<CliResult> {
+    this.interrupt.abort();
+    return this.finished;
+  }
+
+  private until(condition: () => boolean, what: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (condition()) {
+          this.watchers.delete(check);
+          resolve();
+        } else if (this.done) {
+          this.watchers.delete(check);
+          reject(new Error(`the command ended before ${what}: ${this.stderr}`));
+        }
+      };
+      this.watchers.add(check);
+      check();
+    });
+  }
+}
+
+/** A `coming` bound to one server and passphrase: `coming('alice', 'send', 'bob', 'hi')`. */
+export function comingFor(base: () => { server: string; scratch: string; passphrase?: string }) {
+  const envOf = (extra: Record<string, string> = {}) => {
+    const { server, passphrase } = base();
+    return { COMING_SERVER: server, ...(passphrase === undefined ? {} : { COMING_PASSPHRASE: passphrase }), ...extra };
+  };
+  const argsOf = (home: string, args: string[]) => ['--home', `${base().scratch}/${home}`, ...args];
+  return {
+    run: (home: string, args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) =>
+      new ComingRun(argsOf(home, args), { env: envOf(options.env), ...(options.stdin === undefined ? {} : { stdin: options.stdin }) }),
+    coming: (home: string, ...args: string[]) => new ComingRun(argsOf(home, args), { env: envOf() }).finished,
+  };
+}
+
+/** The account ID `init` printed last. */
+export function accountIdOf(result: CliResult): string {
+  return result.stdout.trim().split('\n').pop() ?? '';
+}
