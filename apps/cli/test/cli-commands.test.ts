@@ -52,8 +52,9 @@ describe('coming commands on a single node', () => {
     node = new ServiceProcess({
       app: 'single-node',
       name: 'single-node',
-      env: { PORT: String(port), COMING_DATA_DIR: join(scratch, 'data'), COMING_INTERNAL_PORT_BASE: String(port + 1), LOG_LEVEL: 'warn' },
+      env: { PORT: String(port), COMING_DATA_DIR: join(scratch, 'data'), COMING_INTERNAL_PORT_BASE: String(port + 1), LOG_LEVEL: 'info' },
       readyUrl: `http://127.0.0.1:${port}/readyz`,
+      logFile: join(scratch, 'single-node.log'),
     });
     await node.start();
     await init('alice');
@@ -65,6 +66,14 @@ describe('coming commands on a single node', () => {
   afterAll(async () => {
     await node.stop();
     await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('is served by a single node that said, in one line, where it is ready', async () => {
+    const lines = (await readFile(join(scratch, 'single-node.log'), 'utf8')).trim().split('\n');
+    const ready = lines.map((line) => JSON.parse(line) as { msg: string; context?: string }).filter((line) => /ready/.test(line.msg));
+    expect(ready).toEqual([expect.objectContaining({ msg: `Coming single node ready on ${server}` })]);
+    // Nest's boot chatter (modules, routes, "successfully started") stays at debug.
+    expect(lines.filter((line) => line.includes('"context":'))).toEqual([]);
   });
 
   describe('parsing', () => {

@@ -46,7 +46,8 @@ async function main(config: SingleNodeConfig) {
   const keys = await startKeys(configs.keys, infrastructure);
   const payments = await startPayments(configs.payments, infrastructure);
   const gateway = await startGateway(configs.gateway, infrastructure);
-  logger.info({ url: `ws://${config.HOST}:${config.PORT}`, dataDir }, 'Coming single node ready');
+  const url = `ws://${config.HOST}:${config.PORT}`;
+  logger.info({ url, dataDir }, `Coming single node ready on ${url}`);
 
   runUntilSignal(
     {

@@ -5,8 +5,11 @@ import type { Logger } from 'pino';
 export class NestPinoLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
+  // Nest logs at this level only its own boot chatter (modules initialised, routes mapped,
+  // "successfully started", once per service): debug, so that a service's info log says
+  // what the service itself has to say, starting with one line when it is ready.
   log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
+    this.logger.debug({ context }, String(message));
   }
 
   error(message: unknown, trace?: string, context?: string) {
