@@ -339,6 +339,13 @@ describe('coming commands on a single node', () => {
       }
     });
 
+    it('serves one client on stdin and stdout, answering everything piped in before it stops', async () => {
+      const request = { jsonrpc: '2.0', id: 7, method: 'send', params: { to: ids['dora'], text: 'piped' } };
+      const piped = await start('ed', ['daemon', '--stdio'], { stdin: `${JSON.stringify(request)}\n` }).finished;
+      expect(piped.code).toBe(0);
+      expect(JSON.parse(piped.stdout)).toMatchObject({ id: 7, result: { to: ids['dora'], devices: [{ device: 1 }] } });
+    });
+
     it('serves the other commands on its home, without the passphrase and without a second connection', async () => {
       const { daemon, peer } = await serve('ed');
       try {

@@ -79,18 +79,22 @@ async function listen(socketPath: string, home: string, account: Account, hub: S
   return server;
 }
 
-/** Serves JSON-RPC on one duplex pair until its input ends. */
+/** Serves JSON-RPC on one duplex pair until its input ends and every request it carried is answered. */
 function servePeer(input: Readable, output: Writable, account: Account, hub: SubscriptionHub, ended: () => void): void {
   const notify = (method: 'message' | 'caughtUp', params: object) => output.write(notification(method, params));
   const server = daemonMethods(account, hub, notify);
+  const answering = new Set<PromiseLike<void>>();
   readLines(input, (line) => {
-    void server.receiveJSON(line).then((response) => {
+    const answer = server.receiveJSON(line).then((response) => {
       if (response !== null) output.write(`${JSON.stringify(response)}\n`);
+      answering.delete(answer);
     });
+    answering.add(answer);
   });
   input.once('close', () => {
     hub.remove(notify);
-    ended();
+    // A script piping requests into --stdio closes its side at once; its sends still get answered.
+    void Promise.all(answering).then(ended);
   });
 }
 

@@ -11,7 +11,10 @@ export async function ask(io: CliIo, prompt: string, { silent, otherwise }: { si
   if (!io.stdinIsTTY) throw new CliError(ExitCode.Usage, `no terminal to ask "${prompt.trim()}": ${otherwise}`);
   const output = io.stderr as NodeJS.WritableStream;
   try {
-    return await read({ prompt, silent, replace: '', input: io.stdin, output, terminal: true });
+    const answer = await read({ prompt, silent, replace: '', input: io.stdin, output, terminal: true });
+    // Nothing was echoed, not even the Enter that ended the answer.
+    if (silent) io.stderr.write('\n');
+    return answer;
   } catch (error) {
     // read rejects with "canceled" on Ctrl-C at the prompt.
     throw new CliError(ExitCode.Failure, `not answered: ${error instanceof Error ? error.message : String(error)}`);
