@@ -130,6 +130,8 @@ export async function compare(sides: Sides, settings: BenchSettings, progress: P
 /** Every sender sends to one offline device; then that device connects and takes them all. */
 async function storeAndDrain(fleet: LoadFleet, count: number): Promise<{ store: number; drain: number }> {
   const [device] = await loginMany(fleet.target.recipientUrl, 1);
+  // A device becomes a recipient once it has published its keys: connect once, then go offline.
+  await (await fleet.connectDrained(fleet.target.recipientUrl, device!)).connection.close();
   const stored = await fleet.sendCount('offline', device!, count, OFFLINE_WINDOW);
   const unacknowledged = stored.messages.filter((message) => message.ackedAt === undefined).length;
   if (unacknowledged > 0) throw new Error(`${fleet.target.label}: ${unacknowledged} offline messages were never acknowledged`);
