@@ -54,6 +54,8 @@ function clientExitCode(code: ClientErrorCode): ExitCode {
     case ClientErrorCode.Identity:
     case ClientErrorCode.UntrustedIdentity:
     case ClientErrorCode.Undecryptable:
+    case ClientErrorCode.UnexpectedContent:
+    case ClientErrorCode.StoreFailed:
       return ExitCode.Failure;
     default:
       return assertUnreachable(code);

@@ -32,7 +32,13 @@ export class LocalAccount implements Account {
   static async open(home: UnlockedHome, { io, server, receive }: LocalAccountOptions): Promise<LocalAccount> {
     const client = await ComingClient.open({ store: home.store, server, receive });
     reportWarnings(client, io);
-    return new LocalAccount(home, client, io, server);
+    const account = new LocalAccount(home, client, io, server);
+    // This device's sends and, while listening, the account's other devices' (sync
+    // transcripts) go into one history.
+    client.on('sent', ({ to, text, sentAt }) =>
+      account.inOrder(() => home.history.record({ direction: 'sent', contact: to, text, sentAt })),
+    );
+    return account;
   }
 
   async accountId(): Promise<string> {
@@ -47,8 +53,6 @@ export class LocalAccount implements Account {
     const report = await this.client.send(accountId, text, { deadlineMs: Math.max(1, deadline - Date.now()) }).catch((error: unknown) => {
       throw inUserTerms(error, accountId);
     });
-    // Until the SDK reports its own sends, the command that sent records them.
-    await this.home.history.record({ direction: 'sent', contact: accountId, text, sentAt });
     return sendView(accountId, await this.home.contacts.nameOf(accountId), sentAt, report);
   }
 
