@@ -105,7 +105,13 @@ export class AccountsRepository {
       if (assigned > MAX_DEVICE_ID) return { tooManyDevices: true } as const;
       await trx
         .insertInto('devices')
-        .values({ account_id: accountId, device_id: assigned, device_public_key: devicePublicKey ?? null, last_seen_at: limits.now })
+        .values({
+          account_id: accountId,
+          device_id: assigned,
+          device_public_key: devicePublicKey ?? null,
+          created_at: limits.now,
+          last_seen_at: limits.now,
+        })
         .execute();
       return { deviceId: assigned, accountCreated: created !== undefined, reclaimed: stale };
     });

@@ -7,6 +7,7 @@ import {
   MAX_ENCRYPTED_DEVICE_NAME_BYTES,
   SCHNORR_SIGNATURE_BYTES,
 } from '@coming/proto';
+import { InjectLogger, type Logger } from '@coming/logging';
 import { Clock } from '@coming/runtime';
 import { Injectable } from '@nestjs/common';
 import { AccountEventsRepository } from '../accounts/account-events.repository';
@@ -36,8 +37,9 @@ const REVOKE_REASONS: Record<RemovalReason, string> = {
  * its refresh tokens) and a removal record is written in one transaction; then its
  * sockets are closed, the gateways drop the account's cached device list and tell its
  * other devices, and the mailbox and keys are asked to purge it. Those last steps are
- * announcements and requests over the broker; a lost purge is asked again by the sweep
- * until both services confirm, and the device ID stays out of use until then.
+ * announcements and requests over the broker, and the caller does not wait for the
+ * purge; a lost purge is asked again by the sweep until both services confirm, and the
+ * device ID stays out of use until then.
  */
 @Injectable()
 export class DevicesService {
@@ -50,6 +52,7 @@ export class DevicesService {
     private readonly purges: DevicePurgeRepository,
     private readonly usedProofs: UsedChallengesRepository,
     private readonly clock: Clock,
+    @InjectLogger() private readonly logger: Logger,
   ) {}
 
   async list(request: auth.ListDevicesRequest): Promise<auth.ListDevicesResponse> {
@@ -138,7 +141,10 @@ export class DevicesService {
     await this.tokens.revokeDevice(accountId, deviceId, REVOKE_REASONS[reason]);
     const deviceIds = (await this.accounts.listReadyDevices(accountId)) ?? [];
     await this.events.publishDevicesChanged(accountId, deviceIds, [removedDeviceOf(removed)]);
-    await this.purge(removed, ['mailbox', 'keys']);
+    // Not awaited: the removal stands once committed, and the sweep asks again for any purge not confirmed.
+    this.purge(removed, ['mailbox', 'keys']).catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'could not record a purge of a removed device; the sweep asks again'),
+    );
   }
 
   private async purge(removed: RemovedDeviceRow, services: readonly ('mailbox' | 'keys')[]): Promise<void> {
