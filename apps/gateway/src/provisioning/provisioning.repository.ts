@@ -45,7 +45,8 @@ export class ProvisioningRepository {
       );
       return events.ProvisioningReply.decode(reply).accepted ? 'accepted' : 'used';
     } catch (error) {
-      if (error instanceof BrokerError && error.code === BrokerErrorCode.NoResponders) return 'unknown';
+      // Nobody subscribed, or a connection that was going away as the request came: no device waits there.
+      if (error instanceof BrokerError && error.code !== BrokerErrorCode.Unavailable) return 'unknown';
       throw error;
     }
   }

@@ -42,7 +42,9 @@ export class ProvisioningWebSocketGateway implements OnGatewayConnection, OnGate
       if (used || socket.readyState !== socket.OPEN) return false;
       used = true;
       const sent = await new Promise<boolean>((resolve) =>
-        socket.send(wire.ProvisioningFrame.encode({ envelope: { ciphertext } }).finish(), (error) => resolve(error === undefined)),
+        socket.send(wire.ProvisioningFrame.encode({ envelope: { ciphertext } }).finish(), (error) =>
+          resolve(error === undefined || error === null),
+        ),
       );
       socket.close(CLOSE_NORMAL, 'provisioned');
       return sent;
@@ -54,7 +56,10 @@ export class ProvisioningWebSocketGateway implements OnGatewayConnection, OnGate
     this.waiting.set(socket, {
       stop: () => {
         clearTimeout(expiry);
-        subscription.unsubscribe();
+        // A used address keeps answering "used" a little longer, so that a second primary
+        // approving the same link code hears so at once rather than at its deadline.
+        if (used) setTimeout(() => subscription.unsubscribe(), this.config.GATEWAY_GRPC_DEADLINE_MS).unref();
+        else subscription.unsubscribe();
       },
     });
     socket.on('message', () => socket.close(CLOSE_POLICY_VIOLATION, 'a provisioning connection only receives'));
@@ -62,7 +67,8 @@ export class ProvisioningWebSocketGateway implements OnGatewayConnection, OnGate
     await this.provisioning.subscribed();
     if (socket.readyState !== socket.OPEN) return;
     socket.send(wire.ProvisioningFrame.encode({ address: { address, expiresAtMs } }).finish(), (error) => {
-      if (error !== undefined) this.logger.debug({ err: error }, 'provisioning connection closed before its address was sent');
+      if (error !== undefined && error !== null)
+        this.logger.debug({ err: error }, 'provisioning connection closed before its address was sent');
     });
   }
 
