@@ -2,9 +2,8 @@ import { RateLimiter } from '@coming/cache';
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { clientIpOf } from '../connections/client-ip';
+import type { VerifyCallback } from '../connections/upgrade-authenticator';
 import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
-
-type VerifyCallback = (accepted: boolean, code?: number, message?: string, headers?: Record<string, string>) => void;
 
 const MINUTE_MS = 60_000;
 
