@@ -122,7 +122,7 @@ describe('provisioning messages', () => {
     const elsewhere = base64urlnopad.encode(new Uint8Array(16).fill(1));
     expect(() => decryptProvisionMessage(ciphertext, { ...wait, address: elsewhere })).toThrow(/does not authenticate/);
     const altered = Uint8Array.from(ciphertext);
-    altered[altered.length - 1] ^= 1;
+    altered.set([(altered.at(-1) ?? 0) ^ 1], altered.length - 1);
     expect(() => decryptProvisionMessage(altered, wait)).toThrow(ProvisioningError);
     expect(() => decryptProvisionMessage(ciphertext.subarray(0, 20), wait)).toThrow(/too short/);
   });
