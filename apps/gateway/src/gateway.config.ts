@@ -36,6 +36,13 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_DEVICE_CACHE_ACCOUNTS: z.coerce.number().int().min(1).default(100_000),
   /** Frames one connection may have in service at once; past that the gateway stops reading its socket. */
   GATEWAY_MAX_IN_FLIGHT_PER_CONNECTION: z.coerce.number().int().min(1).max(1_000).default(32),
+  /**
+   * Undecodable, unknown or oversized frames one device may send this gateway in a minute,
+   * each answered with its error; one more closes the connection with 1002, and the device's
+   * new connections are refused with 1002 until the minute is over, so that garbage cannot
+   * take the gateway's time without end.
+   */
+  GATEWAY_MAX_BAD_FRAMES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   /** Envelopes one Mailbox.Fetch asks for; a page also stops at the mailbox's byte budget. */
   GATEWAY_DRAIN_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(100),
   /** Honour X-Forwarded-For from this many proxies in front of the gateway. */

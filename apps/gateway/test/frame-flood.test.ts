@@ -1,6 +1,7 @@
 import { messaging, wire } from '@coming/proto';
 import { eventually } from '@coming/testing';
 import { randomBytes } from 'node:crypto';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthLogins } from './auth-logins';
 import { DeviceSocket } from './device-socket';
@@ -8,6 +9,7 @@ import { type InProcessServices, startInProcessServices } from './in-process-ser
 
 const MAX_IN_FLIGHT = 4;
 const FLOOD = 60;
+const MAX_BAD_FRAMES = 5;
 
 describe('a client flooding its connection with frames', () => {
   let services: InProcessServices;
@@ -16,7 +18,11 @@ describe('a client flooding its connection with frames', () => {
   beforeAll(async () => {
     services = await startInProcessServices('frame-flood', {
       // Long enough that a live push waits for the recipient's acknowledgement, not the clock.
-      gatewayEnv: { GATEWAY_MAX_IN_FLIGHT_PER_CONNECTION: String(MAX_IN_FLIGHT), GATEWAY_LIVE_ACK_TIMEOUT_MS: '60000' },
+      gatewayEnv: {
+        GATEWAY_MAX_IN_FLIGHT_PER_CONNECTION: String(MAX_IN_FLIGHT),
+        GATEWAY_LIVE_ACK_TIMEOUT_MS: '60000',
+        GATEWAY_MAX_BAD_FRAMES_PER_MINUTE: String(MAX_BAD_FRAMES),
+      },
     });
     logins = new AuthLogins(services);
   }, 60_000);
@@ -60,5 +66,31 @@ describe('a client flooding its connection with frames', () => {
       Array.from({ length: FLOOD }, () => wire.DeliveryOutcome.DELIVERY_OUTCOME_DELIVERED),
     );
     for (const socket of [held, flooding, other]) socket.close();
+  });
+
+  it('answers each garbage frame, then closes a device that keeps sending them with 1002 and refuses it for the minute', async () => {
+    const flooder = await logins.account(1);
+    const bystander = await logins.account(1);
+    const socket = new WebSocket(`${services.gatewayUrl}/v1/websocket?receive=false`, {
+      headers: { Authorization: `Bearer ${flooder.tokens[0] ?? ''}` },
+    });
+    const answers: wire.ServerFrame[] = [];
+    socket.on('message', (data: Buffer) => answers.push(wire.ServerFrame.decode(data)));
+    const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+    await new Promise((resolve) => socket.once('open', resolve));
+    const other = await DeviceSocket.open(services.gatewayUrl, bystander.tokens[0] ?? '');
+
+    for (let n = 0; n <= MAX_BAD_FRAMES; n += 1) socket.send(Buffer.from([0x0a, 0xff, 0xff, 0xff]));
+    expect(await closed).toBe(wire.CloseCode.CLOSE_CODE_PROTOCOL_ERROR);
+    expect(answers.map(({ response }) => response?.error?.code)).toEqual(
+      Array.from({ length: MAX_BAD_FRAMES + 1 }, () => wire.ErrorCode.ERROR_CODE_MALFORMED_FRAME),
+    );
+    // Reconnecting does not reset the budget; other devices are served as before.
+    const again = new WebSocket(`${services.gatewayUrl}/v1/websocket?receive=false`, {
+      headers: { Authorization: `Bearer ${flooder.tokens[0] ?? ''}` },
+    });
+    expect(await new Promise((resolve) => again.once('close', resolve))).toBe(wire.CloseCode.CLOSE_CODE_PROTOCOL_ERROR);
+    expect((await other.request({ ping: {} })).ping?.serverTimeMs).toBeGreaterThan(0);
+    other.close();
   });
 });

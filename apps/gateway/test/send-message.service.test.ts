@@ -135,6 +135,22 @@ describe(SendMessageService.name, () => {
     });
   });
 
+  it("expects a send to one's own account to address every device of it but the sending one", async () => {
+    const { accountId, mnemonic } = await recipient(2);
+    const { deviceId } = await login(mnemonic);
+    const self = { accountId, deviceId };
+    await expect(service.send(self, sendRequest(accountId, [1, 2, deviceId]))).rejects.toMatchObject({
+      code: SendMessageErrorCode.DeviceMismatch,
+      details: { missingDevices: [], extraDevices: [deviceId] },
+    });
+    await expect(service.send(self, sendRequest(accountId, [1]))).rejects.toMatchObject({
+      code: SendMessageErrorCode.DeviceMismatch,
+      details: { missingDevices: [2], extraDevices: [] },
+    });
+    const response = await service.send(self, sendRequest(accountId, [1, 2]));
+    expect(response.outcomes).toEqual([outcome(1, DELIVERY_OUTCOME_STORED), outcome(2, DELIVERY_OUTCOME_STORED)]);
+  });
+
   it('stores a resent message once', async () => {
     const { accountId } = await recipient(1);
     const request = sendRequest(accountId, [1]);

@@ -1,9 +1,10 @@
-import { accountKeyFromMnemonic, audienceOfServerUrl, createMnemonic, verifyLogin } from '@coming/identity';
+import { audienceOfServerUrl, createMnemonic, verifyLogin } from '@coming/identity';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AccountSession } from './account-session';
 import { ClientErrorCode } from './client.errors';
+import { PrimaryIdentity } from './identity/primary-identity';
 import { StateKeeper } from './state-keeper';
 import { MemoryClientStore } from './store/memory-client-store';
 import { LoginApi } from './transport/login-api';
@@ -52,14 +53,14 @@ async function gatewayAnswering(logins: Reply[]) {
 
 describe(AccountSession.name, () => {
   const mnemonic = createMnemonic();
-  const key = accountKeyFromMnemonic(mnemonic);
+  const identity = new PrimaryIdentity(mnemonic);
   let close: (() => Promise<void>) | undefined;
 
   const sessionFor = async (logins: Reply[]) => {
     const gateway = await gatewayAnswering(logins);
     close = gateway.close;
-    const keeper = new StateKeeper({ mnemonic, accountId: key.accountId, recipients: {}, seen: [] }, new MemoryClientStore());
-    return { gateway, session: new AccountSession(keeper, new LoginApi(gateway.url), audienceOfServerUrl(gateway.url), key) };
+    const keeper = new StateKeeper({ mnemonic, accountId: identity.accountId, recipients: {}, seen: [] }, new MemoryClientStore());
+    return { gateway, session: new AccountSession(keeper, new LoginApi(gateway.url), audienceOfServerUrl(gateway.url), identity) };
   };
 
   afterEach(async () => {
@@ -72,7 +73,7 @@ describe(AccountSession.name, () => {
     const sent = gateway.received[0]?.body ?? {};
     expect(sent['audience']).toBe('127.0.0.1');
     const signature = Buffer.from(String(sent['signature']), 'base64');
-    expect(verifyLogin({ challenge: CHALLENGE, accountId: key.accountId, deviceId: 0, audience: '127.0.0.1' }, signature)).toBe(true);
+    expect(verifyLogin({ challenge: CHALLENGE, accountId: identity.accountId, deviceId: 0, audience: '127.0.0.1' }, signature)).toBe(true);
   });
 
   it('waits as long as a rate limit asks, then logs in', async () => {

@@ -1,7 +1,7 @@
-import { type AccountKey, signLogin } from '@coming/identity';
 import { wire } from '@coming/proto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ClientError, ClientErrorCode } from './client.errors';
+import type { DeviceIdentity } from './identity/device-identity';
 import type { StateKeeper } from './state-keeper';
 import type { StoredTokens } from './store/client-store';
 import type { LoginApi } from './transport/login-api';
@@ -14,7 +14,7 @@ const MAX_RATE_LIMIT_WAIT_MS = 30_000;
 const MAX_ATTEMPTS = 3;
 
 /**
- * Keeps a valid access token: reuses it, refreshes it, or logs in with the account key.
+ * Keeps a valid access token: reuses it, refreshes it, or logs in as the device's identity signs.
  * The signature names `audience`, the host name of the server this client meant to
  * reach, so that no other server can relay it.
  */
@@ -25,7 +25,7 @@ export class AccountSession {
     private readonly keeper: StateKeeper,
     private readonly api: LoginApi,
     private readonly audience: string,
-    private readonly accountKey: AccountKey,
+    private readonly identity: DeviceIdentity,
   ) {}
 
   accessToken(): Promise<string> {
@@ -71,12 +71,12 @@ export class AccountSession {
 
   private async login(): Promise<string> {
     const state = this.keeper.state;
-    const key = this.accountKey;
+    const accountId = this.identity.accountId;
     const deviceId = state.deviceId ?? 0;
     const { challenge } = await this.api.challenge();
     const audience = this.audience;
-    const signature = signLogin({ challenge, accountId: key.accountId, deviceId, audience }, key.privateKey);
-    const response = await this.api.login({ accountId: key.accountId, deviceId, challenge, signature, audience });
+    const signature = this.identity.signLogin({ challenge, deviceId, audience });
+    const response = await this.api.login({ accountId, deviceId, challenge, signature, audience });
     state.deviceId = response.deviceId;
     return this.store(response.tokens);
   }

@@ -26,6 +26,10 @@ export enum ClientErrorCode {
   InvalidArgument = 'INVALID_ARGUMENT',
   /** A recipient device kept refusing its copy of a message (its mailbox full, say); the client stopped resending it. */
   Refused = 'REFUSED',
+  /** The store could not save the client's state; the client stops receiving, so nothing is acknowledged unsaved. */
+  StoreFailed = 'STORE_FAILED',
+  /** A message carried content its sender may not send, such as a sync transcript from another account. */
+  UnexpectedContent = 'UNEXPECTED_CONTENT',
 }
 
 export class ClientError extends Error {

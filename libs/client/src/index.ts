@@ -1,6 +1,10 @@
 export * from './client.errors';
 export * from './coming-client';
 export * from './received-message';
+export * from './sent-message';
+export type { ClientEventMap, ClientEventName, ClientEventListener } from './events/client-events';
+export type { DeviceIdentity } from './identity/device-identity';
+export type { Transport, KeyDirectory, TransportEvents } from './transport/transport';
 export * from './store/client-store';
 export * from './store/file-client-store';
 export * from './store/memory-client-store';

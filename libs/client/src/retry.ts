@@ -39,6 +39,8 @@ export function retryDelayMs(error: unknown, attempt: number): number | undefine
     case ClientErrorCode.Undecryptable:
     case ClientErrorCode.InvalidArgument:
     case ClientErrorCode.Refused:
+    case ClientErrorCode.StoreFailed:
+    case ClientErrorCode.UnexpectedContent:
       return undefined;
   }
 }

@@ -23,15 +23,16 @@ export function generateAccountKey(): AccountKey {
 }
 
 /**
- * Logs a new device of the account in through the gateway's HTTP login, as the client SDK
+ * Logs a device of the account in through the gateway's HTTP login, as the client SDK
  * does (challenge, BIP-340 signature over the login digest, login), but keeps no store.
+ * Device 0 asks for a new device.
  */
-export async function loginDevice(serverUrl: string, key: AccountKey): Promise<LoadDevice> {
+export async function loginDevice(serverUrl: string, key: AccountKey, deviceId = 0): Promise<LoadDevice> {
   // A client signs the host it means to reach, as the SDK does.
   const audience = audienceOfServerUrl(serverUrl);
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await loginOnce(serverUrl, key, audience);
+      return await loginOnce(serverUrl, key, audience, deviceId);
     } catch (error) {
       // A busy or restarting server (HTTP 503, 429, no answer): a client tries again, with a fresh challenge.
       const retryable = error instanceof ClientError && error.code === ClientErrorCode.ServerUnreachable;
@@ -41,13 +42,13 @@ export async function loginDevice(serverUrl: string, key: AccountKey): Promise<L
   }
 }
 
-async function loginOnce(serverUrl: string, key: AccountKey, audience: string): Promise<LoadDevice> {
+async function loginOnce(serverUrl: string, key: AccountKey, audience: string, deviceId: number): Promise<LoadDevice> {
   const api = new LoginApi(serverUrl);
   const { challenge } = await api.challenge();
-  const claim = { challenge, accountId: key.accountId, deviceId: 0, audience };
+  const claim = { challenge, accountId: key.accountId, deviceId, audience };
   const response = await api.login({
     accountId: key.accountId,
-    deviceId: 0,
+    deviceId,
     challenge,
     signature: signLogin(claim, key.privateKey),
     audience,

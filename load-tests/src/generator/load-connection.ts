@@ -21,6 +21,8 @@ export interface LoadConnectionOptions {
   onQueueEmpty?: () => void;
   /** Open again by itself after the server closed the socket (a gateway restart), until close(). */
   reconnect?: boolean;
+  /** False for a send-only socket: no pushes, and it does not displace the device's receiving one. */
+  receive?: boolean;
 }
 
 interface Waiting {
@@ -45,7 +47,7 @@ export class LoadConnection {
 
   /** Resolves once the socket is open. */
   async open(): Promise<void> {
-    const socket = new WebSocket(`${this.options.serverUrl}/v1/websocket`, {
+    const socket = new WebSocket(`${this.options.serverUrl}/v1/websocket${this.options.receive === false ? '?receive=false' : ''}`, {
       headers: { Authorization: `Bearer ${this.options.device.accessToken}` },
       localAddress: this.options.localAddress,
       perMessageDeflate: false,

@@ -45,9 +45,20 @@ export class LoadFleet {
   ) {}
 
   static async create(target: Target, ledger: MessageLedger, pairs: number, addresses: LoopbackAddresses): Promise<LoadFleet> {
-    const fleet = new LoadFleet(target, ledger, [], [], addresses);
     const senders = await loginMany(target.senderUrl, pairs);
     const recipients = await loginMany(target.recipientUrl, pairs);
+    return LoadFleet.connect(target, ledger, senders, recipients, addresses);
+  }
+
+  /** A fleet of devices already logged in: senders' on the target's sender URL, recipients' on its recipient URL. */
+  static async connect(
+    target: Target,
+    ledger: MessageLedger,
+    senders: LoadDevice[],
+    recipients: LoadDevice[],
+    addresses: LoopbackAddresses,
+  ): Promise<LoadFleet> {
+    const fleet = new LoadFleet(target, ledger, [], [], addresses);
     fleet.senders.push(...(await fleet.connectAll(target.senderUrl, senders)));
     fleet.recipients.push(...(await fleet.connectAll(target.recipientUrl, recipients)));
     return fleet;

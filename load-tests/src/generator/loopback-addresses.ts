@@ -13,7 +13,8 @@ function loopbackAddress(index: number): string {
 
 /** Hands out source addresses in turn. */
 export class LoopbackAddresses {
-  private next = 0;
+  /** Starts at the `next`-th address: two generators in one run keep apart by starting far apart. */
+  constructor(private next = 0) {}
 
   take(): string {
     const address = loopbackAddress(this.next);

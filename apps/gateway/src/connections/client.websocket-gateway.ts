@@ -17,6 +17,7 @@ import { GatewayMetrics } from '../gateway.metrics';
 import type { ClientConnection } from './client-connection';
 import { clientIpOf } from './client-ip';
 import { DeviceSocket } from './device-socket';
+import { BadFrameBudget } from './bad-frame-budget';
 import { decodeClientFrame, errorFrame } from './frame-codec';
 import { UpgradeAuthenticator } from './upgrade-authenticator';
 
@@ -51,6 +52,7 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
   private keepalive: NodeJS.Timeout | undefined;
   private inFlight = 0;
   private stopping = false;
+  private readonly badFrames: BadFrameBudget;
 
   constructor(
     private readonly authenticator: UpgradeAuthenticator,
@@ -59,7 +61,9 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     @InjectGatewayConfig() private readonly config: GatewayConfig,
     private readonly metrics: GatewayMetrics,
     @InjectLogger() private readonly logger: Logger,
-  ) {}
+  ) {
+    this.badFrames = new BadFrameBudget(config.GATEWAY_MAX_BAD_FRAMES_PER_MINUTE);
+  }
 
   afterInit(_server: WebSocketServer) {
     this.keepalive = setInterval(() => this.checkAlive(), this.config.GATEWAY_KEEPALIVE_INTERVAL_MS).unref();
@@ -69,6 +73,10 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     const device = this.authenticator.claimsOf(request);
     if (device === undefined) {
       socket.close(wire.CloseCode.CLOSE_CODE_UNAUTHENTICATED, 'unauthenticated');
+      return;
+    }
+    if (this.badFrames.exhausted(device)) {
+      socket.close(wire.CloseCode.CLOSE_CODE_PROTOCOL_ERROR, 'too many malformed, unknown or oversized frames; try again in a minute');
       return;
     }
     // A send-only connection (?receive=false) gets no deliveries and displaces nobody, so a
@@ -147,7 +155,7 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     const decoded = decodeClientFrame(data, isBinary, this.config.GATEWAY_MAX_FRAME_BYTES);
     if (!decoded.ok) {
       this.metrics.framesReceived.add(1, { type: 'undecodable' });
-      this.respond(socket, errorFrame(0, decoded.error));
+      this.refuseBadFrame(connection, errorFrame(0, decoded.error));
       return;
     }
     const { frame } = decoded;
@@ -158,7 +166,7 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
         FrameErrorCode.UnknownFrameType,
         'the frame carries no request this server knows; check the protocol version',
       );
-      this.respond(socket, errorFrame(frame.requestId, toWireError(error, this.logger)));
+      this.refuseBadFrame(connection, errorFrame(frame.requestId, toWireError(error, this.logger)));
       return;
     }
     const labels = this.labelsOf(kind);
@@ -181,6 +189,17 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     });
   }
 
+  /** Answers a frame that is not a request with its error, and closes a device's connection once it keeps sending them. */
+  private refuseBadFrame(connection: ClientConnection, answer: wire.ServerFrame) {
+    connection.held.socket.send(answer, RESPONSE_FRAME);
+    if (this.badFrames.spend(connection.device)) {
+      connection.held.socket.close(
+        wire.CloseCode.CLOSE_CODE_PROTOCOL_ERROR,
+        'too many malformed, unknown or oversized frames; try again in a minute',
+      );
+    }
+  }
+
   private labelsOf(kind: FrameKind): FrameKindLabels {
     let labels = this.labels.get(kind);
     if (labels === undefined) {
@@ -200,6 +219,7 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
   }
 
   private checkAlive() {
+    this.badFrames.prune();
     for (const [socket, connection] of this.connections) {
       if (!connection.alive) {
         socket.terminate();

@@ -1,8 +1,7 @@
-import { signIdentityKey, verifyIdentityKey } from '@coming/identity';
+import { verifyIdentityKey } from '@coming/identity';
 import { content, type keys, messaging, type wire } from '@coming/proto';
 import {
   CiphertextMessageType,
-  type CurveKeyPair,
   SessionBuilder,
   SessionCipher,
   SignalProtocolError,
@@ -11,16 +10,13 @@ import {
 } from '@coming/signal';
 import { createNodeCryptoBackend } from '@coming/signal/node';
 import { ClientError, ClientErrorCode } from '../client.errors';
+import type { ClientSignalStore } from './client-signal-store';
 
 // The SDK runs on Node: native X25519, AES and HMAC make the ratchet several times faster.
 const crypto = createNodeCryptoBackend();
-import type { ClientSignalStore } from './client-signal-store';
 
-export interface LocalIdentity {
-  accountId: string;
-  accountPrivateKey: Uint8Array;
-  identityKeyPair: CurveKeyPair;
-}
+/** A message's content, less the signature every message carries. */
+export type ContentBody = Omit<content.Content, 'identityKeySignature'>;
 
 /** What decrypting an envelope gave: the content, or nothing for a replay of a message already read. */
 export type Opened = { content: content.Content } | { duplicate: true };
@@ -32,27 +28,25 @@ export type Opened = { content: content.Content } | { duplicate: true };
  */
 export class EndToEnd {
   private readonly stores: SignalProtocolStores;
-  readonly identityKey: keys.IdentityKey;
 
   constructor(
     private readonly store: ClientSignalStore,
-    private readonly local: LocalIdentity,
+    /** This account's identity key with the account's signature, which every message carries. */
+    private readonly identityKey: keys.IdentityKey,
     private readonly onIdentityChanged: (accountId: string) => void,
   ) {
     this.stores = { sessionStore: store, identityKeyStore: store, preKeyStore: store, signedPreKeyStore: store, kyberPreKeyStore: store };
-    const publicKey = local.identityKeyPair.publicKey;
-    this.identityKey = { publicKey, accountSignature: signIdentityKey(local.accountId, publicKey, local.accountPrivateKey) };
   }
 
   /** Devices of `accountId` this client holds a session with, among `devices`. */
-  async missingSessions(accountId: string, devices: number[]): Promise<number[]> {
+  async missingSessions(accountId: string, devices: readonly number[]): Promise<number[]> {
     const missing: number[] = [];
     for (const deviceId of devices) if ((await this.store.loadSession({ name: accountId, deviceId })) === undefined) missing.push(deviceId);
     return missing;
   }
 
   /** Starts sessions from the directory's bundles, after checking the account signs the identity key. */
-  async startSessions(accountId: string, bundles: keys.Bundles, only?: number[]): Promise<number[]> {
+  async startSessions(accountId: string, bundles: keys.Bundles, only: readonly number[]): Promise<number[]> {
     const identity = bundles.identityKey;
     if (identity === undefined || !verifyIdentityKey(accountId, identity.publicKey, identity.accountSignature)) {
       throw new ClientError(
@@ -63,7 +57,7 @@ export class EndToEnd {
     await this.adoptIdentity(accountId, identity.publicKey);
     const started: number[] = [];
     for (const device of bundles.devices) {
-      if (only !== undefined && !only.includes(device.deviceId)) continue;
+      if (!only.includes(device.deviceId)) continue;
       const { signedPreKey, kyberPreKey, oneTimePreKey } = device;
       if (signedPreKey === undefined || kyberPreKey === undefined) continue;
       await new SessionBuilder(this.stores, { name: accountId, deviceId: device.deviceId }, crypto).processPreKeyBundle({
@@ -84,8 +78,8 @@ export class EndToEnd {
   }
 
   /** One ciphertext per device; each carries this account's signature over its identity key. */
-  async encrypt(accountId: string, devices: number[], body: content.Content['text']): Promise<wire.OutgoingMessage[]> {
-    const plaintext = content.Content.encode({ text: body, identityKeySignature: this.identityKey.accountSignature }).finish();
+  async encrypt(accountId: string, devices: readonly number[], body: ContentBody): Promise<wire.OutgoingMessage[]> {
+    const plaintext = content.Content.encode({ ...body, identityKeySignature: this.identityKey.accountSignature }).finish();
     const messages: wire.OutgoingMessage[] = [];
     for (const deviceId of devices) {
       const { type, serialized } = await new SessionCipher(this.stores, { name: accountId, deviceId }, crypto).encrypt(plaintext);

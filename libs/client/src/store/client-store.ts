@@ -10,13 +10,19 @@ export interface StoredTokens {
 
 /** Everything a client keeps between runs. The mnemonic never leaves this store. */
 export interface ClientState {
-  mnemonic: string;
+  /** The recovery phrase, on the account's primary device; a linked device will hold none. */
+  mnemonic?: string;
   accountId: string;
   /** Assigned by the deployment at first login; any of its gateways accepts it. */
   deviceId?: number;
   tokens?: StoredTokens;
   /** Last known device lists of recipients, corrected by the server on mismatch. */
   recipients: Record<string, number[]>;
+  /**
+   * When this device last asked the key directory for its own account's other devices
+   * while it knew of none (ms since the epoch); see RecipientDevices.
+   */
+  ownDevicesCheckedAtMs?: number;
   /** This device's Signal keys and sessions, made at first login. */
   signal?: SignalState;
   /** Recently received messages, to drop redeliveries: server GUIDs and sender message keys. */

@@ -1,28 +1,23 @@
-import { type keys, type messaging, wire } from '@coming/proto';
+import { type keys, MAX_ACKS_PER_FRAME, wire } from '@coming/proto';
 import WebSocket from 'ws';
 import { ClientError, ClientErrorCode } from '../client.errors';
-
-export interface ConnectionHandlers {
-  onDeliver(envelope: messaging.Envelope): void;
-  onQueueEmpty(): void;
-  onKeysLow(count: keys.PreKeyCount): void;
-  onClose(code: number, reason: string): void;
-}
+import type { ServerLink, TransportEvents } from './transport';
 
 type ResponseBody = Omit<wire.Response, 'requestId' | 'error'>;
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const CLOSE_TIMEOUT_MS = 2_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /** One authenticated WebSocket to a gateway, with requests matched to responses by ID. */
-export class ServerConnection {
+export class ServerConnection implements ServerLink {
   private readonly pending = new Map<number, { resolve(body: ResponseBody): void; reject(error: ClientError): void }>();
   private nextRequestId = 1;
 
   private constructor(private readonly socket: WebSocket) {}
 
   /** With `receive` false the server pushes nothing and leaves the device's other connection alone. */
-  static connect(serverUrl: string, accessToken: string, handlers: ConnectionHandlers, receive = true): Promise<ServerConnection> {
+  static connect(serverUrl: string, accessToken: string, handlers: TransportEvents, receive = true): Promise<ServerConnection> {
     const url = `${serverUrl.replace(/\/+$/, '')}/v1/websocket${receive ? '' : '?receive=false'}`;
     const socket = new WebSocket(url, { headers: { Authorization: `Bearer ${accessToken}` }, handshakeTimeout: CONNECT_TIMEOUT_MS });
     const connection = new ServerConnection(socket);
@@ -49,8 +44,32 @@ export class ServerConnection {
     });
   }
 
+  async send(sendMessage: wire.SendMessageRequest): Promise<wire.DeviceOutcome[]> {
+    return (await this.request({ sendMessage })).sendMessage?.outcomes ?? [];
+  }
+
+  async acknowledge(serverGuids: Uint8Array[]): Promise<void> {
+    for (let start = 0; start < serverGuids.length; start += MAX_ACKS_PER_FRAME) {
+      await this.request({ acknowledge: { serverGuids: serverGuids.slice(start, start + MAX_ACKS_PER_FRAME) } });
+    }
+  }
+
+  async bundles(accountId: string): Promise<keys.Bundles> {
+    const { getPreKeyBundles } = await this.request({ getPreKeyBundles: { accountId } });
+    if (getPreKeyBundles === undefined) throw new ClientError(ClientErrorCode.Rejected, `the server returned no keys for ${accountId}`);
+    return getPreKeyBundles;
+  }
+
+  async preKeyCount(): Promise<keys.PreKeyCount> {
+    return (await this.request({ getPreKeyCount: {} })).getPreKeyCount ?? { ecPreKeys: 0, kyberPreKeys: 0 };
+  }
+
+  async uploadKeys(uploadKeys: wire.UploadKeysRequest): Promise<void> {
+    await this.request({ uploadKeys });
+  }
+
   /** Sends a request and resolves with the server's answer; an error frame rejects as REJECTED. */
-  request(body: Omit<wire.ClientFrame, 'requestId'>, timeoutMs: number): Promise<ResponseBody> {
+  private request(body: Omit<wire.ClientFrame, 'requestId'>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<ResponseBody> {
     const requestId = this.nextRequestId;
     this.nextRequestId = (this.nextRequestId % 0xffff_fffe) + 1;
     return new Promise((resolve, reject) => {
@@ -86,7 +105,7 @@ export class ServerConnection {
     return closed;
   }
 
-  private onFrame(data: Buffer, handlers: ConnectionHandlers) {
+  private onFrame(data: Buffer, handlers: TransportEvents) {
     let frame: wire.ServerFrame;
     try {
       frame = wire.ServerFrame.decode(data);

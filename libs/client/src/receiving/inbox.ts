@@ -1,7 +1,6 @@
-import type { content, messaging } from '@coming/proto';
-import type { ReceivedMessage } from './received-message';
-import type { Opened } from './signal/end-to-end';
-import type { StateKeeper } from './state-keeper';
+import type { messaging } from '@coming/proto';
+import type { StateKeeper } from '../state-keeper';
+import type { Incoming } from './incoming-content';
 
 // Enough to cover any redelivery window; older entries are forgotten first.
 const MAX_SEEN = 20_000;
@@ -9,19 +8,25 @@ const MAX_SEEN = 20_000;
 export interface InboxOutput {
   /** False when the application takes no more messages for now: they stay on the server. */
   accepting(): boolean;
-  /** Decrypts an envelope. */
-  open(envelope: messaging.Envelope): Promise<Opened>;
-  deliver(message: ReceivedMessage): void;
+  /** Decrypts and reads an envelope; undefined for a replay of one already read. */
+  open(envelope: messaging.Envelope): Promise<Incoming | undefined>;
+  deliver(incoming: Incoming): void;
   /** An envelope that can never be read; it is acknowledged so it does not block the rest. */
   reject(envelope: messaging.Envelope, error: unknown): void;
   acknowledge(serverGuids: Uint8Array[]): Promise<void>;
+  /**
+   * The state could not be saved, so nothing received can be acknowledged: the inbox has
+   * stopped, and what it did not acknowledge stays on the server.
+   */
+  halt(error: unknown): void;
 }
 
 /**
  * Turns pushed envelopes into messages for the application, each exactly once: drops
  * redeliveries by server GUID and by sender + client message ID, decrypts only what the
  * application takes (decrypting advances the ratchet), and acknowledges only after the
- * state is durable, so a crash never loses a message.
+ * state is durable, so a crash never loses a message. A store that cannot save stops the
+ * inbox for good, rather than have the server push the same envelopes again and again.
  */
 export class Inbox {
   private readonly seen: Set<string>;
@@ -29,6 +34,7 @@ export class Inbox {
   /** Envelopes left while the application took no more; offered again when it does. */
   private held: messaging.Envelope[] = [];
   private processing: Promise<void> = Promise.resolve();
+  private halted = false;
 
   constructor(
     private readonly keeper: StateKeeper,
@@ -39,6 +45,7 @@ export class Inbox {
 
   /** Collects envelopes arriving in one burst and handles them together. */
   receive(envelope: messaging.Envelope): void {
+    if (this.halted) return;
     this.batch.push(envelope);
     if (this.batch.length === 1) setImmediate(() => this.flush());
   }
@@ -68,6 +75,7 @@ export class Inbox {
   }
 
   private async process(envelopes: messaging.Envelope[]): Promise<void> {
+    if (this.halted) return;
     const handled: messaging.Envelope[] = [];
     for (const envelope of envelopes) {
       const keys = keysOf(envelope);
@@ -76,17 +84,24 @@ export class Inbox {
           this.held.push(envelope);
           continue;
         }
-        const opened = await this.output.open(envelope).catch((error: unknown) => {
+        const incoming = await this.output.open(envelope).catch((error: unknown) => {
           this.output.reject(envelope, error);
-          return { duplicate: true } as const;
+          return undefined;
         });
         for (const key of keys) this.seen.add(key);
-        if ('content' in opened) this.output.deliver(toMessage(envelope, opened.content));
+        if (incoming !== undefined) this.output.deliver(incoming);
       }
       handled.push(envelope);
     }
     this.keeper.state.seen = [...this.seen].slice(-MAX_SEEN);
-    await this.keeper.save();
+    try {
+      await this.keeper.save();
+    } catch (error) {
+      this.halted = true;
+      this.held = [];
+      this.output.halt(error);
+      return;
+    }
     await this.output.acknowledge(handled.map((envelope) => envelope.serverGuid));
   }
 }
@@ -97,15 +112,4 @@ function keysOf(envelope: messaging.Envelope): string[] {
     `guid:${Buffer.from(envelope.serverGuid).toString('hex')}`,
     `message:${envelope.sourceAccount}.${envelope.sourceDevice}.${messageId}`,
   ];
-}
-
-function toMessage(envelope: messaging.Envelope, body: content.Content): ReceivedMessage {
-  return {
-    from: envelope.sourceAccount,
-    fromDevice: envelope.sourceDevice,
-    text: body.text?.text ?? '',
-    sentAt: envelope.clientTimestampMs,
-    receivedAt: envelope.serverTimestampMs,
-    serverGuid: Buffer.from(envelope.serverGuid).toString('hex'),
-  };
 }

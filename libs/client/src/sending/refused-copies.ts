@@ -1,6 +1,6 @@
 import { wire } from '@coming/proto';
-import { ClientError, ClientErrorCode } from './client.errors';
-import { retryDelayMs } from './retry';
+import { ClientError, ClientErrorCode } from '../client.errors';
+import { retryDelayMs } from '../retry';
 
 const FIRST_DELAY_MS = 1_000;
 const MAX_DELAY_MS = 5 * 60_000;
