@@ -31,8 +31,14 @@ export const authConfigSchema = z.object({
    * holds one of the account's device slots: the next registration may reclaim it.
    */
   AUTH_UNREADY_DEVICE_TTL_MS: millisecondsSchema.default(3_600_000),
-  /** How often expired refresh tokens and spent challenges are deleted. */
+  /** How often expired refresh tokens and spent challenges are deleted, inactive devices expired and unconfirmed purges asked again. */
   AUTH_SWEEP_INTERVAL_MS: millisecondsSchema.default(60_000),
+  /**
+   * A device not seen (no login, no token refresh) for this many days is removed as if by
+   * its account, as Signal expires linked devices: its mailbox stops filling and its slot
+   * frees up. A device that is online refreshes its token every 15 minutes.
+   */
+  AUTH_DEVICE_INACTIVE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 export type AuthConfig = z.infer<typeof authConfigSchema>;

@@ -13,6 +13,23 @@ export interface AuthDatabase {
     last_login_at: ColumnType<Date, Date | undefined, Date>;
     /** When the device first published its keys; null until then, and it is no recipient. */
     ready_at: ColumnType<Date | null, Date | null | undefined, Date>;
+    /** A linked device's certified key (x-only secp256k1); null for a primary, which logs in with the account key. */
+    device_public_key: ColumnType<Uint8Array | null, Uint8Array | null | undefined, never>;
+    /** Sealed by the account's devices; opaque here. */
+    encrypted_name: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array>;
+    /** Last login or refresh, recorded at most hourly; the device expires when it is old. */
+    last_seen_at: ColumnType<Date, Date | undefined, Date>;
+  };
+  /** Devices that left their account; pending until the mailbox and keys purged them. */
+  removed_devices: {
+    account_id: string;
+    device_id: number;
+    removed_at: Date;
+    reason: 'removed' | 'expired';
+    /** The removed linked device's key: its certificate is refused from now on. */
+    device_public_key: Uint8Array | null;
+    mailbox_purged_at: ColumnType<Date | null, Date | null | undefined, Date>;
+    keys_purged_at: ColumnType<Date | null, Date | null | undefined, Date>;
   };
   refresh_tokens: {
     token_hash: Uint8Array;

@@ -4,6 +4,8 @@ import { auth } from '@coming/proto';
 import { Controller, UseFilters } from '@nestjs/common';
 import { AccountsError, AccountsErrorCode } from './accounts/accounts.errors';
 import { AccountsService } from './accounts/accounts.service';
+import { DevicesError, DevicesErrorCode } from './devices/devices.errors';
+import { DevicesService } from './devices/devices.service';
 import { LoginError, LoginErrorCode } from './login/login.errors';
 import { LoginService } from './login/login.service';
 
@@ -14,6 +16,7 @@ export class AuthGrpcController implements auth.AuthServiceController {
   constructor(
     private readonly loginService: LoginService,
     private readonly accountsService: AccountsService,
+    private readonly devicesService: DevicesService,
   ) {}
 
   createChallenge(request: auth.CreateChallengeRequest) {
@@ -35,10 +38,23 @@ export class AuthGrpcController implements auth.AuthServiceController {
   markDeviceReady(request: auth.MarkDeviceReadyRequest) {
     return this.accountsService.markDeviceReady(request).catch(mapAccountsError);
   }
+
+  listDevices(request: auth.ListDevicesRequest) {
+    return this.devicesService.list(request).catch(mapDevicesError);
+  }
+
+  removeDevice(request: auth.RemoveDeviceRequest) {
+    return this.devicesService.remove(request).catch(mapDevicesError);
+  }
+
+  setDeviceName(request: auth.SetDeviceNameRequest) {
+    return this.devicesService.setName(request).catch(mapDevicesError);
+  }
 }
 
 const mapLoginError = domainErrorMapper(LoginError, loginStatusOf);
 const mapAccountsError = domainErrorMapper(AccountsError, accountsStatusOf);
+const mapDevicesError = domainErrorMapper(DevicesError, devicesStatusOf);
 
 function loginStatusOf(code: LoginErrorCode): GrpcStatus {
   switch (code) {
@@ -54,6 +70,17 @@ function accountsStatusOf(code: AccountsErrorCode): GrpcStatus {
     case AccountsErrorCode.InvalidArgument:
       return GrpcStatus.INVALID_ARGUMENT;
     case AccountsErrorCode.DeviceNotFound:
+      return GrpcStatus.NOT_FOUND;
+    default:
+      return assertUnreachable(code);
+  }
+}
+
+function devicesStatusOf(code: DevicesErrorCode): GrpcStatus {
+  switch (code) {
+    case DevicesErrorCode.InvalidArgument:
+      return GrpcStatus.INVALID_ARGUMENT;
+    case DevicesErrorCode.DeviceNotFound:
       return GrpcStatus.NOT_FOUND;
     default:
       return assertUnreachable(code);

@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
 
 /** Why a login failed: the refusal it was answered with, or a malformed request, or a fault. */
-const LOGIN_FAILURE_REASONS = ['rateLimited', 'challengeRejected', 'badSignature', 'tooManyDevices', 'invalidArgument', 'internal'];
+const LOGIN_FAILURE_REASONS = [
+  'rateLimited',
+  'challengeRejected',
+  'badSignature',
+  'tooManyDevices',
+  'certificateRejected',
+  'invalidArgument',
+  'internal',
+];
 
 /** Every instrument of the auth service. */
 @Injectable()

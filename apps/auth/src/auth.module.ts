@@ -6,6 +6,10 @@ import { AccountsService } from './accounts/accounts.service';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config';
 import { AuthGrpcController } from './auth.grpc-controller';
 import { AuthMetrics } from './auth.metrics';
+import { DevicePurgeRepository } from './devices/device-purge.repository';
+import { DeviceSweeper } from './devices/device.sweeper';
+import { DevicesRepository } from './devices/devices.repository';
+import { DevicesService } from './devices/devices.service';
 import { ExpirySweeper } from './expiry-sweeper';
 import { LoginService } from './login/login.service';
 import { UsedChallengesRepository } from './login/used-challenges.repository';
@@ -25,6 +29,10 @@ export class AuthModule {
         AccountsRepository,
         AccountsService,
         AuthMetrics,
+        DevicePurgeRepository,
+        DeviceSweeper,
+        DevicesRepository,
+        DevicesService,
         ExpirySweeper,
         LoginService,
         RefreshTokensRepository,

@@ -41,7 +41,10 @@ export async function startAuthUnderTest(infrastructure: Infrastructure, env: Re
     const key = accountKeyFromMnemonic(mnemonic);
     const bytes = await challenge(clientIp);
     const signature = signLogin({ challenge: bytes, accountId: key.accountId, deviceId, audience }, key.privateKey);
-    return callGrpc(client.login({ accountId: key.accountId, deviceId, challenge: bytes, signature, clientIp, audience }), DEADLINE_MS);
+    return callGrpc(
+      client.login({ accountId: key.accountId, deviceId, challenge: bytes, signature, clientIp, audience, deviceCertificate: undefined }),
+      DEADLINE_MS,
+    );
   };
   const loggedIn = async (mnemonic: string, deviceId: number) => {
     const response = await login(mnemonic, deviceId);

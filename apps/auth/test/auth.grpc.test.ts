@@ -14,7 +14,25 @@ const LOGINS_PER_ACCOUNT = 3;
 // Every column the table types declare; the compiler keeps this in step with them.
 const DECLARED_COLUMNS = {
   accounts: { account_id: true, created_at: true },
-  devices: { account_id: true, device_id: true, created_at: true, last_login_at: true, ready_at: true },
+  devices: {
+    account_id: true,
+    device_id: true,
+    created_at: true,
+    last_login_at: true,
+    ready_at: true,
+    device_public_key: true,
+    encrypted_name: true,
+    last_seen_at: true,
+  },
+  removed_devices: {
+    account_id: true,
+    device_id: true,
+    removed_at: true,
+    reason: true,
+    device_public_key: true,
+    mailbox_purged_at: true,
+    keys_purged_at: true,
+  },
   refresh_tokens: { token_hash: true, account_id: true, device_id: true, expires_at: true, family_id: true, used_at: true },
   used_challenges: { challenge_hash: true, expires_at: true },
 } satisfies DeclaredColumns<AuthDatabase>;
@@ -84,7 +102,15 @@ describe('auth gRPC service', () => {
       const key = accountKeyFromMnemonic(mnemonic);
       const bytes = challenge ?? (await auth_.challenge(clientIp));
       const signature = signLogin({ challenge: bytes, accountId: key.accountId, deviceId: 0, audience: AUDIENCE }, key.privateKey);
-      return { accountId: key.accountId, deviceId: 0, challenge: bytes, signature, clientIp, audience: AUDIENCE };
+      return {
+        accountId: key.accountId,
+        deviceId: 0,
+        challenge: bytes,
+        signature,
+        clientIp,
+        audience: AUDIENCE,
+        deviceCertificate: undefined,
+      };
     };
     const login = (request: auth.LoginRequest) => callGrpc(auth_.client.login(request), DEADLINE_MS);
 
@@ -142,7 +168,15 @@ describe('auth gRPC service', () => {
       for (let attempt = 0; attempt < LOGINS_PER_ACCOUNT * 2; attempt += 1) {
         const attackerIp = freshIp();
         const challenge = await auth_.challenge(attackerIp);
-        const forged = { accountId, deviceId: 0, challenge, signature: randomBytes(64), clientIp: attackerIp, audience: AUDIENCE };
+        const forged = {
+          accountId,
+          deviceId: 0,
+          challenge,
+          signature: randomBytes(64),
+          clientIp: attackerIp,
+          audience: AUDIENCE,
+          deviceCertificate: undefined,
+        };
         expect(await callGrpc(auth_.client.login(forged), DEADLINE_MS)).toMatchObject({ badSignature: {} });
       }
       expect(await auth_.login(alice, 0, { clientIp: freshIp() })).toHaveProperty('loggedIn');
@@ -166,7 +200,7 @@ describe('auth gRPC service', () => {
       // The user meant to reach evil.example, which relays this deployment's challenge.
       const challenge = await auth_.challenge(clientIp);
       const signature = signLogin({ challenge, accountId: key.accountId, deviceId: 0, audience: 'evil.example' }, key.privateKey);
-      const relayed = { accountId: key.accountId, deviceId: 0, challenge, signature, clientIp };
+      const relayed = { accountId: key.accountId, deviceId: 0, challenge, signature, clientIp, deviceCertificate: undefined };
       expect(await callGrpc(auth_.client.login({ ...relayed, audience: AUDIENCE }), DEADLINE_MS)).toMatchObject({ badSignature: {} });
       await expect(callGrpc(auth_.client.login({ ...relayed, audience: 'evil.example' }), DEADLINE_MS)).rejects.toMatchObject({
         code: GrpcStatus.INVALID_ARGUMENT,
@@ -187,7 +221,15 @@ describe('auth gRPC service', () => {
       const clientIp = freshIp();
       const challenge = await auth_.challenge(clientIp);
       const signature = signLogin({ challenge, accountId: key.accountId, deviceId: 0, audience: AUDIENCE }, key.privateKey);
-      const upper = { accountId: key.accountId.toUpperCase(), deviceId: 0, challenge, signature, clientIp, audience: AUDIENCE };
+      const upper = {
+        accountId: key.accountId.toUpperCase(),
+        deviceId: 0,
+        challenge,
+        signature,
+        clientIp,
+        audience: AUDIENCE,
+        deviceCertificate: undefined,
+      };
       expect(await callGrpc(auth_.client.login(upper), DEADLINE_MS)).toMatchObject({ loggedIn: { deviceId: 2, accountCreated: false } });
 
       const mixed = key.accountId.slice(0, 8).toUpperCase() + key.accountId.slice(8);
@@ -232,6 +274,7 @@ describe('auth gRPC service', () => {
         signature: new Uint8Array(64),
         clientIp: freshIp(),
         audience: AUDIENCE,
+        deviceCertificate: undefined,
         ...change,
       };
       await expect(callGrpc(auth_.client.login(request), DEADLINE_MS)).rejects.toMatchObject({

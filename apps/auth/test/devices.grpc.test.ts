@@ -41,13 +41,13 @@ describe('recipient devices', () => {
 
     const changed = await nextDevicesChanged(accountId);
     await markReady(accountId, 2);
-    expect(await changed.event).toEqual({ accountId, deviceIds: [1, 2] });
+    expect(await changed.event).toEqual({ accountId, deviceIds: [1, 2], removed: [] });
     expect(await devicesOf(accountId)).toMatchObject({ devices: { deviceIds: [1, 2] } });
 
     // Idempotent: a repeated call changes nothing and repeats the announcement.
     const repeated = await nextDevicesChanged(accountId);
     await markReady(accountId, 2);
-    expect(await repeated.event).toEqual({ accountId, deviceIds: [1, 2] });
+    expect(await repeated.event).toEqual({ accountId, deviceIds: [1, 2], removed: [] });
   });
 
   it('says NOT_FOUND for a device that is not registered', async () => {

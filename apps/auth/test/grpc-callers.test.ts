@@ -59,6 +59,17 @@ describe('gRPC callers (ServiceTokenGuard with grpcCallerPolicy)', () => {
     expect(await statusOf(callGrpc(mailbox.createChallenge({ clientIp: '127.0.0.1' }), DEADLINE_MS))).toBe(
       'PERMISSION_DENIED: mailbox may not call AuthService.createChallenge',
     );
+    // Device management is the account's own, through the gateway only.
+    expect(await statusOf(callGrpc(mailbox.listDevices({ accountId: ACCOUNT }), DEADLINE_MS))).toBe(
+      'PERMISSION_DENIED: mailbox may not call AuthService.listDevices',
+    );
+    const removal = { accountId: ACCOUNT, deviceId: 1, timestampMs: 0, nonce: new Uint8Array(16), signature: new Uint8Array(64) };
+    expect(await statusOf(callGrpc(mailbox.removeDevice(removal), DEADLINE_MS))).toBe(
+      'PERMISSION_DENIED: mailbox may not call AuthService.removeDevice',
+    );
+    expect(
+      await statusOf(callGrpc(mailbox.setDeviceName({ accountId: ACCOUNT, deviceId: 1, encryptedName: new Uint8Array(1) }), DEADLINE_MS)),
+    ).toBe('PERMISSION_DENIED: mailbox may not call AuthService.setDeviceName');
   });
 
   it('refuses a token of no known caller, and a call without one, with UNAUTHENTICATED', async () => {

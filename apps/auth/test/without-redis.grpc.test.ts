@@ -31,7 +31,15 @@ describe('auth without Redis', () => {
     const clientIp = someIp();
     const challenge = await auth.challenge(clientIp);
     const signature = signLogin({ challenge, accountId: key.accountId, deviceId: 0, audience: AUDIENCE }, key.privateKey);
-    const request = { accountId: key.accountId, deviceId: 0, challenge, signature, clientIp, audience: AUDIENCE };
+    const request = {
+      accountId: key.accountId,
+      deviceId: 0,
+      challenge,
+      signature,
+      clientIp,
+      audience: AUDIENCE,
+      deviceCertificate: undefined,
+    };
 
     const first = await callGrpc(auth.client.login(request), DEADLINE_MS);
     expect(first).toMatchObject({ loggedIn: { deviceId: 1, accountCreated: true } });

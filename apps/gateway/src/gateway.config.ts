@@ -5,7 +5,7 @@ import { Inject } from '@nestjs/common';
 import { z } from 'zod';
 
 export const gatewayConfigSchema = z.object({
-  /** Where clients connect: HTTP for login, WebSocket at /v1/websocket. */
+  /** Where clients connect: HTTP for login, WebSockets at /v1/websocket (devices) and /v1/provisioning (new devices). */
   GATEWAY_PORT: portSchema.default(8080),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
   /** /healthz, /readyz and /metrics, on a port of their own so that exposing GATEWAY_PORT never exposes them. */
@@ -66,6 +66,10 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_MAX_CONNECTIONS_PER_DEVICE: z.coerce.number().int().min(1).default(4),
   /** Sockets all devices of one account may hold on one gateway; more are closed with 4430. */
   GATEWAY_MAX_CONNECTIONS_PER_ACCOUNT: z.coerce.number().int().min(1).default(40),
+  /** How long a new device's provisioning address waits for a primary before it expires (close code 4411). */
+  GATEWAY_PROVISIONING_TTL_MS: millisecondsSchema.default(10 * 60_000),
+  /** Provisioning connections (no token needed) one client IP may open per minute; more get HTTP 429. */
+  GATEWAY_PROVISIONING_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(10),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

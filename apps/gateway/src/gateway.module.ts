@@ -5,13 +5,18 @@ import { ClientWebSocketGateway } from './connections/client.websocket-gateway';
 import { UpgradeAuthenticator } from './connections/upgrade-authenticator';
 import { DeviceChannelRepository } from './delivery/device-channel.repository';
 import { DeviceSessionsService } from './delivery/device-sessions.service';
+import { RemovedDevicesNotifier } from './delivery/removed-devices.notifier';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config';
 import { AcknowledgeFrameHandler } from './frames/acknowledge.frame-handler';
 import { FrameHandlerRegistry } from './frames/frame-handler.registry';
 import { GetPreKeyBundlesFrameHandler } from './frames/get-pre-key-bundles.frame-handler';
 import { GetPreKeyCountFrameHandler } from './frames/get-pre-key-count.frame-handler';
+import { ListDevicesFrameHandler } from './frames/list-devices.frame-handler';
 import { PingFrameHandler } from './frames/ping.frame-handler';
+import { ProvisionDeviceFrameHandler } from './frames/provision-device.frame-handler';
+import { RemoveDeviceFrameHandler } from './frames/remove-device.frame-handler';
 import { SendMessageFrameHandler } from './frames/send-message.frame-handler';
+import { SetDeviceNameFrameHandler } from './frames/set-device-name.frame-handler';
 import { UploadKeysFrameHandler } from './frames/upload-keys.frame-handler';
 import { GatewayMetrics } from './gateway.metrics';
 import { KeyDirectoryService } from './keys/key-directory.service';
@@ -22,6 +27,9 @@ import { LiveDeliveryRepository } from './messages/live-delivery.repository';
 import { MailboxRepository } from './messages/mailbox.repository';
 import { RecipientDevicesRepository } from './messages/recipient-devices.repository';
 import { SendMessageService } from './messages/send-message.service';
+import { ProvisioningRepository } from './provisioning/provisioning.repository';
+import { ProvisioningUpgradeLimiter } from './provisioning/provisioning-upgrade.limiter';
+import { ProvisioningWebSocketGateway } from './provisioning/provisioning.websocket-gateway';
 
 @Module({})
 export class GatewayModule {
@@ -44,12 +52,20 @@ export class GatewayModule {
         GetPreKeyCountFrameHandler,
         KeyDirectoryService,
         KeysRepository,
+        ListDevicesFrameHandler,
         LiveDeliveryRepository,
         MailboxRepository,
         PingFrameHandler,
+        ProvisionDeviceFrameHandler,
+        ProvisioningRepository,
+        ProvisioningUpgradeLimiter,
+        ProvisioningWebSocketGateway,
         RecipientDevicesRepository,
+        RemoveDeviceFrameHandler,
+        RemovedDevicesNotifier,
         SendMessageFrameHandler,
         SendMessageService,
+        SetDeviceNameFrameHandler,
         UpgradeAuthenticator,
         UploadKeysFrameHandler,
       ],

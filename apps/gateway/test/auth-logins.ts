@@ -31,7 +31,15 @@ export class AuthLogins {
     // The in-process auth answers to its default audiences, the loopback host names.
     const audience = '127.0.0.1';
     const signature = signLogin({ challenge, accountId: key.accountId, deviceId, audience }, key.privateKey);
-    const response = await this.auth.login({ accountId: key.accountId, deviceId, challenge, signature, clientIp: '127.0.0.1', audience });
+    const response = await this.auth.login({
+      accountId: key.accountId,
+      deviceId,
+      challenge,
+      signature,
+      clientIp: '127.0.0.1',
+      audience,
+      deviceCertificate: undefined,
+    });
     if (response.loggedIn === undefined) throw new Error(`login refused: ${JSON.stringify(response)}`);
     // These devices publish no keys (nothing here encrypts), so they are made recipients as
     // the gateway does after a device's first key upload.

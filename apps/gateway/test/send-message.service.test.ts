@@ -186,7 +186,7 @@ describe(SendMessageService.name, () => {
       await login(mnemonic);
       await services.infrastructure.broker.publish(
         subjects.devicesChanged(accountId),
-        events.DevicesChanged.encode({ accountId, deviceIds: [1, 2] }).finish(),
+        events.DevicesChanged.encode({ accountId, deviceIds: [1, 2], removed: [] }).finish(),
       );
       // Once the event is in, a send that leaves out the new device is refused.
       await eventually(

@@ -5,6 +5,7 @@ import { KeysGrpcController } from './keys.grpc-controller';
 import { KeysMetrics } from './keys.metrics';
 import { FetchBudgetsRepository } from './fetch-budgets/fetch-budgets.repository';
 import { FetchBudgetsService } from './fetch-budgets/fetch-budgets.service';
+import { DevicePurges } from './pre-keys/device-purges';
 import { KeyEventsRepository } from './pre-keys/key-events.repository';
 import { PreKeysRepository } from './pre-keys/pre-keys.repository';
 import { PreKeysService } from './pre-keys/pre-keys.service';
@@ -18,6 +19,7 @@ export class KeysModule {
       controllers: [KeysGrpcController],
       providers: [
         { provide: KEYS_CONFIG, useValue: config },
+        DevicePurges,
         FetchBudgetsRepository,
         FetchBudgetsService,
         KeyEventsRepository,

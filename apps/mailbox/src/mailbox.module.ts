@@ -1,5 +1,6 @@
 import { type Infrastructure, InfrastructureModule } from '@coming/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DevicePurges } from './envelopes/device-purges';
 import { EnqueueBatcher } from './envelopes/enqueue-batcher';
 import { EnvelopesRepository } from './envelopes/envelopes.repository';
 import { EnvelopesService } from './envelopes/envelopes.service';
@@ -18,6 +19,7 @@ export class MailboxModule {
       controllers: [MailboxGrpcController],
       providers: [
         { provide: MAILBOX_CONFIG, useValue: config },
+        DevicePurges,
         EnqueueBatcher,
         EnvelopesRepository,
         EnvelopesService,

@@ -4,3 +4,4 @@ export * from './memory-broker';
 export * from './nats-broker';
 export * from './nats-permissions';
 export * from './subjects';
+export * from './purge-requests';

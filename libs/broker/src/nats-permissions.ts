@@ -15,20 +15,25 @@ export interface NatsPermissions {
 
 /**
  * Who may say what on NATS. Only gateways hold sockets, so only they take deliveries,
- * answer them and announce presence; only the mailbox says an envelope was stored; only
- * keys says a device runs low; only auth
- * revokes devices and changes an account's device list. Replies reach a requester on its own inbox prefix
- * (`natsInboxPrefix`), which no other service may read.
+ * answer them, announce presence and relay provisioning messages between new devices'
+ * connections; only the mailbox says an envelope was stored; only keys says a device runs
+ * low; only auth revokes devices, changes an account's device list and asks the mailbox
+ * and keys to purge a removed device, and only they answer those requests. Replies reach
+ * a requester on its own inbox prefix (`natsInboxPrefix`), which no other service may read.
  */
 export const natsPermissions: Record<NatsService, NatsPermissions> = {
   gateway: {
-    publish: [subjectPatterns.deliver, subjectPatterns.deviceConnected],
-    subscribe: [subjectPatterns.deviceEvents, subjectPatterns.devicesChanged],
+    publish: [subjectPatterns.deliver, subjectPatterns.deviceConnected, subjectPatterns.provisioning],
+    subscribe: [subjectPatterns.deviceEvents, subjectPatterns.devicesChanged, subjectPatterns.provisioning],
     allowResponses: true,
   },
-  auth: { publish: [subjectPatterns.deviceRevoked, subjectPatterns.devicesChanged], subscribe: [], allowResponses: false },
-  mailbox: { publish: [subjectPatterns.mailboxStored], subscribe: [], allowResponses: false },
-  keys: { publish: [subjectPatterns.keysLow], subscribe: [], allowResponses: false },
+  auth: {
+    publish: [subjectPatterns.deviceRevoked, subjectPatterns.devicesChanged, subjectPatterns.purgeMailbox, subjectPatterns.purgeKeys],
+    subscribe: [],
+    allowResponses: false,
+  },
+  mailbox: { publish: [subjectPatterns.mailboxStored], subscribe: [subjectPatterns.purgeMailbox], allowResponses: true },
+  keys: { publish: [subjectPatterns.keysLow], subscribe: [subjectPatterns.purgeKeys], allowResponses: true },
   payments: { publish: [], subscribe: [], allowResponses: false },
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceEventOf, subjectPatternOf, subjectPatterns, subjects } from './subjects';
+import { deviceEventOf, purgeTargetOf, subjectPatternOf, subjectPatterns, subjects } from './subjects';
 
 describe(subjectPatternOf.name, () => {
   it('maps every subject to its own pattern, so that permissions and traces cover each one', () => {
@@ -33,5 +33,20 @@ describe('device subjects', () => {
     expect(deviceEventOf(subjects.deviceConnected(account, 7))).toBe('connected');
     expect(deviceEventOf(subjects.deviceRevoked(account, 7))).toBe('revoked');
     expect(deviceEventOf(subjects.devicesChanged(account))).toBeUndefined();
+  });
+});
+
+describe(purgeTargetOf.name, () => {
+  const account = 'coming1qqqsyqcyq5rqwzqf';
+
+  it('reads the device a purge request is about, whichever service it asks', () => {
+    expect(purgeTargetOf(subjects.purgeMailbox(account, 7))).toEqual({ accountId: account, deviceId: 7 });
+    expect(purgeTargetOf(subjects.purgeKeys(account, 12))).toEqual({ accountId: account, deviceId: 12 });
+  });
+
+  it('reads nothing from another subject', () => {
+    expect(purgeTargetOf(subjects.deviceRevoked(account, 7))).toBeUndefined();
+    expect(purgeTargetOf(`purge.${account}.x.keys`)).toBeUndefined();
+    expect(purgeTargetOf(`purge.${account}.7.keys.more`)).toBeUndefined();
   });
 });

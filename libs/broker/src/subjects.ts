@@ -23,7 +23,21 @@ export const subjects = {
   deviceEvents: (accountId: string, deviceId: number) => `device.${accountId}.${deviceId}.*`,
   /** Event: an account's recipient devices changed; gateways drop their cached list. */
   devicesChanged: (accountId: string) => `devices.changed.${accountId}`,
+  /** Request from auth to the mailbox: delete a removed device's envelopes. */
+  purgeMailbox: (accountId: string, deviceId: number) => `purge.${accountId}.${deviceId}.mailbox`,
+  /** Request from auth to keys: delete a removed device's prekeys. */
+  purgeKeys: (accountId: string, deviceId: number) => `purge.${accountId}.${deviceId}.keys`,
+  /** Request: hand a provisioning message to the new device waiting at this address, on whichever gateway holds it. */
+  provisioning: (address: string) => `provisioning.${address}`,
 };
+
+/** The account and device a purge request (`subjects.purgeMailbox`, `subjects.purgeKeys`) is about; undefined for any other subject. */
+export function purgeTargetOf(subject: string): { accountId: string; deviceId: number } | undefined {
+  const [root, accountId, device, service, ...rest] = subject.split('.');
+  const deviceId = Number(device);
+  if (root !== 'purge' || accountId === undefined || service === undefined || rest.length > 0) return undefined;
+  return Number.isInteger(deviceId) && deviceId > 0 ? { accountId, deviceId } : undefined;
+}
 
 /** Which per-device event a subject received on `subjects.deviceEvents` carries; undefined for anything else. */
 export function deviceEventOf(subject: string): DeviceEvent | undefined {
@@ -43,6 +57,9 @@ export const subjectPatterns = {
   deviceRevoked: 'device.*.*.revoked',
   deviceEvents: 'device.*.*.*',
   devicesChanged: 'devices.changed.*',
+  purgeMailbox: 'purge.*.*.mailbox',
+  purgeKeys: 'purge.*.*.keys',
+  provisioning: 'provisioning.*',
 } satisfies Record<keyof typeof subjects, string>;
 
 /**

@@ -12,7 +12,16 @@ type Methods<Client> = readonly Extract<keyof Client, string>[];
  */
 export const grpcCallerPolicy: Record<string, Record<string, readonly string[]>> = {
   [grpcServices.auth.service]: {
-    gateway: ['createChallenge', 'login', 'refresh', 'getDevices', 'markDeviceReady'] satisfies Methods<auth.AuthServiceClient>,
+    gateway: [
+      'createChallenge',
+      'login',
+      'refresh',
+      'getDevices',
+      'markDeviceReady',
+      'listDevices',
+      'removeDevice',
+      'setDeviceName',
+    ] satisfies Methods<auth.AuthServiceClient>,
   },
   [grpcServices.mailbox.service]: {
     gateway: ['enqueue', 'fetch', 'ack'] satisfies Methods<mailbox.MailboxServiceClient>,

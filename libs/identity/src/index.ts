@@ -1,5 +1,11 @@
 export * from './account-id';
 export * from './account-key';
-export * from './login-digest';
+export * from './device-certificate';
+export * from './device-name';
+export * from './device-removal';
 export * from './identity-key-signature';
+export * from './link-code';
 export * from './login-audience';
+export * from './login-digest';
+export * from './provisioning-message';
+export { SealedBoxError } from './sealed-box';

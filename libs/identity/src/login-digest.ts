@@ -1,10 +1,13 @@
 import { schnorr } from '@noble/curves/secp256k1.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { publicKeyFromAccountId } from './account-id';
+import { verifySchnorr } from './schnorr';
+import { lengthPrefixed, taggedHash, uint32Bytes } from './tagged-hash';
 
-const LOGIN_TAG = utf8ToBytes('coming/login/v1');
-const TAG_HASH = sha256(LOGIN_TAG);
+// A primary signs with the account key, a linked device with its own device key; the tags
+// differ so that neither kind of login signature can stand in for the other.
+const LOGIN_TAG = 'coming/login/v1';
+const LINKED_LOGIN_TAG = 'coming/linked-login/v1';
 
 export interface LoginClaim {
   /** The server's single-use 32-byte challenge. */
@@ -20,19 +23,8 @@ export interface LoginClaim {
  * BIP-340 tagged hash of everything a login signature vouches for. Variable-length
  * fields are length-prefixed so that no two claims share an encoding.
  */
-export function loginDigest({ challenge, accountId, deviceId, audience }: LoginClaim): Uint8Array {
-  const device = new Uint8Array(4);
-  new DataView(device.buffer).setUint32(0, deviceId);
-  return sha256(
-    concatBytes(
-      TAG_HASH,
-      TAG_HASH,
-      lengthPrefixed(challenge),
-      lengthPrefixed(utf8ToBytes(accountId)),
-      device,
-      lengthPrefixed(utf8ToBytes(audience)),
-    ),
-  );
+export function loginDigest(claim: LoginClaim): Uint8Array {
+  return claimDigest(LOGIN_TAG, claim);
 }
 
 export function signLogin(claim: LoginClaim, privateKey: Uint8Array): Uint8Array {
@@ -40,17 +32,29 @@ export function signLogin(claim: LoginClaim, privateKey: Uint8Array): Uint8Array
 }
 
 export function verifyLogin(claim: LoginClaim, signature: Uint8Array): boolean {
-  if (signature.length !== 64) return false;
   try {
-    return schnorr.verify(signature, loginDigest(claim), publicKeyFromAccountId(claim.accountId));
+    return verifySchnorr(signature, loginDigest(claim), publicKeyFromAccountId(claim.accountId));
   } catch {
     // An account ID that is not a point on the curve cannot have signed anything.
     return false;
   }
 }
 
-function lengthPrefixed(bytes: Uint8Array): Uint8Array {
-  const length = new Uint8Array(2);
-  new DataView(length.buffer).setUint16(0, bytes.length);
-  return concatBytes(length, bytes);
+/** A linked device's login: the same claim, signed by its device key (see device-certificate.ts). */
+export function signLinkedLogin(claim: LoginClaim, devicePrivateKey: Uint8Array): Uint8Array {
+  return schnorr.sign(claimDigest(LINKED_LOGIN_TAG, claim), devicePrivateKey);
+}
+
+export function verifyLinkedLogin(claim: LoginClaim, devicePublicKey: Uint8Array, signature: Uint8Array): boolean {
+  return verifySchnorr(signature, claimDigest(LINKED_LOGIN_TAG, claim), devicePublicKey);
+}
+
+function claimDigest(tag: string, { challenge, accountId, deviceId, audience }: LoginClaim): Uint8Array {
+  return taggedHash(
+    tag,
+    lengthPrefixed(challenge),
+    lengthPrefixed(utf8ToBytes(accountId)),
+    uint32Bytes(deviceId),
+    lengthPrefixed(utf8ToBytes(audience)),
+  );
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 export * as auth from './generated/coming/auth/v1/auth';
 export * as common from './generated/coming/common/v1/outcomes';
 export * as content from './generated/coming/content/v1/content';
+export * as devices from './generated/coming/devices/v1/devices';
 export * as events from './generated/coming/events/v1/events';
 export * as keys from './generated/coming/keys/v1/keys';
 export * as mailbox from './generated/coming/mailbox/v1/mailbox';

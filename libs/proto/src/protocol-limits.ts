@@ -21,6 +21,22 @@ export const CHALLENGE_BYTES = 32;
 export const SCHNORR_SIGNATURE_BYTES = 64;
 /** XEdDSA signatures over prekeys. */
 export const XEDDSA_SIGNATURE_BYTES = 64;
+/** x-only secp256k1 public keys: account keys and linked devices' own device keys. */
+export const X_ONLY_PUBLIC_KEY_BYTES = 32;
+/** A device's encrypted name as the server stores it: a 64-character name, sealed, fits. */
+export const MAX_ENCRYPTED_DEVICE_NAME_BYTES = 512;
+/**
+ * A primary's encrypted provisioning message for a new device. What it carries (account
+ * ID, identity key and its signature, certificate) is under 400 bytes; the margin leaves
+ * room for later fields without letting anyone relay bulk data through a provisioning address.
+ */
+export const MAX_PROVISIONING_CIPHERTEXT_BYTES = 4096;
+/** Provisioning addresses are this many random bytes, shown as base64url. */
+export const PROVISIONING_ADDRESS_BYTES = 16;
+/** Device-removal requests carry a random nonce of this many bytes. */
+export const DEVICE_REMOVAL_NONCE_BYTES = 16;
+/** A signed device removal is accepted this long before and after its timestamp, once. */
+export const DEVICE_REMOVAL_WINDOW_MS = 5 * 60_000;
 
 /*
  * Envelope sizes, and why they agree (all figures in bytes):

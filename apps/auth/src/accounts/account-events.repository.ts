@@ -1,5 +1,5 @@
 import { Broker, subjects } from '@coming/broker';
-import { events } from '@coming/proto';
+import { type devices, events } from '@coming/proto';
 import { Injectable } from '@nestjs/common';
 
 /** What auth tells the gateways about accounts and devices, over the broker. */
@@ -7,9 +7,12 @@ import { Injectable } from '@nestjs/common';
 export class AccountEventsRepository {
   constructor(private readonly broker: Broker) {}
 
-  /** The account's recipient devices changed; gateways drop their cached list. */
-  publishDevicesChanged(accountId: string, deviceIds: number[]): Promise<void> {
-    return this.broker.publish(subjects.devicesChanged(accountId), events.DevicesChanged.encode({ accountId, deviceIds }).finish());
+  /** The account's recipient devices changed; gateways drop their cached list and tell the account's devices of `removed` ones. */
+  publishDevicesChanged(accountId: string, deviceIds: number[], removed: devices.RemovedDevice[] = []): Promise<void> {
+    return this.broker.publish(
+      subjects.devicesChanged(accountId),
+      events.DevicesChanged.encode({ accountId, deviceIds, removed }).finish(),
+    );
   }
 
   /** The device's tokens were revoked; the gateway holding its socket closes it. */

@@ -1,5 +1,7 @@
 import { InjectKysely } from '@coming/database';
+import { MAX_DEVICE_ID } from '@coming/proto';
 import { Injectable } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AuthDatabase } from '../auth.database';
 
@@ -10,12 +12,13 @@ export interface DeviceRegistration {
   reclaimed: number[];
 }
 
-export type DeviceRegistrationResult = DeviceRegistration | { tooManyDevices: true };
+export type DeviceRegistrationResult = DeviceRegistration | { tooManyDevices: true } | { certificateRejected: string };
 
 export interface RegistrationLimits {
   maxDevices: number;
   /** Devices registered before this that are still not ready hold no slot. */
   unreadyBefore: Date;
+  now: Date;
 }
 
 @Injectable()
@@ -27,9 +30,20 @@ export class AccountsRepository {
    * the lowest free ID. The account row is locked so concurrent registrations of new
    * devices never pick the same ID. A new device first reclaims the slots of devices that
    * registered long ago and never published keys: nobody can message them, and without
-   * this a client that crashed after registering would hold a slot forever.
+   * this a client that crashed after registering would hold a slot forever. IDs of removed
+   * devices whose purge is not confirmed yet are not given out, so that a late purge can
+   * never delete a new device's mailbox.
+   *
+   * `devicePublicKey` is a linked device's certified key: such a device gets back the
+   * device its key already has (a retried first login takes no second slot), may not
+   * claim another device's ID, and never comes back once removed.
    */
-  registerDevice(accountId: string, deviceId: number, limits: RegistrationLimits): Promise<DeviceRegistrationResult> {
+  registerDevice(
+    accountId: string,
+    deviceId: number,
+    devicePublicKey: Uint8Array | undefined,
+    limits: RegistrationLimits,
+  ): Promise<DeviceRegistrationResult> {
     return this.db.transaction().execute(async (trx) => {
       const created = await trx
         .insertInto('accounts')
@@ -40,26 +54,65 @@ export class AccountsRepository {
       await trx.selectFrom('accounts').select('account_id').where('account_id', '=', accountId).forUpdate().execute();
       const existing = await trx
         .selectFrom('devices')
-        .select(['device_id', 'ready_at', 'created_at'])
+        .select(['device_id', 'ready_at', 'created_at', 'device_public_key'])
         .where('account_id', '=', accountId)
         .execute();
-      if (deviceId !== 0 && existing.some((row) => row.device_id === deviceId)) {
+      const removed = await trx
+        .selectFrom('removed_devices')
+        .select(['device_id', 'device_public_key', 'mailbox_purged_at', 'keys_purged_at'])
+        .where('account_id', '=', accountId)
+        .where((eb) =>
+          eb.or([
+            eb('mailbox_purged_at', 'is', null),
+            eb('keys_purged_at', 'is', null),
+            ...(devicePublicKey === undefined ? [] : [eb('device_public_key', '=', devicePublicKey)]),
+          ]),
+        )
+        .execute();
+      let requested = deviceId;
+      if (devicePublicKey !== undefined) {
+        if (removed.some((row) => row.device_public_key !== null && equalBytes(row.device_public_key, devicePublicKey))) {
+          return { certificateRejected: 'this device was removed from the account: link it again with a new link code' };
+        }
+        const own = existing.find((row) => row.device_public_key !== null && equalBytes(row.device_public_key, devicePublicKey));
+        if (own === undefined && deviceId !== 0) {
+          return { certificateRejected: `device ${deviceId} is not this certificate's device: log in with device ID 0 to register` };
+        }
+        if (own !== undefined && deviceId !== 0 && deviceId !== own.device_id) {
+          return { certificateRejected: `this certificate's device is ${own.device_id}, not ${deviceId}` };
+        }
+        if (own !== undefined) requested = own.device_id;
+      }
+      if (requested !== 0 && existing.some((row) => row.device_id === requested)) {
         await trx
           .updateTable('devices')
-          .set({ last_login_at: new Date() })
+          .set({ last_login_at: limits.now, last_seen_at: limits.now })
           .where('account_id', '=', accountId)
-          .where('device_id', '=', deviceId)
+          .where('device_id', '=', requested)
           .execute();
-        return { deviceId, accountCreated: false, reclaimed: [] };
+        return { deviceId: requested, accountCreated: false, reclaimed: [] };
       }
+      const purging = removed.filter((row) => row.mailbox_purged_at === null || row.keys_purged_at === null).map((row) => row.device_id);
+      // A removed primary coming back with its old ID while that is still being purged gets a new one.
+      if (purging.includes(requested)) requested = 0;
       const stale = existing.filter((row) => row.ready_at === null && row.created_at < limits.unreadyBefore).map((row) => row.device_id);
       if (existing.length - stale.length >= limits.maxDevices) return { tooManyDevices: true } as const;
       if (stale.length > 0) {
         await trx.deleteFrom('devices').where('account_id', '=', accountId).where('device_id', 'in', stale).execute();
       }
-      const taken = new Set(existing.map((row) => row.device_id).filter((id) => !stale.includes(id)));
-      const assigned = deviceId !== 0 ? deviceId : lowestFree(taken);
-      await trx.insertInto('devices').values({ account_id: accountId, device_id: assigned }).execute();
+      const taken = new Set([...existing.map((row) => row.device_id).filter((id) => !stale.includes(id)), ...purging]);
+      const assigned = requested !== 0 ? requested : lowestFree(taken);
+      if (assigned > MAX_DEVICE_ID) return { tooManyDevices: true } as const;
+      await trx
+        .insertInto('devices')
+        .values({
+          account_id: accountId,
+          device_id: assigned,
+          device_public_key: devicePublicKey ?? null,
+          created_at: limits.now,
+          last_seen_at: limits.now,
+        })
+        .execute();
       return { deviceId: assigned, accountCreated: created !== undefined, reclaimed: stale };
     });
   }
@@ -94,4 +147,8 @@ function lowestFree(taken: Set<number>): number {
   let candidate = 1;
   while (taken.has(candidate)) candidate += 1;
   return candidate;
+}
+
+function equalBytes(left: Uint8Array, right: Uint8Array): boolean {
+  return left.length === right.length && timingSafeEqual(left, right);
 }

@@ -36,10 +36,15 @@ export class AccountsService {
     return {};
   }
 
-  /** Registers the device for a login that proved the account key. */
-  async registerDevice(accountId: string, deviceId: number): Promise<DeviceRegistrationResult> {
-    const unreadyBefore = new Date(this.clock.now().getTime() - this.config.AUTH_UNREADY_DEVICE_TTL_MS);
-    const result = await this.accounts.registerDevice(accountId, deviceId, { maxDevices: MAX_DEVICES_PER_ACCOUNT, unreadyBefore });
+  /** Registers the device for a login that proved the account key, or a linked device's certified key. */
+  async registerDevice(accountId: string, deviceId: number, devicePublicKey?: Uint8Array): Promise<DeviceRegistrationResult> {
+    const now = this.clock.now();
+    const unreadyBefore = new Date(now.getTime() - this.config.AUTH_UNREADY_DEVICE_TTL_MS);
+    const result = await this.accounts.registerDevice(accountId, deviceId, devicePublicKey, {
+      maxDevices: MAX_DEVICES_PER_ACCOUNT,
+      unreadyBefore,
+      now,
+    });
     // A reclaimed device may still hold an access token and a socket; its gateway closes it.
     for (const reclaimed of 'reclaimed' in result ? result.reclaimed : []) {
       await this.tokens.revokeDevice(accountId, reclaimed, 'device never published its keys; its slot was reclaimed');

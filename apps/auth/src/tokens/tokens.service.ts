@@ -6,7 +6,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { AccountEventsRepository } from '../accounts/account-events.repository';
 import { type AuthConfig, InjectAuthConfig } from '../auth.config';
-import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { RefreshTokensRepository, type TokenOwner } from './refresh-tokens.repository';
 
 export const REUSE_REASON = 'refresh token reused';
 
@@ -14,7 +14,7 @@ export function hashRefreshToken(token: string): Uint8Array {
   return createHash('sha256').update(token).digest();
 }
 
-export type Refreshed = { tokens: auth.TokenPair } | { rejected: string };
+export type Refreshed = { tokens: auth.TokenPair; owner: TokenOwner } | { rejected: string };
 
 /**
  * Issues access tokens (verified by gateways on their own) and single-use refresh tokens.
@@ -50,7 +50,10 @@ export class TokensService {
       { tokenHash: next.hash, expiresAt: next.expiresAt },
       this.clock.now(),
     );
-    if ('rotated' in rotation) return { tokens: await this.pair(rotation.rotated.accountId, rotation.rotated.deviceId, next) };
+    if ('rotated' in rotation) {
+      const owner = rotation.rotated;
+      return { tokens: await this.pair(owner.accountId, owner.deviceId, next), owner };
+    }
     if ('rejected' in rotation) return { rejected: `refresh token ${rotation.rejected}: log in again` };
     const { accountId, deviceId, familyId } = rotation.reused;
     await this.refreshTokens.revokeFamily(familyId);

@@ -2,20 +2,25 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { ServerOptions, WebSocketServer } from 'ws';
 
+export type PathOptions = Pick<ServerOptions, 'verifyClient' | 'maxPayload'>;
+
 /**
- * Nest's ws adapter with two additions: token checks at upgrade, and a hard payload
- * cap. Frames are protobuf and handled by the gateway itself, so Nest's JSON routing
- * is switched off.
+ * Nest's ws adapter with two additions per WebSocket path: its own check at upgrade (an
+ * access token for devices, a rate limit for new devices' provisioning), and a hard
+ * payload cap. Frames are protobuf and handled by the gateways themselves, so Nest's JSON
+ * routing is switched off. A path without options is refused outright.
  */
 export class ClientWsAdapter extends WsAdapter {
   constructor(
     app: INestApplicationContext,
-    private readonly serverOptions: Pick<ServerOptions, 'verifyClient' | 'maxPayload'>,
+    private readonly optionsByPath: Readonly<Record<string, PathOptions>>,
   ) {
     super(app, { messageParser: () => undefined });
   }
 
   override create(port: number, options: Record<string, unknown> & { path?: string }): WebSocketServer {
-    return super.create(port, { ...options, ...this.serverOptions }) as WebSocketServer;
+    const own = options.path === undefined ? undefined : this.optionsByPath[options.path];
+    if (own === undefined) throw new Error(`no upgrade check configured for WebSocket path ${options.path ?? '(none)'}`);
+    return super.create(port, { ...options, ...own }) as WebSocketServer;
   }
 }

@@ -23,6 +23,9 @@ import { UpgradeAuthenticator } from './upgrade-authenticator';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
+/** Where devices connect with their access token. */
+export const DEVICE_PATH = '/v1/websocket';
+
 const tracer = trace.getTracer('@coming/gateway');
 
 /** Per frame kind, made once rather than per frame: metric attributes, span name and span attributes. */
@@ -42,7 +45,7 @@ const RESPONSE_FRAME: Attributes = { type: 'response' };
  * TCP window instead of taking the gateway's memory and the backends' capacity from
  * everyone else. Its frames are not refused, only read later.
  */
-@WebSocketGateway({ path: '/v1/websocket' })
+@WebSocketGateway({ path: DEVICE_PATH })
 export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
   private readonly connections = new Map<WebSocket, ClientConnection>();
   private readonly labels = new Map<FrameKind, FrameKindLabels>();

@@ -4,7 +4,8 @@ import type { IncomingMessage } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
 
-type VerifyCallback = (accepted: boolean, code?: number, message?: string, headers?: Record<string, string>) => void;
+/** ws's verifyClient callback: accept, or refuse with an HTTP status, a body and headers. */
+export type VerifyCallback = (accepted: boolean, code?: number, message?: string, headers?: Record<string, string>) => void;
 
 /**
  * Checks the access token before the WebSocket upgrade completes: a client without a

@@ -45,6 +45,11 @@ export class DeviceChannelRepository {
     );
   }
 
+  /** Every account's device-list changes, for telling connected devices that others left. */
+  subscribeDevicesChanged(onChanged: (event: events.DevicesChanged) => void): BrokerSubscription {
+    return this.broker.subscribe(subjects.devicesChanged('*'), this.decoding(events.DevicesChanged, onChanged));
+  }
+
   announceConnection(accountId: string, deviceId: number, connectionId: string): Promise<void> {
     return this.broker.publish(subjects.deviceConnected(accountId, deviceId), events.DeviceConnected.encode({ connectionId }).finish());
   }

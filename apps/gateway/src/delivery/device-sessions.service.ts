@@ -124,6 +124,11 @@ export class DeviceSessionsService implements OnModuleDestroy {
     void held.session.then((session) => session?.close());
   }
 
+  /** Pushes a frame to every receiving connection of the account held here. */
+  pushToAccount(accountId: string, frame: wire.ServerFrame): void {
+    for (const connection of this.byAccount.get(accountId) ?? []) if (connection.receiving) connection.socket.send(frame);
+  }
+
   /** Asks every client to reconnect elsewhere, for a graceful shutdown. */
   closeAll(reason: string): void {
     for (const connections of this.byDevice.values()) {

@@ -5,8 +5,12 @@ import { AcknowledgeFrameHandler } from './acknowledge.frame-handler';
 import type { FrameAnswer, FrameHandler, FrameKind, FrameRequest } from './frame-handler';
 import { GetPreKeyBundlesFrameHandler } from './get-pre-key-bundles.frame-handler';
 import { GetPreKeyCountFrameHandler } from './get-pre-key-count.frame-handler';
+import { ListDevicesFrameHandler } from './list-devices.frame-handler';
 import { PingFrameHandler } from './ping.frame-handler';
+import { ProvisionDeviceFrameHandler } from './provision-device.frame-handler';
+import { RemoveDeviceFrameHandler } from './remove-device.frame-handler';
 import { SendMessageFrameHandler } from './send-message.frame-handler';
+import { SetDeviceNameFrameHandler } from './set-device-name.frame-handler';
 import { UploadKeysFrameHandler } from './upload-keys.frame-handler';
 
 /** One handler per request kind; the compiler refuses a ClientFrame request without one. */
@@ -25,8 +29,23 @@ export class FrameHandlerRegistry {
     uploadKeys: UploadKeysFrameHandler,
     getPreKeyCount: GetPreKeyCountFrameHandler,
     getPreKeyBundles: GetPreKeyBundlesFrameHandler,
+    listDevices: ListDevicesFrameHandler,
+    removeDevice: RemoveDeviceFrameHandler,
+    setDeviceName: SetDeviceNameFrameHandler,
+    provisionDevice: ProvisionDeviceFrameHandler,
   ) {
-    this.handlers = { sendMessage, acknowledge, ping, uploadKeys, getPreKeyCount, getPreKeyBundles };
+    this.handlers = {
+      sendMessage,
+      acknowledge,
+      ping,
+      uploadKeys,
+      getPreKeyCount,
+      getPreKeyBundles,
+      listDevices,
+      removeDevice,
+      setDeviceName,
+      provisionDevice,
+    };
     this.kinds = Object.keys(this.handlers) as FrameKind[];
   }
 

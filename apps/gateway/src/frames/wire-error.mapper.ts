@@ -60,6 +60,12 @@ function frameErrorCode(code: FrameErrorCode): wire.ErrorCode {
       return wire.ErrorCode.ERROR_CODE_UNKNOWN_FRAME_TYPE;
     case FrameErrorCode.ShuttingDown:
       return wire.ErrorCode.ERROR_CODE_UNAVAILABLE;
+    case FrameErrorCode.BadSignature:
+      return wire.ErrorCode.ERROR_CODE_BAD_SIGNATURE;
+    case FrameErrorCode.UnknownDevice:
+      return wire.ErrorCode.ERROR_CODE_UNKNOWN_DEVICE;
+    case FrameErrorCode.UnknownProvisioningAddress:
+      return wire.ErrorCode.ERROR_CODE_UNKNOWN_PROVISIONING_ADDRESS;
     default:
       return assertUnreachable(code);
   }

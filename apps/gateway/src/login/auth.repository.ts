@@ -19,6 +19,18 @@ export class AuthRepository {
     return this.client.refresh(request);
   }
 
+  listDevices(accountId: string) {
+    return this.client.listDevices({ accountId });
+  }
+
+  removeDevice(request: auth.RemoveDeviceRequest) {
+    return this.client.removeDevice(request);
+  }
+
+  async setDeviceName(accountId: string, deviceId: number, encryptedName: Uint8Array): Promise<void> {
+    await this.client.setDeviceName({ accountId, deviceId, encryptedName });
+  }
+
   /** Makes a device a recipient once its keys are published; idempotent. */
   async markDeviceReady(accountId: string, deviceId: number): Promise<void> {
     await this.client.markDeviceReady({ accountId, deviceId });

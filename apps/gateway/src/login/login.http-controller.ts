@@ -1,6 +1,6 @@
 import { GrpcCallError, GrpcStatus } from '@coming/grpc';
 import { InvalidAccountIdError, parseAccountId } from '@coming/identity';
-import { auth, CHALLENGE_BYTES, MAX_DEVICE_ID, SCHNORR_SIGNATURE_BYTES } from '@coming/proto';
+import { auth, CHALLENGE_BYTES, MAX_DEVICE_ID, SCHNORR_SIGNATURE_BYTES, X_ONLY_PUBLIC_KEY_BYTES } from '@coming/proto';
 import { Body, Controller, HttpCode, HttpException, HttpStatus, Ip, Post, Res } from '@nestjs/common';
 import { z } from 'zod';
 import { AuthRepository } from './auth.repository';
@@ -31,6 +31,14 @@ const loginBody = z.object({
   signature: base64(SCHNORR_SIGNATURE_BYTES, 'signature'),
   /** The host name the client signed for; see libs/identity's login-audience. */
   audience: z.string().min(1).max(253),
+  /** A linked device's certificate; then `signature` is by its device key. */
+  deviceCertificate: z
+    .object({
+      devicePublicKey: base64(X_ONLY_PUBLIC_KEY_BYTES, 'deviceCertificate.devicePublicKey'),
+      createdAtMs: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      signature: base64(SCHNORR_SIGNATURE_BYTES, 'deviceCertificate.signature'),
+    })
+    .optional(),
 });
 
 const refreshBody = z.object({ refreshToken: z.string().min(1).max(200) });
@@ -49,7 +57,8 @@ interface ErrorBody {
  * Login over plain HTTP, before a WebSocket can be opened: JSON in, the proto3 JSON form
  * of auth's successful results out (bytes as base64, 64-bit numbers as strings). Each
  * refusal has its own status: 429 with Retry-After when rate limited, 401 when the
- * challenge, signature or refresh token is refused, 409 when the account is full.
+ * challenge, signature, device certificate or refresh token is refused, 409 when the
+ * account is full.
  */
 @Controller('v1/auth')
 export class LoginHttpController {
@@ -66,7 +75,7 @@ export class LoginHttpController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   async login(@Body() body: unknown, @Ip() clientIp: string, @Res({ passthrough: true }) http: HttpResponse) {
-    const response = await this.auth.login({ ...parse(loginBody, body), clientIp }).catch(toHttpError);
+    const response = await this.auth.login({ deviceCertificate: undefined, ...parse(loginBody, body), clientIp }).catch(toHttpError);
     if (response.loggedIn !== undefined) return auth.LoggedIn.toJSON(response.loggedIn);
     throw refusal(http, response);
   }
@@ -101,8 +110,16 @@ function refusal(http: HttpResponse, outcome: Refusal): HttpException {
   if (outcome.refreshTokenRejected !== undefined) {
     return reply(HttpStatus.UNAUTHORIZED, 'REFRESH_TOKEN_REJECTED', outcome.refreshTokenRejected.reason);
   }
+  if (outcome.certificateRejected !== undefined) {
+    return reply(HttpStatus.UNAUTHORIZED, 'CERTIFICATE_REJECTED', outcome.certificateRejected.reason);
+  }
   if (outcome.tooManyDevices !== undefined) {
-    return reply(HttpStatus.CONFLICT, 'TOO_MANY_DEVICES', `the account already has ${outcome.tooManyDevices.maxDevices} devices`);
+    const { maxDevices } = outcome.tooManyDevices;
+    return reply(
+      HttpStatus.CONFLICT,
+      'TOO_MANY_DEVICES',
+      `the account already has ${maxDevices} devices, the most it may hold: remove one (or wait for an inactive one to expire) first`,
+    );
   }
   // A result this gateway does not know: auth is newer than it.
   return reply(HttpStatus.BAD_GATEWAY, 'UNKNOWN_RESULT', 'the auth service gave a result this gateway does not know');

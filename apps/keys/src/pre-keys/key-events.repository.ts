@@ -1,4 +1,4 @@
-import { Broker, subjects } from '@coming/broker';
+import { Broker, type BrokerSubscription, servePurgeRequests, subjectPatterns, subjects } from '@coming/broker';
 import { events, type keys } from '@coming/proto';
 import { Injectable } from '@nestjs/common';
 
@@ -9,5 +9,10 @@ export class KeyEventsRepository {
   /** Asks the device, through whichever gateway holds it, to upload more one-time prekeys. */
   publishLow(accountId: string, deviceId: number, count: keys.PreKeyCount): Promise<void> {
     return this.broker.publish(subjects.keysLow(accountId, deviceId), events.KeysLow.encode(count).finish());
+  }
+
+  /** Auth's requests to purge a removed device's keys, answered once `purge` has deleted them. */
+  servePurges(purge: (accountId: string, deviceId: number) => Promise<number>, onFailure: (error: unknown) => void): BrokerSubscription {
+    return servePurgeRequests(this.broker, subjectPatterns.purgeKeys, purge, onFailure);
   }
 }

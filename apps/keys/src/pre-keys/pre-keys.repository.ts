@@ -131,6 +131,18 @@ export class PreKeysRepository {
     return countStock(this.db, accountId, deviceId);
   }
 
+  /** Deletes every key of a device that left its account, so no sender gets its bundle again; returns how many rows went. */
+  deleteDevice(accountId: string, deviceId: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      let deleted = 0;
+      for (const table of ['one_time_pre_keys', 'one_time_kyber_pre_keys', 'device_keys'] as const) {
+        const result = await trx.deleteFrom(table).where('account_id', '=', accountId).where('device_id', '=', deviceId).executeTakeFirst();
+        deleted += Number(result.numDeletedRows);
+      }
+      return deleted;
+    });
+  }
+
   /** Takes one one-time prekey of each kind per device; each key leaves exactly once. */
   claimBundles(accountId: string): Promise<ClaimedBundles | undefined> {
     return this.db.transaction().execute(async (trx) => {

@@ -97,6 +97,12 @@ export class PreKeysService {
     return { count: outcome.saved };
   }
 
+  /** Deletes every key of a device that left its account; returns how many rows went. */
+  purgeDevice(accountId: string, deviceId: number): Promise<number> {
+    checkDevice(accountId, deviceId);
+    return this.preKeys.deleteDevice(accountId, deviceId);
+  }
+
   async count({ accountId, deviceId }: keys.GetPreKeyCountRequest): Promise<keys.GetPreKeyCountResponse> {
     checkDevice(accountId, deviceId);
     return { count: await this.preKeys.count(accountId, deviceId) };

@@ -146,6 +146,25 @@ export class EnvelopesRepository {
     );
   }
 
+  /**
+   * Deletes everything held for a device that left its account: its envelopes and both
+   * holdings counters, under the device's lock like every writer of its envelopes.
+   * Returns how many envelopes went.
+   */
+  deleteDevice(accountId: string, deviceId: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      await lockHoldings(trx, [{ accountId, deviceId }]);
+      const deleted = await trx
+        .deleteFrom('envelopes')
+        .where('account_id', '=', accountId)
+        .where('device_id', '=', deviceId)
+        .executeTakeFirst();
+      await trx.deleteFrom('sender_holdings').where('account_id', '=', accountId).where('device_id', '=', deviceId).execute();
+      await trx.deleteFrom('mailbox_holdings').where('account_id', '=', accountId).where('device_id', '=', deviceId).execute();
+      return Number(deleted.numDeletedRows);
+    });
+  }
+
   /** Deletes up to `limit` expired envelopes and releases what they held; returns how many. */
   deleteExpired(now: Date, limit: number): Promise<number> {
     return this.db.transaction().execute(async (trx) => {

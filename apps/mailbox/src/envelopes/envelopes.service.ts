@@ -93,6 +93,12 @@ export class EnvelopesService {
     return this.envelopes.deleteExpired(this.clock.now(), batchSize);
   }
 
+  /** Deletes everything held for a device that left its account; returns how many envelopes went. */
+  purgeDevice(accountId: string, deviceId: number): Promise<number> {
+    checkDevice(accountId, deviceId, 'device');
+    return this.envelopes.deleteDevice(accountId, deviceId);
+  }
+
   /** Drops the quota rows of senders that hold nothing; returns how many. */
   forgetIdleSenders(batchSize: number): Promise<number> {
     return this.envelopes.forgetIdleSenders(batchSize);

@@ -1,4 +1,4 @@
-import { Broker, subjects } from '@coming/broker';
+import { Broker, type BrokerSubscription, servePurgeRequests, subjectPatterns, subjects } from '@coming/broker';
 import { events } from '@coming/proto';
 import { Injectable } from '@nestjs/common';
 
@@ -9,5 +9,10 @@ export class MailboxEventsRepository {
   /** Tells the gateway holding the device, if any, to fetch what was just stored. */
   publishStored(accountId: string, deviceId: number, serverGuid: Uint8Array): Promise<void> {
     return this.broker.publish(subjects.mailboxStored(accountId, deviceId), events.MailboxStored.encode({ serverGuid }).finish());
+  }
+
+  /** Auth's requests to purge a removed device's mailbox, answered once `purge` has deleted it. */
+  servePurges(purge: (accountId: string, deviceId: number) => Promise<number>, onFailure: (error: unknown) => void): BrokerSubscription {
+    return servePurgeRequests(this.broker, subjectPatterns.purgeMailbox, purge, onFailure);
   }
 }

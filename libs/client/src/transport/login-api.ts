@@ -1,4 +1,4 @@
-import { auth, wire } from '@coming/proto';
+import { auth, type devices, wire } from '@coming/proto';
 import { ClientError, ClientErrorCode } from '../client.errors';
 
 export interface LoginRequest {
@@ -8,6 +8,8 @@ export interface LoginRequest {
   signature: Uint8Array;
   /** The host name the signature names; see libs/identity's login-audience. */
   audience: string;
+  /** A linked device's certificate; then `signature` is by its device key (signLinkedLogin). */
+  deviceCertificate?: devices.DeviceCertificate;
 }
 
 /** The gateway's refusal body. */
@@ -18,7 +20,8 @@ interface ErrorBody {
 /**
  * The gateway's HTTP login endpoints. Refusals become ClientErrors a caller can act on:
  * RATE_LIMITED (a REJECTED error carrying retry_after_ms) may be retried after the wait,
- * UNAUTHENTICATED and TOO_MANY_DEVICES are final, and only an unreachable or failing
+ * UNAUTHENTICATED (also a refused device certificate: the device was removed) and
+ * TOO_MANY_DEVICES are final, and only an unreachable or failing
  * server is SERVER_UNREACHABLE, which callers retry with backoff.
  */
 export class LoginApi {
@@ -39,6 +42,7 @@ export class LoginApi {
       challenge: Buffer.from(request.challenge).toString('base64'),
       signature: Buffer.from(request.signature).toString('base64'),
       audience: request.audience,
+      ...(request.deviceCertificate === undefined ? {} : { deviceCertificate: certificateJson(request.deviceCertificate) }),
     };
     return auth.LoggedIn.fromJSON(await this.post('/v1/auth/login', body));
   }
@@ -66,6 +70,14 @@ export class LoginApi {
     if (response.ok) return payload;
     throw refusalOf(response, payload as ErrorBody, path.split('/').pop() ?? '');
   }
+}
+
+function certificateJson({ devicePublicKey, createdAtMs, signature }: devices.DeviceCertificate) {
+  return {
+    devicePublicKey: Buffer.from(devicePublicKey).toString('base64'),
+    createdAtMs,
+    signature: Buffer.from(signature).toString('base64'),
+  };
 }
 
 function refusalOf(response: Response, { error }: ErrorBody, step: string): ClientError {
