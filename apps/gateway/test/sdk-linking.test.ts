@@ -53,7 +53,13 @@ describe('linking a device through the SDK', () => {
 
     // (1) The new device shows a link code; the primary approves it.
     const linkedStore = new MemoryClientStore();
-    const linked = await linkedClient(primary, services.gatewayUrl, linkedStore);
+    const firstRun = await linkedClient(primary, services.gatewayUrl, linkedStore);
+    await firstRun.close();
+    // The next run opens the home as a linked device, and logs in again with its certificate.
+    const state = await linkedStore.load();
+    delete state?.tokens;
+    if (state !== null) await linkedStore.save(state);
+    const linked = await ComingClient.open({ store: linkedStore, server: services.gatewayUrl });
     clients.push(linked);
     expect(linked.accountId).toBe(primary.accountId);
     expect([primary.isPrimary, linked.isPrimary]).toEqual([true, false]);
@@ -70,7 +76,10 @@ describe('linking a device through the SDK', () => {
       message: expect.stringMatching(/only the account's primary device/),
     });
 
+    await expect(primary.removeDevice(1)).rejects.toMatchObject({ code: ClientErrorCode.InvalidArgument });
+    await expect(linked.nameThisDevice(' ')).rejects.toMatchObject({ code: ClientErrorCode.InvalidArgument });
     await linked.nameThisDevice('tablet');
+    expect((await linkedStore.load())?.tokens).toBeDefined();
     expect((await primary.devices()).devices).toEqual([
       expect.objectContaining({ deviceId: 1, kind: 'primary', name: undefined, thisDevice: true, ready: true }),
       expect.objectContaining({ deviceId: 2, kind: 'linked', name: 'tablet', thisDevice: false, ready: true }),
