@@ -1,13 +1,15 @@
-import { ClientError, ClientErrorCode, LoginApi } from '@coming/client';
 import {
   approveLinkCode,
+  ClientError,
+  ClientErrorCode,
   type DeviceRequest,
   listDevices,
+  LoginApi,
   loginLinkedDevice,
   nameThisDevice,
   removeDevice,
   requestLinkCode,
-} from '@coming/client/src/devices';
+} from '@coming/client';
 import {
   accountKeyFromSeed,
   createMnemonic,

@@ -1,6 +1,6 @@
-import { ComingClient, MemoryClientStore, type SentMessage } from '@coming/client';
+import { ComingClient, MemoryClientStore } from '@coming/client';
 import { wire } from '@coming/proto';
-import { collectMessages, connectAndDrain, eventually, registeredClient } from '@coming/testing';
+import { collectMessages, collectSent, connectAndDrain, eventually, linkedClient, registeredClient } from '@coming/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessServices, startInProcessServices } from './in-process-services';
 
@@ -32,12 +32,6 @@ describe('the SDK with several devices of one account', () => {
     await client.disconnect();
     clients.push(client);
     return client;
-  };
-
-  const collectSent = (client: ComingClient) => {
-    const sent: SentMessage[] = [];
-    client.on('sent', (message) => sent.push(message));
-    return sent;
   };
 
   it("copies a device's send to the account's other device, and the contact's reply reaches both", async () => {
@@ -86,5 +80,31 @@ describe('the SDK with several devices of one account', () => {
     await eventually(() => receivedByBob.length === 2 && receivedByNewDevice.length === 1, 'the second message on both devices');
     expect(texts(receivedByBob)).toEqual(['one', 'two']);
     expect(texts(receivedByNewDevice)).toEqual(['two']);
+  });
+
+  it('drops a device the recipient removed mid-conversation, without losing the message that found it gone', async () => {
+    const alice = await account();
+    const bob = await account();
+    const bobsTablet = await linkedClient(bob, services.gatewayUrl);
+    clients.push(bobsTablet);
+    const receivedByBob = collectMessages(bob);
+    const receivedByTablet = collectMessages(bobsTablet);
+    const removalsSeenByBob: number[] = [];
+    bob.on('devicesRemoved', (removed) => removalsSeenByBob.push(...removed.map(({ deviceId }) => deviceId)));
+    await bob.disconnect();
+    await Promise.all([bob, bobsTablet].map(connectAndDrain));
+    expect((await alice.send(bob.accountId, 'one')).outcomes).toHaveLength(2);
+    await eventually(() => receivedByBob.length === 1 && receivedByTablet.length === 1, 'the first message on both devices');
+
+    const tablet = (await bob.devices()).devices.find((device) => !device.thisDevice);
+    await bob.removeDevice(tablet?.deviceId ?? 0);
+    await eventually(() => removalsSeenByBob.includes(tablet?.deviceId ?? 0), 'Bob to hear of the removal');
+    // Alice still knows two devices of Bob's: the server refuses her list, she drops the
+    // tablet and sends again, to Bob's phone alone.
+    const report = await alice.send(bob.accountId, 'two');
+    expect(report.outcomes.map(({ destinationDevice }) => destinationDevice)).toEqual([1]);
+    await eventually(() => receivedByBob.length === 2, 'the second message');
+    expect(texts(receivedByBob)).toEqual(['one', 'two']);
+    expect(texts(receivedByTablet)).toEqual(['one']);
   });
 });

@@ -14,7 +14,7 @@ const MAX_RATE_LIMIT_WAIT_MS = 30_000;
 const MAX_ATTEMPTS = 3;
 
 /**
- * Keeps a valid access token: reuses it, refreshes it, or logs in as the device's identity signs.
+ * Keeps a valid access token: reuses it, refreshes it, or logs in as the device's identity does.
  * The signature names `audience`, the host name of the server this client meant to
  * reach, so that no other server can relay it.
  */
@@ -71,12 +71,7 @@ export class AccountSession {
 
   private async login(): Promise<string> {
     const state = this.keeper.state;
-    const accountId = this.identity.accountId;
-    const deviceId = state.deviceId ?? 0;
-    const { challenge } = await this.api.challenge();
-    const audience = this.audience;
-    const signature = this.identity.signLogin({ challenge, deviceId, audience });
-    const response = await this.api.login({ accountId, deviceId, challenge, signature, audience });
+    const response = await this.identity.login(this.api, state.deviceId ?? 0, this.audience);
     state.deviceId = response.deviceId;
     return this.store(response.tokens);
   }

@@ -4,10 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { AccountSession } from './account-session';
 import { ClientError, ClientErrorCode } from './client.errors';
 import { ConnectionKeeper } from './connection/connection-keeper';
+import { DeviceManager } from './devices/device-manager';
+import type { DeviceListing } from './devices/device-management';
+import { type LinkOptions, linkThisDevice } from './devices/link-this-device';
 import { type ClientEventListener, type ClientEventName, ClientEvents } from './events/client-events';
 import type { DeviceIdentity } from './identity/device-identity';
 import { PrimaryIdentity } from './identity/primary-identity';
-import { identityOfState } from './identity/stored-identity';
+import { ensureNoIdentity, identityOfState } from './identity/stored-identity';
 import { KeyUpkeep } from './keys/key-upkeep';
 import type { ReceivedMessage } from './received-message';
 import { EnvelopeReader, unreadableError } from './receiving/envelope-reader';
@@ -67,8 +70,8 @@ const MAX_TEXT_BYTES = 64 * 1024;
 
 /**
  * A Coming account on one device. A thin facade: each job is a part with its own slice
- * of the state (connection keeping, key upkeep, recipient devices, sending, receiving),
- * and every event goes out through one emitter.
+ * of the state (connection keeping, key upkeep, recipient devices, sending, receiving,
+ * the account's devices), and every event goes out through one emitter.
  */
 export class ComingClient {
   private readonly events = new ClientEvents();
@@ -77,6 +80,7 @@ export class ComingClient {
   private readonly outbox: Outbox;
   private readonly transcripts: SyncTranscripts;
   private readonly inbox: Inbox;
+  private readonly deviceManager: DeviceManager;
 
   private constructor(
     private readonly keeper: StateKeeper,
@@ -97,6 +101,7 @@ export class ComingClient {
       pushes: {
         onDeliver: (envelope) => this.inbox.receive(envelope),
         onQueueEmpty: () => this.events.emit('queueEmpty'),
+        onDevicesRemoved: (removed) => void this.deviceManager.removed(removed).catch(report),
         onKeysLow: () => {
           this.connection
             .connected()
@@ -108,6 +113,7 @@ export class ComingClient {
       wantsConnection: () => this.takesMessages(),
     });
     const connected = () => this.connection.connected();
+    this.deviceManager = new DeviceManager(keeper, identity, connected, recipients, this.events);
     this.refusedCopies = new RefusedCopies(async (request) => ({ outcomes: await (await connected()).send(request) }), report);
     this.outbox = new Outbox(keeper, connected, endToEnd, recipients, this.refusedCopies, signal);
     this.transcripts = new SyncTranscripts(this.outbox, identity.accountId, report);
@@ -125,15 +131,27 @@ export class ComingClient {
 
   /** Creates an identity from a fresh mnemonic, or restores one from `mnemonic`. */
   static async create(options: ComingClientOptions, mnemonic?: string): Promise<ComingClient> {
-    if ((await options.store.load()) !== null) {
-      throw new ClientError(ClientErrorCode.Identity, 'this home already holds an identity; use another home folder');
-    }
+    await ensureNoIdentity(options.store);
     const phrase = mnemonic ?? createMnemonic();
     const identity = new PrimaryIdentity(phrase);
     const state: ClientState = { mnemonic: phrase, accountId: identity.accountId, recipients: {}, seen: [] };
     const keeper = new StateKeeper(state, options.store);
     await keeper.save();
     return new ComingClient(keeper, identity, options);
+  }
+
+  /**
+   * Makes this a new device of an existing account: reports a link code through
+   * `onLinkCode` for the account's primary to approve (`approveLink`), waits for it, then
+   * registers and resolves with the open client. Rejects with IDENTITY when the home holds
+   * an identity already, and with TIMEOUT when the link code expired unapproved. The new
+   * device never receives the recovery phrase or the account key.
+   */
+  static async link(options: ComingClientOptions, linkOptions: LinkOptions): Promise<ComingClient> {
+    const { keeper, identity } = await linkThisDevice(options.store, options.server, linkOptions);
+    const client = new ComingClient(keeper, identity, options);
+    await client.register();
+    return client;
   }
 
   static async open(options: ComingClientOptions): Promise<ComingClient> {
@@ -149,8 +167,38 @@ export class ComingClient {
   /** The recovery phrase; only the account's primary device holds it. */
   get mnemonic(): string {
     const { mnemonic } = this.keeper.state;
-    if (mnemonic === undefined) throw new ClientError(ClientErrorCode.Identity, 'this device holds no recovery phrase');
+    if (mnemonic === undefined) {
+      throw new ClientError(
+        ClientErrorCode.Identity,
+        "this is a linked device: it holds no recovery phrase (only the account's primary device does)",
+      );
+    }
     return mnemonic;
+  }
+
+  /** True on the account's primary device (it holds the recovery phrase); false on a linked device. */
+  get isPrimary(): boolean {
+    return this.keeper.state.mnemonic !== undefined;
+  }
+
+  /** Approves the new device showing `linkCode` (primary only); resolves once that device has what it needs. */
+  async approveLink(linkCode: string): Promise<void> {
+    await this.deviceManager.approveLink(linkCode);
+  }
+
+  /** The account's devices, their names opened and this one marked, and those removed lately. */
+  async devices(): Promise<DeviceListing> {
+    return this.deviceManager.list();
+  }
+
+  /** Names this device; the server stores the name sealed, under a key only the account's devices hold. */
+  async nameThisDevice(name: string): Promise<void> {
+    await this.deviceManager.nameThisDevice(name);
+  }
+
+  /** Removes another device of the account (primary only, signed by the account key); it is disconnected for good. */
+  async removeDevice(deviceId: number): Promise<void> {
+    await this.deviceManager.remove(deviceId);
   }
 
   /** Logs in and publishes this device's keys; on first use this registers the account and device. */

@@ -1,5 +1,7 @@
 export * from './client.errors';
 export * from './coming-client';
+export * from './devices';
+export type { LinkOptions } from './devices/link-this-device';
 export * from './received-message';
 export * from './sent-message';
 export type { ClientEventMap, ClientEventName, ClientEventListener } from './events/client-events';

@@ -1,4 +1,4 @@
-import { ComingClient, MemoryClientStore, type ReceivedMessage } from '@coming/client';
+import { ComingClient, MemoryClientStore, type ReceivedMessage, type SentMessage } from '@coming/client';
 
 /** A fresh account with its keys published, offline until it sends or connects. */
 export async function registeredClient(server: string, store = new MemoryClientStore()): Promise<ComingClient> {
@@ -15,6 +15,13 @@ export function collectMessages(client: ComingClient): ReceivedMessage[] {
     received.push(message);
   });
   return received;
+}
+
+/** Collects the `sent` events of a client: its own sends, and its other devices' through sync transcripts. */
+export function collectSent(client: ComingClient): SentMessage[] {
+  const sent: SentMessage[] = [];
+  client.on('sent', (message) => sent.push(message));
+  return sent;
 }
 
 /**
@@ -50,4 +57,24 @@ export async function connectAndDrain(client: ComingClient): Promise<void> {
   const drained = nextQueueEmpty(client);
   await client.connect();
   await drained;
+}
+
+/**
+ * A new device of `primary`'s account, linked as a user would: it shows a link code and
+ * `primary` approves it. Registered and offline; `primary` keeps the connection the
+ * approval opened (disconnect it before waiting for a drain of its own).
+ */
+export async function linkedClient(primary: ComingClient, server: string, store = new MemoryClientStore()): Promise<ComingClient> {
+  let approved: Promise<void> | undefined;
+  const client = await ComingClient.link(
+    { store, server },
+    {
+      onLinkCode: (linkCode) => {
+        approved = primary.approveLink(linkCode);
+      },
+    },
+  );
+  await approved;
+  await client.disconnect();
+  return client;
 }

@@ -12,6 +12,8 @@ export interface ListedDevice {
   lastSeenAt: Date;
   /** Whether it has published its keys and receives messages. */
   ready: boolean;
+  /** Whether it is the device that listed it. */
+  thisDevice: boolean;
 }
 
 export interface RemovedDeviceNotice {
@@ -31,8 +33,8 @@ export interface AccountIdentity {
   identityPrivateKey: Uint8Array;
 }
 
-/** Lists the account's devices, opening their names with the identity key. */
-export async function listDevices(request: DeviceRequest, identity: AccountIdentity): Promise<DeviceListing> {
+/** Lists the account's devices, opening their names with the identity key; `thisDeviceId` marks the caller's own. */
+export async function listDevices(request: DeviceRequest, identity: AccountIdentity, thisDeviceId?: number): Promise<DeviceListing> {
   const listing = answerOf(await request({ listDevices: {} }), 'listDevices');
   return {
     devices: listing.devices.map((device) => ({
@@ -42,6 +44,7 @@ export async function listDevices(request: DeviceRequest, identity: AccountIdent
       createdAt: new Date(device.createdAtMs),
       lastSeenAt: new Date(device.lastSeenAtMs),
       ready: device.ready,
+      thisDevice: device.deviceId === thisDeviceId,
     })),
     recentlyRemoved: listing.recentlyRemoved.map(removedDeviceNotice),
   };

@@ -84,11 +84,14 @@ export function requestLinkCode(serverUrl: string): Promise<LinkRequest> {
       }
     });
     socket.on('close', (code, reason) => {
-      const message =
+      fail(
         code === Number(wire.CloseCode.CLOSE_CODE_PROVISIONING_EXPIRED)
-          ? 'the link code expired before a primary device approved it: request a new one'
-          : `the provisioning connection closed (${code} ${reason.toString()}) before a primary device approved the link code`;
-      fail(new ClientError(ClientErrorCode.ConnectionLost, message));
+          ? new ClientError(ClientErrorCode.Timeout, 'the link code expired before a primary device approved it: request a new one')
+          : new ClientError(
+              ClientErrorCode.ConnectionLost,
+              `the provisioning connection closed (${code} ${reason.toString()}) before a primary device approved the link code`,
+            ),
+      );
     });
     socket.once('unexpected-response', (_request, response) => {
       fail(

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { RemovedDeviceNotice } from '../devices/device-management';
 import type { ReceivedMessage } from '../received-message';
 import type { SentMessage } from '../sent-message';
 
@@ -14,8 +15,10 @@ export interface ClientEventMap {
   error: [error: Error];
   /** The server has pushed everything stored while this device was away. */
   queueEmpty: [];
-  /** The connection dropped, with its close code (4409: signed in elsewhere). */
+  /** The connection dropped, with its close code (4409: signed in elsewhere, 4410: this device was removed). */
   connectionClosed: [code: number, reason: string];
+  /** Devices of this account were removed or expired; this device no longer copies its messages to them. */
+  devicesRemoved: [removed: RemovedDeviceNotice[]];
 }
 
 export type ClientEventName = keyof ClientEventMap;

@@ -75,6 +75,17 @@ describe(RecipientDevices.name, () => {
     expect(devices.known(OWN)).toEqual([7]);
   });
 
+  it('forgets devices that left the account, and asks again at once after this device linked one', () => {
+    const { devices } = recipientDevices();
+    devices.adopt(OWN, [1, 3, 4]);
+    devices.forget(OWN, [3, 9]);
+    expect(devices.known(OWN)).toEqual([1, 4]);
+    devices.forget(OWN, [1, 4]);
+    expect(devices.known(OWN)).toEqual([]);
+    devices.recheckOwnDevices();
+    expect(devices.known(OWN)).toBeUndefined();
+  });
+
   it('keeps its lists in the client state, which the caller saves', async () => {
     const store = new MemoryClientStore();
     const keeper = new StateKeeper({ accountId: OWN, deviceId: THIS_DEVICE, recipients: {}, seen: [] }, store);

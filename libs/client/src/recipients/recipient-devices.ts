@@ -60,6 +60,20 @@ export class RecipientDevices {
     return true;
   }
 
+  /** Devices of `accountId` left it (a DevicesRemoved push): later messages no longer go to them. */
+  forget(accountId: string, devices: readonly number[]): void {
+    const current = this.keeper.state.recipients[accountId];
+    if (current !== undefined) this.keeper.state.recipients[accountId] = current.filter((device) => !devices.includes(device));
+  }
+
+  /**
+   * This device just linked another to the account: the next message to the account asks
+   * the key directory again, even within the hour, so that the new device gets its copy.
+   */
+  recheckOwnDevices(): void {
+    delete this.keeper.state.ownDevicesCheckedAtMs;
+  }
+
   /** A message came from `deviceId` of `accountId`: later messages to the account go to it too. */
   learnSender(accountId: string, deviceId: number): void {
     const devices = this.keeper.state.recipients[accountId] ?? [];

@@ -8,10 +8,27 @@ export interface StoredTokens {
   refreshTokenExpiresAtMs: number;
 }
 
+/**
+ * What a linked device holds instead of the mnemonic, as its primary's provisioning
+ * message gave it (every key base64). None of it is the account key.
+ */
+export interface LinkedDeviceState {
+  /** The account's Signal identity private key. */
+  identityPrivateKey: string;
+  /** The account key's signature over the identity public key, which contacts check. */
+  identityKeySignature: string;
+  /** This device's own secp256k1 key; it signs the device's logins. */
+  devicePrivateKey: string;
+  /** The account key's certificate for the device key, shown at every login. */
+  certificate: { devicePublicKey: string; createdAtMs: number; signature: string };
+}
+
 /** Everything a client keeps between runs. The mnemonic never leaves this store. */
 export interface ClientState {
-  /** The recovery phrase, on the account's primary device; a linked device will hold none. */
+  /** The recovery phrase, on the account's primary device only. */
   mnemonic?: string;
+  /** A linked device's keys, in place of the mnemonic. */
+  linked?: LinkedDeviceState;
   accountId: string;
   /** Assigned by the deployment at first login; any of its gateways accepts it. */
   deviceId?: number;

@@ -1,6 +1,7 @@
 import { type keys, MAX_ACKS_PER_FRAME, wire } from '@coming/proto';
 import WebSocket from 'ws';
 import { ClientError, ClientErrorCode } from '../client.errors';
+import type { DeviceRequest } from '../devices/device-request';
 import type { ServerLink, TransportEvents } from './transport';
 
 type ResponseBody = Omit<wire.Response, 'requestId' | 'error'>;
@@ -68,6 +69,8 @@ export class ServerConnection implements ServerLink {
     await this.request({ uploadKeys });
   }
 
+  readonly requestDevices: DeviceRequest = (body) => this.request(body);
+
   /** Sends a request and resolves with the server's answer; an error frame rejects as REJECTED. */
   private request(body: Omit<wire.ClientFrame, 'requestId'>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<ResponseBody> {
     const requestId = this.nextRequestId;
@@ -117,6 +120,7 @@ export class ServerConnection implements ServerLink {
     if (frame.deliver?.envelope !== undefined) handlers.onDeliver(frame.deliver.envelope);
     else if (frame.queueEmpty !== undefined) handlers.onQueueEmpty();
     else if (frame.keysLow?.count !== undefined) handlers.onKeysLow(frame.keysLow.count);
+    else if (frame.devicesRemoved !== undefined) handlers.onDevicesRemoved(frame.devicesRemoved.removed);
     else if (frame.response !== undefined) this.onResponse(frame.response);
   }
 

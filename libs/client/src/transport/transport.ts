@@ -1,4 +1,5 @@
-import type { keys, messaging, wire } from '@coming/proto';
+import type { devices, keys, messaging, wire } from '@coming/proto';
+import type { DeviceRequest } from '../devices/device-request';
 
 /** What a carrier pushes to the client. */
 export interface TransportEvents {
@@ -8,6 +9,8 @@ export interface TransportEvents {
   onQueueEmpty(): void;
   /** This device's one-time prekeys run low on the server (only a server carrier sends this). */
   onKeysLow(count: keys.PreKeyCount): void;
+  /** Devices left this account (removed or expired); only a server carrier sends this. */
+  onDevicesRemoved(removed: devices.RemovedDevice[]): void;
   /** The carrier closed, with a WebSocket-style code (see wire.CloseCode). */
   onClose(code: number, reason: string): void;
 }
@@ -34,5 +37,11 @@ export interface KeyDirectory {
   uploadKeys(upload: wire.UploadKeysRequest): Promise<void>;
 }
 
-/** A connection to the server: a carrier and the key directory in one. */
-export type ServerLink = Transport & KeyDirectory;
+/** The server's list of this account's devices, and the requests that change it. */
+export interface DeviceDirectory {
+  /** Sends one device request (ListDevices, SetDeviceName, RemoveDevice, ProvisionDevice). */
+  requestDevices: DeviceRequest;
+}
+
+/** A connection to the server: a carrier, the key directory and the device directory in one. */
+export type ServerLink = Transport & KeyDirectory & DeviceDirectory;
