@@ -4,11 +4,11 @@ import type { StateKeeper } from '../state-keeper';
 
 /**
  * How long a device that knows of no other device of its own account waits before asking
- * the key directory again. Asking claims a one-time prekey of each device, this one
- * included, so it is not done on every send; other devices also make themselves known by
- * sending (see `learnSender`), and a known list is corrected by DEVICE_MISMATCH.
+ * the server's device list again: one call to auth, so not on every send. Other devices
+ * also make themselves known by sending (see `learnSender`), linking one asks again at
+ * once, and a known list is corrected by DEVICE_MISMATCH.
  */
-export const OWN_DEVICES_RECHECK_MS = 60 * 60_000;
+export const OWN_DEVICES_RECHECK_MS = 10 * 60_000;
 
 /**
  * The one place that knows which devices each account has, as far as this device has

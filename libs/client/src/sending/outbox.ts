@@ -5,7 +5,8 @@ import { retryDelayMs } from '../retry';
 import type { SerialQueue } from '../serial-queue';
 import type { ContentBody, EndToEnd } from '../signal/end-to-end';
 import type { StateKeeper } from '../state-keeper';
-import type { KeyDirectory, Transport } from '../transport/transport';
+import { answerOf } from '../devices/device-request';
+import type { ServerLink } from '../transport/transport';
 import type { RefusedCopies } from './refused-copies';
 
 /** One message to send: its content, and the identifiers every retry keeps. */
@@ -26,7 +27,7 @@ export interface OutgoingMessage {
 export class Outbox {
   constructor(
     private readonly keeper: StateKeeper,
-    private readonly connected: () => Promise<Transport & KeyDirectory>,
+    private readonly connected: () => Promise<ServerLink>,
     private readonly endToEnd: EndToEnd,
     private readonly recipients: RecipientDevices,
     private readonly refusedCopies: RefusedCopies,
@@ -61,11 +62,18 @@ export class Outbox {
   }
 
   /** Starts sessions with devices that lack one, then encrypts for each known device. */
-  private async encryptForAllDevices(directory: KeyDirectory, to: string, body: ContentBody): Promise<wire.OutgoingMessage[]> {
+  private async encryptForAllDevices(link: ServerLink, to: string, body: ContentBody): Promise<wire.OutgoingMessage[]> {
+    if (this.recipients.known(to) === undefined && to === this.keeper.state.accountId) {
+      // The account's device list claims nothing, where the key directory would claim a
+      // one-time prekey of every device (this one included) and spend a fetch budget: ask
+      // it first, so that an account with one device never fetches its own bundles.
+      const listing = answerOf(await link.requestDevices({ listDevices: {} }), 'listDevices');
+      this.recipients.adopt(to, listing.devices.filter(({ ready }) => ready).map(({ deviceId }) => deviceId));
+    }
     const known = this.recipients.known(to);
     const missing = known === undefined ? undefined : await this.endToEnd.missingSessions(to, known);
     if (missing === undefined || missing.length > 0) {
-      const bundles = await directory.bundles(to);
+      const bundles = await link.bundles(to);
       const started = await this.endToEnd.startSessions(
         to,
         bundles,
