@@ -68,7 +68,10 @@ export class Outbox {
       // one-time prekey of every device (this one included) and spend a fetch budget: ask
       // it first, so that an account with one device never fetches its own bundles.
       const listing = answerOf(await link.requestDevices({ listDevices: {} }), 'listDevices');
-      this.recipients.adopt(to, listing.devices.filter(({ ready }) => ready).map(({ deviceId }) => deviceId));
+      this.recipients.adopt(
+        to,
+        listing.devices.filter(({ ready }) => ready).map(({ deviceId }) => deviceId),
+      );
     }
     const known = this.recipients.known(to);
     const missing = known === undefined ? undefined : await this.endToEnd.missingSessions(to, known);
