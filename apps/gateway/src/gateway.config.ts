@@ -39,7 +39,7 @@ export const gatewayConfigSchema = z.object({
   /**
    * Undecodable, unknown or oversized frames one device may send this gateway in a minute,
    * each answered with its error; one more closes the connection with 1002, and the device's
-   * new connections are refused with 1002 until the minute is over, so that garbage cannot
+   * upgrades are refused with HTTP 429 until the minute is over, so that garbage cannot
    * take the gateway's time without end.
    */
   GATEWAY_MAX_BAD_FRAMES_PER_MINUTE: z.coerce.number().int().min(1).default(20),

@@ -2,6 +2,7 @@ import { type Infrastructure, InfrastructureModule } from '@coming/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { backendClientProviders } from './backends/backend-clients';
 import { ClientWebSocketGateway } from './connections/client.websocket-gateway';
+import { BadFrameBudget } from './connections/bad-frame-budget';
 import { UpgradeAuthenticator } from './connections/upgrade-authenticator';
 import { DeviceChannelRepository } from './delivery/device-channel.repository';
 import { DeviceSessionsService } from './delivery/device-sessions.service';
@@ -52,6 +53,7 @@ export class GatewayModule {
         GetPreKeyCountFrameHandler,
         KeyDirectoryService,
         KeysRepository,
+        BadFrameBudget,
         ListDevicesFrameHandler,
         LiveDeliveryRepository,
         MailboxRepository,

@@ -68,7 +68,7 @@ describe('a client flooding its connection with frames', () => {
     for (const socket of [held, flooding, other]) socket.close();
   });
 
-  it('answers each garbage frame, then closes a device that keeps sending them with 1002 and refuses it for the minute', async () => {
+  it('answers each garbage frame, then closes a device that keeps sending them with 1002 and refuses its upgrades for the minute', async () => {
     const flooder = await logins.account(1);
     const bystander = await logins.account(1);
     const socket = new WebSocket(`${services.gatewayUrl}/v1/websocket?receive=false`, {
@@ -85,11 +85,17 @@ describe('a client flooding its connection with frames', () => {
     expect(answers.map(({ response }) => response?.error?.code)).toEqual(
       Array.from({ length: MAX_BAD_FRAMES + 1 }, () => wire.ErrorCode.ERROR_CODE_MALFORMED_FRAME),
     );
-    // Reconnecting does not reset the budget; other devices are served as before.
+    // Reconnecting does not reset the budget: the upgrade is refused; other devices are served as before.
     const again = new WebSocket(`${services.gatewayUrl}/v1/websocket?receive=false`, {
       headers: { Authorization: `Bearer ${flooder.tokens[0] ?? ''}` },
     });
-    expect(await new Promise((resolve) => again.once('close', resolve))).toBe(wire.CloseCode.CLOSE_CODE_PROTOCOL_ERROR);
+    const refusal = await new Promise<{ statusCode?: number; retryAfter?: string }>((resolve) =>
+      again.once('unexpected-response', (_request, response) =>
+        resolve({ statusCode: response.statusCode, retryAfter: response.headers['retry-after'] }),
+      ),
+    );
+    expect(refusal.statusCode).toBe(429);
+    expect(Number(refusal.retryAfter)).toBeGreaterThan(0);
     expect((await other.request({ ping: {} })).ping?.serverTimeMs).toBeGreaterThan(0);
     other.close();
   });

@@ -10,6 +10,8 @@ export class RawSocket {
   /** Server frames received, by kind: an error code's name, a response kind, or a push. */
   readonly received = new Map<string, number>();
   closeCode: number | undefined;
+  /** The HTTP status of a refused upgrade. */
+  refusedWith: number | undefined;
   private readonly waiters = new Set<() => void>();
 
   private constructor(private readonly socket: WebSocket) {
@@ -19,6 +21,12 @@ export class RawSocket {
       this.waiters.forEach((wake) => wake());
     });
     socket.on('error', () => undefined);
+    socket.on('unexpected-response', (request, response) => {
+      this.refusedWith = response.statusCode;
+      this.closeCode = 1006;
+      request.destroy();
+      this.waiters.forEach((wake) => wake());
+    });
   }
 
   /**
@@ -37,6 +45,7 @@ export class RawSocket {
       socket.once('open', () => resolve());
       socket.once('close', () => resolve());
       socket.once('error', () => resolve());
+      socket.once('unexpected-response', () => resolve());
     });
     return raw;
   }
@@ -81,7 +90,7 @@ export class RawSocket {
   }
 
   async close(): Promise<void> {
-    if (this.socket.readyState === WebSocket.CLOSED) return;
+    if (this.socket.readyState === WebSocket.CLOSED || this.refusedWith !== undefined) return;
     const closed = new Promise((resolve) => this.socket.once('close', resolve));
     // A paused socket would never read the close handshake: drop it.
     this.socket.terminate();

@@ -7,18 +7,18 @@ const other = { accountId: 'coming1alice', deviceId: 2 } satisfies AccessClaims;
 
 describe('BadFrameBudget', () => {
   it('lets a device send its budget of bad frames in a minute, and no more', () => {
-    const budget = new BadFrameBudget(3);
+    const budget = new BadFrameBudget({ GATEWAY_MAX_BAD_FRAMES_PER_MINUTE: 3 });
     expect([1, 2, 3, 4].map(() => budget.spend(device, 1_000))).toEqual([false, false, false, true]);
-    expect(budget.exhausted(device, 1_000)).toBe(true);
-    expect(budget.exhausted(other, 1_000)).toBe(false);
+    expect(budget.refusedForMs(device, 1_000)).toBe(60_000);
+    expect(budget.refusedForMs(other, 1_000)).toBe(0);
   });
 
   it('starts afresh once the minute is over, and forgets what is over', () => {
-    const budget = new BadFrameBudget(1);
+    const budget = new BadFrameBudget({ GATEWAY_MAX_BAD_FRAMES_PER_MINUTE: 1 });
     budget.spend(device, 0);
     budget.spend(device, 0);
-    expect(budget.exhausted(device, 59_999)).toBe(true);
-    expect(budget.exhausted(device, 60_000)).toBe(false);
+    expect(budget.refusedForMs(device, 59_999)).toBe(1);
+    expect(budget.refusedForMs(device, 60_000)).toBe(0);
     expect(budget.spend(device, 60_000)).toBe(false);
     budget.prune(120_000);
     expect(budget.spend(device, 120_000)).toBe(false);

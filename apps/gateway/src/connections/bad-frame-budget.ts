@@ -1,19 +1,26 @@
 import type { AccessClaims } from '@coming/access-token';
+import { Injectable } from '@nestjs/common';
+import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
 
 // Bad frames are counted in windows of this length (GATEWAY_MAX_BAD_FRAMES_PER_MINUTE).
 const WINDOW_MS = 60_000;
 
 /**
  * How many undecodable, unknown or oversized frames each device has sent this gateway in
- * the current minute, over all its connections. Past the budget the device's connections
- * are closed and new ones refused until the minute is over: reconnecting must not reset
- * what garbage may cost the gateway. Only devices that sent a bad frame have an entry,
- * and entries go once their window is over.
+ * the current minute, over all its connections. Past the budget the device's connection is
+ * closed and its new ones refused at the upgrade until the minute is over: reconnecting
+ * must not reset what garbage may cost the gateway, and a refused upgrade costs it no
+ * frame reading at all. Only devices that sent a bad frame have an entry, and entries go
+ * once their window is over.
  */
+@Injectable()
 export class BadFrameBudget {
   private readonly devices = new Map<string, { count: number; windowStartMs: number }>();
+  private readonly maxPerMinute: number;
 
-  constructor(private readonly maxPerMinute: number) {}
+  constructor(@InjectGatewayConfig() config: Pick<GatewayConfig, 'GATEWAY_MAX_BAD_FRAMES_PER_MINUTE'>) {
+    this.maxPerMinute = config.GATEWAY_MAX_BAD_FRAMES_PER_MINUTE;
+  }
 
   /** Counts one bad frame of `device`; true if that takes it over its budget. */
   spend(device: AccessClaims, nowMs = Date.now()): boolean {
@@ -27,10 +34,11 @@ export class BadFrameBudget {
     return entry.count > this.maxPerMinute;
   }
 
-  /** True while `device` is over its budget: its new connections are refused. */
-  exhausted(device: AccessClaims, nowMs = Date.now()): boolean {
+  /** While `device` is over its budget, the milliseconds until it may connect again; else 0. */
+  refusedForMs(device: AccessClaims, nowMs = Date.now()): number {
     const entry = this.devices.get(keyOf(device));
-    return entry !== undefined && nowMs - entry.windowStartMs < WINDOW_MS && entry.count > this.maxPerMinute;
+    if (entry === undefined || entry.count <= this.maxPerMinute) return 0;
+    return Math.max(0, entry.windowStartMs + WINDOW_MS - nowMs);
   }
 
   /** Forgets windows that are over. */

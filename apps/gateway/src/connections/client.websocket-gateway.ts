@@ -52,18 +52,16 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
   private keepalive: NodeJS.Timeout | undefined;
   private inFlight = 0;
   private stopping = false;
-  private readonly badFrames: BadFrameBudget;
 
   constructor(
     private readonly authenticator: UpgradeAuthenticator,
+    private readonly badFrames: BadFrameBudget,
     private readonly sessions: DeviceSessionsService,
     private readonly frames: FrameHandlerRegistry,
     @InjectGatewayConfig() private readonly config: GatewayConfig,
     private readonly metrics: GatewayMetrics,
     @InjectLogger() private readonly logger: Logger,
-  ) {
-    this.badFrames = new BadFrameBudget(config.GATEWAY_MAX_BAD_FRAMES_PER_MINUTE);
-  }
+  ) {}
 
   afterInit(_server: WebSocketServer) {
     this.keepalive = setInterval(() => this.checkAlive(), this.config.GATEWAY_KEEPALIVE_INTERVAL_MS).unref();
@@ -73,10 +71,6 @@ export class ClientWebSocketGateway implements OnGatewayInit, OnGatewayConnectio
     const device = this.authenticator.claimsOf(request);
     if (device === undefined) {
       socket.close(wire.CloseCode.CLOSE_CODE_UNAUTHENTICATED, 'unauthenticated');
-      return;
-    }
-    if (this.badFrames.exhausted(device)) {
-      socket.close(wire.CloseCode.CLOSE_CODE_PROTOCOL_ERROR, 'too many malformed, unknown or oversized frames; try again in a minute');
       return;
     }
     // A send-only connection (?receive=false) gets no deliveries and displaces nobody, so a

@@ -3,20 +3,25 @@ import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
+import { BadFrameBudget } from './bad-frame-budget';
 
 /** ws's verifyClient callback: accept, or refuse with an HTTP status, a body and headers. */
 export type VerifyCallback = (accepted: boolean, code?: number, message?: string, headers?: Record<string, string>) => void;
 
 /**
  * Checks the access token before the WebSocket upgrade completes: a client without a
- * valid token never gets a socket, only an HTTP 401 whose body says why.
+ * valid token never gets a socket, only an HTTP 401 whose body says why; a device over its
+ * bad-frame budget gets HTTP 429 with Retry-After until its minute is over.
  */
 @Injectable()
 export class UpgradeAuthenticator {
   private readonly verified = new WeakMap<IncomingMessage, VerifiedAccess>();
   private readonly publicKey: KeyObject;
 
-  constructor(@InjectGatewayConfig() private readonly config: GatewayConfig) {
+  constructor(
+    @InjectGatewayConfig() private readonly config: GatewayConfig,
+    private readonly badFrames: BadFrameBudget,
+  ) {
     this.publicKey = importPublicKey(config.AUTH_PUBLIC_KEY);
   }
 
@@ -24,6 +29,14 @@ export class UpgradeAuthenticator {
   readonly verifyClient = (info: { req: IncomingMessage }, callback: VerifyCallback): void => {
     verifyAccessToken(bearerToken(info.req), this.publicKey, this.config.AUTH_AUDIENCE).then(
       (claims) => {
+        const refusedForMs = this.badFrames.refusedForMs(claims);
+        if (refusedForMs > 0) {
+          callback(false, 429, 'too many malformed, unknown or oversized frames from this device; try again later', {
+            'Content-Type': 'text/plain; charset=utf-8',
+            'Retry-After': String(Math.ceil(refusedForMs / 1000)),
+          });
+          return;
+        }
         this.verified.set(info.req, claims);
         callback(true);
       },

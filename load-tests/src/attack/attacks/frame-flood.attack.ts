@@ -20,7 +20,8 @@ const RECONNECT_PAUSE_MS = 100;
  * accomplice (each a mailbox write), opening a new socket whenever one is closed.
  * Expected: each connection's frames in service are bounded, so the flooder waits on
  * itself; sends are rate-limited per device; bad frames get error frames until the
- * connection is closed with 1002, so garbage costs the attacker a new connection.
+ * connection is closed with 1002 and its device's upgrades are refused with HTTP 429 for
+ * the rest of the minute, so garbage costs the attacker its device for a while.
  */
 export const frameFloodAttack: Attack = {
   name: 'frame-flood',
@@ -86,12 +87,13 @@ export const frameFloodAttack: Attack = {
           malformed: total('ERROR_CODE_MALFORMED_FRAME') + total('ERROR_CODE_UNKNOWN_FRAME_TYPE'),
           tooLarge: total('ERROR_CODE_FRAME_TOO_LARGE'),
           closedForBadFrames: sockets.filter((socket) => socket.closeCode === (wire.CloseCode.CLOSE_CODE_PROTOCOL_ERROR as number)).length,
+          refusedAtUpgrade: sockets.filter((socket) => socket.refusedWith === 429).length,
         };
         return {
           summary:
             `${figures.framesWritten} frames written over ${sockets.length} sockets of ${FLOODERS} devices; answered: ${figures.sendsAnswered} sends, ` +
             `${figures.rateLimited} rate-limited, ${figures.malformed} malformed, ${figures.tooLarge} too large; ` +
-            `${figures.closedForBadFrames} sockets closed or refused with 1002`,
+            `${figures.closedForBadFrames} sockets closed with 1002, ${figures.refusedAtUpgrade} upgrades refused with HTTP 429`,
           figures,
           honestUnharmed: true,
         };
