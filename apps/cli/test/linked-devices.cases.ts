@@ -7,11 +7,11 @@ import type { CliResult, ComingRun } from './support/run-coming';
 
 /** What the single node's test file shares with these cases. */
 export interface CommandHarness {
-  start(home: string, args: string[], options?: { env?: Record<string, string> }): ComingRun;
-  coming(home: string, ...args: string[]): Promise<CliResult>;
-  init(home: string): Promise<CliResult>;
+  start: (home: string, args: string[], options?: { env?: Record<string, string> }) => ComingRun;
+  coming: (home: string, ...args: string[]) => Promise<CliResult>;
+  init: (home: string) => Promise<CliResult>;
   ids: Record<string, string>;
-  scratch(): string;
+  scratch: () => string;
 }
 
 const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
