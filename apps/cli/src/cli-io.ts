@@ -5,6 +5,8 @@ export interface CliIo {
   stdin: Readable;
   /** A terminal, where passphrases and confirmations can be asked for. */
   stdinIsTTY: boolean;
+  /** Output goes to a terminal, which can show a QR code; a file or pipe gets text only. */
+  stdoutIsTTY: boolean;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   env: Record<string, string | undefined>;

@@ -3,7 +3,9 @@ import type { CliIo } from './cli-io';
 import { CommandContext, DEFAULT_SERVER } from './command-context';
 import { addCompletionCommand } from './completion/completion-command';
 import { addContactCommands } from './commands/contact-commands';
+import { addDeviceCommands } from './commands/device-commands';
 import { addIdentityCommands } from './commands/identity-commands';
+import { addLinkCommand } from './commands/link-command';
 import { addMessageCommands } from './commands/message-commands';
 import { addDaemonCommand } from './daemon/daemon-command';
 import type { ExitCode } from './exit-codes';
@@ -13,10 +15,10 @@ import { PASSPHRASE_VARIABLE } from './home/passphrase';
 const EPILOG = `
 A contact name works wherever an account ID does. The home is locked under a passphrase:
 ${PASSPHRASE_VARIABLE} gives it to scripts, a terminal is asked. Exit codes: 0 ok, 1 failure,
-2 usage, 3 server unreachable or timeout, 4 displaced or revoked, 5 refused by the server,
+2 usage, 3 server unreachable or timeout, 4 displaced, or this device removed, 5 refused by the server,
 6 home locked (no or wrong passphrase).`;
 
-/** Runs one command line; resolves with the exit code. Commands added later (link, devices) go beside these. */
+/** Runs one command line; resolves with the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   const program = new Command('coming');
   const context = new CommandContext(io, () => program.opts<{ home?: string; server?: string }>());
@@ -30,8 +32,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .exitOverride();
   addIdentityCommands(program, context);
+  addLinkCommand(program, context);
   addMessageCommands(program, context);
   addContactCommands(program, context);
+  addDeviceCommands(program, context);
   addDaemonCommand(program, context);
   addCompletionCommand(program, context);
   // Every subcommand reports through exitOverride too, instead of exiting the process.

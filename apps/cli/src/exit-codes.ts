@@ -10,7 +10,10 @@ export enum ExitCode {
   Usage = 2,
   /** The server could not be reached, or did not answer, within the timeout. */
   Unreachable = 3,
-  /** Another connection of this device took over (close 4409), or the device was revoked (4410). */
+  /**
+   * Another connection of this device took over (close 4409), or this device was removed
+   * from its account: while connected (close 4410), or found out at its next login.
+   */
   Displaced = 4,
   /** The server answered no: an unknown account, the device cap, a refused copy, a refused login. */
   Refused = 5,

@@ -1,6 +1,7 @@
 import { ClientError, ClientErrorCode, StoreError, StoreErrorCode } from '@coming/client';
 import { assertUnreachable } from '@coming/errors';
 import { InvalidMnemonicError } from '@coming/identity';
+import { wire } from '@coming/proto';
 import { CommanderError } from 'commander';
 import { CliError } from './cli.errors';
 import { ExitCode } from './exit-codes';
@@ -20,7 +21,7 @@ export function failureOf(error: unknown): Failure {
   }
   if (error instanceof InvalidMnemonicError) return { exitCode: ExitCode.Usage, message: error.message };
   if (error instanceof StoreError) return { exitCode: storeExitCode(error.code), message: error.message };
-  if (error instanceof ClientError) return { exitCode: clientExitCode(error.code), message: clientMessage(error) };
+  if (error instanceof ClientError) return inUserTerms(error) ?? { exitCode: clientExitCode(error.code), message: clientMessage(error) };
   return { exitCode: ExitCode.Failure, message: error instanceof Error ? error.message : String(error) };
 }
 
@@ -60,6 +61,30 @@ function clientExitCode(code: ClientErrorCode): ExitCode {
     default:
       return assertUnreachable(code);
   }
+}
+
+/** Server answers that name what the user got wrong, or what became of this device, told in those words. */
+function inUserTerms(error: ClientError): Failure | undefined {
+  switch (error.serverError?.code) {
+    case wire.ErrorCode.ERROR_CODE_UNKNOWN_DEVICE:
+      return { exitCode: ExitCode.Usage, message: `no such device in this account ("coming devices" lists them): ${error.message}` };
+    case wire.ErrorCode.ERROR_CODE_UNKNOWN_PROVISIONING_ADDRESS:
+      return {
+        exitCode: ExitCode.Usage,
+        message: `no new device waits with this link code: it expired or was used; run "coming link" again for a new one`,
+      };
+    default:
+      break;
+  }
+  // The gateway's login refusal names this code when the device's certificate is refused
+  // for good, which happens once its device was removed.
+  if (error.code === ClientErrorCode.Unauthenticated && error.message.includes('CERTIFICATE_REJECTED')) {
+    return {
+      exitCode: ExitCode.Displaced,
+      message: `this device was removed from its account: the server refuses its certificate (${error.message})`,
+    };
+  }
+  return undefined;
 }
 
 function clientMessage(error: ClientError): string {

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { homeHolds } from './support/home-bytes';
+import { describeLinkedDevices } from './linked-devices.cases';
 import { accountIdOf, comingFor } from './support/run-coming';
 import { RpcPeer } from './support/rpc-peer';
 
@@ -15,19 +17,6 @@ const PASSPHRASE = 'a passphrase for the tests';
 // A sender's attempt to forge a second line, overwrite the line shown, and colour the terminal.
 const HOSTILE = 'hi\n2030-01-01T00:00:00.000Z bank: send me your phrase\rX\u001b[31mred\u001b[0m\u202eevil';
 const run = promisify(execFile);
-
-/** Every file of a home, as bytes. */
-async function homeFiles(home: string): Promise<Buffer[]> {
-  const names = await readdir(home);
-  return Promise.all(names.map((name) => readFile(join(home, name))));
-}
-
-/** True when any file of `home` holds `secret`, raw, as hex or as base64. */
-async function homeHolds(home: string, secret: Uint8Array | string): Promise<boolean> {
-  const bytes = Buffer.from(secret);
-  const forms = [bytes, Buffer.from(bytes.toString('hex')), Buffer.from(bytes.toString('base64'))];
-  return (await homeFiles(home)).some((file) => forms.some((form) => file.includes(form)));
-}
 
 // Commands run in this process (see support/run-coming); the single node is started once.
 describe('coming commands on a single node', () => {
@@ -103,6 +92,7 @@ describe('coming commands on a single node', () => {
       expect(await complete('coming', 'con')).toBe('contact contacts');
       expect(await complete('coming', '--home', '/tmp/x', 'contact', '')).toBe('add remove --help');
       expect(await complete('coming', 'listen', '--c')).toBe('--count');
+      expect(await complete('coming', 'devices', '')).toBe('remove name --json --help');
       expect((await coming('alice', 'completion', 'zsh')).stdout).toMatch(/^autoload -U \+X bashcompinit/);
       expect((await coming('alice', 'completion', 'fish')).code).toBe(2);
     });
@@ -279,6 +269,8 @@ describe('coming commands on a single node', () => {
     });
   });
 
+  describeLinkedDevices({ start, coming, init, ids, scratch: () => scratch });
+
   describe('the daemon', () => {
     const serve = async (home: string) => {
       const daemon = start(home, ['daemon']);
@@ -294,6 +286,12 @@ describe('coming commands on a single node', () => {
       const ed = await serve('ed');
       try {
         expect(await dora.peer.call('whoami')).toEqual({ jsonrpc: '2.0', id: 1, result: { accountId: ids['dora'] } });
+        expect((await dora.peer.call('devices')).result).toMatchObject({
+          devices: [{ id: 1, name: null, kind: 'primary', ready: true, thisDevice: true }],
+          recentlyRemoved: [],
+        });
+        expect((await dora.peer.call('deviceName', { name: 'server' })).result).toBeNull();
+        expect((await dora.peer.call('devices')).result).toMatchObject({ devices: [{ id: 1, name: 'server' }] });
         await dora.peer.call('contactAdd', { name: 'ed', accountId: ids['ed'] });
         expect((await dora.peer.call('contacts')).result).toEqual([{ name: 'ed', accountId: ids['ed'] }]);
 
@@ -326,7 +324,9 @@ describe('coming commands on a single node', () => {
       try {
         peer.raw('{"jsonrpc":"2.0","id":1,"method":');
         expect((await peer.next((line) => line.id === null)).error).toMatchObject({ code: -32700 });
-        expect((await peer.call('devices')).error).toMatchObject({ code: -32601 });
+        expect((await peer.call('frobnicate')).error).toMatchObject({ code: -32601 });
+        expect((await peer.call('deviceRemove', { id: 1 })).error).toMatchObject({ code: -32002, message: /this device/ });
+        expect((await peer.call('approve', { linkCode: 'coming-link:?v=9' })).error).toMatchObject({ data: { exitCode: 2 } });
         expect((await peer.call('send', { to: 'dora' })).error).toMatchObject({ code: -32602, message: /text/ });
         expect((await peer.call('send', { to: 'nobody', text: 'hi' })).error).toMatchObject({
           code: -32002,

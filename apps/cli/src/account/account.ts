@@ -1,4 +1,5 @@
 import type { Contact } from '../contacts/contact-book';
+import type { DevicesView, RemovedDeviceView } from './device-views';
 
 /** A received message as `listen --json` prints it and the daemon notifies it. */
 export interface MessageView {
@@ -35,6 +36,8 @@ export interface Subscriber {
   message(message: MessageView): void;
   /** Everything stored while away has been handed over; what comes next arrives live. */
   caughtUp(): void;
+  /** Other devices of the account were removed or expired. */
+  devicesRemoved(removed: RemovedDeviceView[]): void;
   /** The subscription ended on its own (displaced, revoked, daemon stopping). */
   ended(error: Error): void;
 }
@@ -53,5 +56,11 @@ export interface Account {
   history(contact: string, limit: number): Promise<HistoryView[]>;
   /** Resolves once subscribed; with `max`, later messages stay on the server. */
   subscribe(subscriber: Subscriber, options: { max?: number; deadline?: number }): Promise<void>;
+  devices(): Promise<DevicesView>;
+  /** Primary only: the device is disconnected and can never log in again. */
+  removeDevice(id: number): Promise<void>;
+  nameThisDevice(name: string): Promise<void>;
+  /** Primary only: hands the device showing `linkCode` what it needs to join the account. */
+  approveLink(linkCode: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -8,7 +8,11 @@ import type { UnlockedHome } from '../home/home';
 import { escapeForTerminal } from '../output/safe-text';
 import type { Account, HistoryView, SendView, Subscriber } from './account';
 import { connectWithin } from './connect-within';
+import { type DevicesView, devicesView, removedDeviceView } from './device-views';
 import { historyView, messageView, sendView } from './message-views';
+
+// Device management is one request each way; a server silent this long is down.
+const DEVICE_REQUEST_TIMEOUT_MS = 10_000;
 
 export interface LocalAccountOptions {
   io: CliIo;
@@ -78,6 +82,7 @@ export class LocalAccount implements Account {
     this.client.onMessage((message) => this.inOrder(() => this.receive(message, subscriber)), max === undefined ? {} : { max });
     // After the messages before it, so that "caught up" is never said before they are shown.
     this.client.onQueueEmpty(() => this.inOrder(async () => subscriber.caughtUp()));
+    this.client.on('devicesRemoved', (removed) => subscriber.devicesRemoved(removed.map(removedDeviceView)));
     this.client.onConnectionClosed((code, reason) => {
       const ended = endOf(code);
       if (ended !== undefined) subscriber.ended(ended);
@@ -86,9 +91,33 @@ export class LocalAccount implements Account {
     await connectWithin(this.client, this.io, this.server, deadline);
   }
 
+  async devices(): Promise<DevicesView> {
+    await this.connected();
+    return devicesView(await this.client.devices());
+  }
+
+  async removeDevice(id: number): Promise<void> {
+    await this.connected();
+    await this.client.removeDevice(id);
+  }
+
+  async nameThisDevice(name: string): Promise<void> {
+    await this.connected();
+    await this.client.nameThisDevice(name);
+  }
+
+  async approveLink(linkCode: string): Promise<void> {
+    await this.connected();
+    await this.client.approveLink(linkCode);
+  }
+
   async close(): Promise<void> {
     await this.client.close();
     await this.received;
+  }
+
+  private connected(): Promise<void> {
+    return connectWithin(this.client, this.io, this.server, Date.now() + DEVICE_REQUEST_TIMEOUT_MS);
   }
 
   private async receive(message: ReceivedMessage, subscriber: Subscriber): Promise<void> {
@@ -113,7 +142,10 @@ function endOf(code: number): CliError | undefined {
     );
   }
   if (code === (wire.CloseCode.CLOSE_CODE_REVOKED as number)) {
-    return new CliError(ExitCode.Displaced, 'this device was removed from its account or its tokens revoked (close 4410)');
+    return new CliError(
+      ExitCode.Displaced,
+      'this device was removed from its account (close 4410): it can no longer send or receive; link it again in a new home',
+    );
   }
   return undefined;
 }

@@ -53,6 +53,12 @@ export function addIdentityCommands(program: Command, context: CommandContext): 
       const home = await unlockHome(io, context.location().home);
       const state = await home.store.load();
       if (state === null) throw new CliError(ExitCode.Failure, `no identity in ${home.path} yet: run "init" first`);
+      if (state.mnemonic === undefined) {
+        throw new CliError(
+          ExitCode.Failure,
+          "this is a linked device: it holds no recovery phrase; only the account's primary device does",
+        );
+      }
       if (yes !== true) {
         const answer = await ask(io, 'Whoever sees the recovery phrase owns the account. Show it? [y/N] ', {
           silent: false,

@@ -4,7 +4,7 @@ import { CliError } from '../cli.errors';
 import { type CommandContext, positiveInteger, printJson, seconds } from '../command-context';
 import { ExitCode } from '../exit-codes';
 import { readStdin } from '../home/prompt';
-import { messageLine, refusalLines } from '../output/views-as-lines';
+import { messageLine, refusalLines, removedDeviceNotice } from '../output/views-as-lines';
 
 const SEND_TIMEOUT_SECONDS = 30;
 
@@ -55,6 +55,7 @@ export function addMessageCommands(program: Command, context: CommandContext): v
                 // On stderr, so that --json output stays clean: from now on messages arrive
                 // live, which is what a script starting a listener in the background waits for.
                 caughtUp: () => io.stderr.write('listening: caught up with stored messages\n'),
+                devicesRemoved: (removed) => removed.forEach((device) => io.stderr.write(`notice: ${removedDeviceNotice(device)}\n`)),
                 ended: reject,
               },
               { ...(count === undefined ? {} : { max: count }), ...(deadline === undefined ? {} : { deadline }) },

@@ -1,6 +1,7 @@
 import { JSONRPCClient, JSONRPCErrorException } from 'json-rpc-2.0';
 import { connect, type Socket } from 'node:net';
 import type { Account, HistoryView, MessageView, SendView, Subscriber } from '../account/account';
+import type { DevicesView, RemovedDeviceView } from '../account/device-views';
 import { CliError } from '../cli.errors';
 import type { Contact } from '../contacts/contact-book';
 import { ExitCode } from '../exit-codes';
@@ -66,6 +67,22 @@ export class DaemonAccount implements Account {
     if (caughtUp) subscriber.caughtUp();
   }
 
+  devices(): Promise<DevicesView> {
+    return this.call('devices', {}) as Promise<DevicesView>;
+  }
+
+  async removeDevice(id: number): Promise<void> {
+    await this.call('deviceRemove', { id });
+  }
+
+  async nameThisDevice(name: string): Promise<void> {
+    await this.call('deviceName', { name });
+  }
+
+  async approveLink(linkCode: string): Promise<void> {
+    await this.call('approve', { linkCode });
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     await new Promise<void>((resolve) => this.socket.end(resolve));
@@ -87,6 +104,7 @@ export class DaemonAccount implements Account {
     const payload = JSON.parse(line) as { method?: string; params?: unknown };
     if (payload.method === 'message') this.subscriber?.message(payload.params as MessageView);
     else if (payload.method === 'caughtUp') this.subscriber?.caughtUp();
+    else if (payload.method === 'devicesRemoved') this.subscriber?.devicesRemoved(payload.params as RemovedDeviceView[]);
     else this.client.receive(payload as Parameters<JSONRPCClient['receive']>[0]);
   }
 

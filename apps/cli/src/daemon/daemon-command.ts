@@ -9,7 +9,7 @@ import { CliError } from '../cli.errors';
 import type { CommandContext } from '../command-context';
 import { ExitCode } from '../exit-codes';
 import { unlockHome } from '../home/home';
-import { daemonMethods } from './daemon-methods';
+import { daemonMethods, type Notify } from './daemon-methods';
 import { defaultSocketOf, readDaemonFile, removeDaemonFile, writeDaemonFile } from './daemon-file';
 import { notification, readLines } from './json-lines';
 import { SubscriptionHub } from './subscription-hub';
@@ -81,7 +81,7 @@ async function listen(socketPath: string, home: string, account: Account, hub: S
 
 /** Serves JSON-RPC on one duplex pair until its input ends and every request it carried is answered. */
 function servePeer(input: Readable, output: Writable, account: Account, hub: SubscriptionHub, ended: () => void): void {
-  const notify = (method: 'message' | 'caughtUp', params: object) => output.write(notification(method, params));
+  const notify: Notify = (method, params) => output.write(notification(method, params));
   const server = daemonMethods(account, hub, notify);
   const answering = new Set<PromiseLike<void>>();
   readLines(input, (line) => {

@@ -1,14 +1,28 @@
 import { JSONRPCErrorCode, JSONRPCErrorException, JSONRPCServer } from 'json-rpc-2.0';
 import { z } from 'zod';
 import type { Account, MessageView } from '../account/account';
+import type { RemovedDeviceView } from '../account/device-views';
 import { failureOf } from '../failures';
 
 /**
  * The daemon's JSON-RPC 2.0 methods, one line per request and response. Errors carry
  * the exit code the same command would have exited with, as `data.exitCode`, and a
- * JSON-RPC code of -32000 minus it. A place waits here for `devices` and `link`.
+ * JSON-RPC code of -32000 minus it. `link` has no method: it makes a new home, which no
+ * daemon holds yet.
  */
-export const DAEMON_METHODS = ['whoami', 'send', 'contacts', 'contactAdd', 'contactRemove', 'history', 'subscribe'] as const;
+export const DAEMON_METHODS = [
+  'whoami',
+  'send',
+  'contacts',
+  'contactAdd',
+  'contactRemove',
+  'history',
+  'subscribe',
+  'devices',
+  'deviceRemove',
+  'deviceName',
+  'approve',
+] as const;
 
 const SEND_TIMEOUT_SECONDS = 30;
 const HISTORY_LIMIT = 20;
@@ -17,18 +31,20 @@ const sendParams = z.object({ to: z.string(), text: z.string().min(1), timeoutSe
 const contactAddParams = z.object({ name: z.string(), accountId: z.string() });
 const contactRemoveParams = z.object({ name: z.string() });
 const historyParams = z.object({ contact: z.string(), limit: z.number().int().positive().optional() });
+const deviceRemoveParams = z.object({ id: z.number().int().positive() });
+const deviceNameParams = z.object({ name: z.string() });
+const approveParams = z.object({ linkCode: z.string() });
+
+/** A notification to one connection: a message, "caught up", or devices removed from the account. */
+export type Notify = (method: 'message' | 'caughtUp' | 'devicesRemoved', params: MessageView | RemovedDeviceView[] | object) => void;
 
 /** Whom the daemon tells about incoming messages. */
 export interface Subscriptions {
-  add(peer: (method: 'message' | 'caughtUp', params: MessageView | object) => void): { caughtUp: boolean };
+  add(peer: Notify): { caughtUp: boolean };
 }
 
 /** One JSON-RPC server per connection; `subscribe` registers that connection's notifier. */
-export function daemonMethods(
-  account: Account,
-  subscriptions: Subscriptions,
-  notify: (method: 'message' | 'caughtUp', params: MessageView | object) => void,
-): JSONRPCServer {
+export function daemonMethods(account: Account, subscriptions: Subscriptions, notify: Notify): JSONRPCServer {
   // Every failure goes back to its caller in the response; the library would also print it.
   const server = new JSONRPCServer({ errorListener: () => undefined });
   const method = <T>(name: (typeof DAEMON_METHODS)[number], schema: z.ZodType<T>, run: (params: T) => Promise<unknown>) =>
@@ -51,5 +67,9 @@ export function daemonMethods(
   method('contactRemove', contactRemoveParams, ({ name }) => account.removeContact(name));
   method('history', historyParams, ({ contact, limit }) => account.history(contact, limit ?? HISTORY_LIMIT));
   method('subscribe', none, async () => ({ subscribed: true, ...subscriptions.add(notify) }));
+  method('devices', none, () => account.devices());
+  method('deviceRemove', deviceRemoveParams, ({ id }) => account.removeDevice(id));
+  method('deviceName', deviceNameParams, ({ name }) => account.nameThisDevice(name));
+  method('approve', approveParams, ({ linkCode }) => account.approveLink(linkCode));
   return server;
 }

@@ -1,7 +1,5 @@
-import type { MessageView, Subscriber } from '../account/account';
-import type { Subscriptions } from './daemon-methods';
-
-type Notify = (method: 'message' | 'caughtUp', params: MessageView | object) => void;
+import type { Subscriber } from '../account/account';
+import type { Notify, Subscriptions } from './daemon-methods';
 
 /** The daemon's one subscription to its account, fanned out to every subscribed connection. */
 export class SubscriptionHub implements Subscriptions {
@@ -25,6 +23,7 @@ export class SubscriptionHub implements Subscriptions {
         this.caughtUp = true;
         this.peers.forEach((peer) => peer('caughtUp', {}));
       },
+      devicesRemoved: (removed) => this.peers.forEach((peer) => peer('devicesRemoved', removed)),
       ended,
     };
   }

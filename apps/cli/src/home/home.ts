@@ -19,7 +19,7 @@ export class UnlockedHome {
 
   constructor(
     readonly path: string,
-    folder: SealedFolder,
+    readonly folder: SealedFolder,
   ) {
     this.store = new SealedClientStore(folder);
     this.contacts = new ContactBook(folder);
@@ -27,7 +27,7 @@ export class UnlockedHome {
   }
 }
 
-/** A new home for `init`: refuses a folder that already holds an identity, sealed or not. */
+/** A new home for `init` and `link`: refuses a folder that already holds an identity, sealed or not. */
 export async function createHome(io: CliIo, path: string): Promise<UnlockedHome> {
   if ((await SealedFolder.exists(path)) || (await new FileClientStore(path).load()) !== null) {
     throw new CliError(ExitCode.Failure, `${path} already holds an identity; use another home folder (--home)`);

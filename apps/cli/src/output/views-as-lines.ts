@@ -1,4 +1,5 @@
 import type { HistoryView, MessageView, SendView } from '../account/account';
+import type { DeviceView, RemovedDeviceView } from '../account/device-views';
 import type { Contact } from '../contacts/contact-book';
 import { escapeForTerminal } from './safe-text';
 
@@ -22,4 +23,25 @@ export function refusalLines(sent: SendView): string[] {
   return sent.devices
     .filter(({ outcome }) => outcome === 'refused')
     .map(({ device, reason }) => `device ${device} of ${sent.to} refused the message (${reason ?? 'no reason given'})`);
+}
+
+/** ID, kind, readiness, dates, then the name: what the device named itself is the only free text, so it goes last, escaped. */
+export function deviceLine(device: DeviceView): string {
+  return [
+    device.id,
+    device.thisDevice ? `${device.kind} (this device)` : device.kind,
+    device.ready ? 'ready' : 'not ready',
+    `created ${device.createdAt}`,
+    `last seen ${device.lastSeenAt}`,
+    device.name === null ? '(no name)' : escapeForTerminal(device.name),
+  ].join('\t');
+}
+
+export function removedDeviceLine(removed: RemovedDeviceView): string {
+  return `${removed.id}\t${removed.reason} ${removed.removedAt}`;
+}
+
+export function removedDeviceNotice(removed: RemovedDeviceView): string {
+  // Escaped too: through a daemon, these fields arrive as JSON like any other.
+  return escapeForTerminal(`device ${removed.id} of this account was ${removed.reason} at ${removed.removedAt}`);
 }

@@ -43,6 +43,7 @@ export class ComingRun {
     this.finished = runCli(args, {
       stdin: input,
       stdinIsTTY: false,
+      stdoutIsTTY: false,
       stdout: stream('out'),
       stderr: stream('err'),
       env,
@@ -62,6 +63,12 @@ export class ComingRun {
   /** Resolves once stdout has `count` lines. */
   printedLines(count: number): Promise<void> {
     return this.until(() => this.stdout.split('\n').length > count, `${count} lines on stdout`);
+  }
+
+  /** The first line on stdout, once it is there. */
+  async firstLine(): Promise<string> {
+    await this.printedLines(1);
+    return this.stdout.split('\n')[0] ?? '';
   }
 
   /** Ctrl-C. */

@@ -104,8 +104,12 @@ export class ConnectionKeeper {
     if (code === (wire.CloseCode.CLOSE_CODE_DISPLACED as number) || code === (wire.CloseCode.CLOSE_CODE_REVOKED as number)) {
       this.displaced = true;
     }
-    // The gateway saw the token expire; the next connection must not reuse it.
-    if (code === (wire.CloseCode.CLOSE_CODE_TOKEN_EXPIRED as number)) this.options.tokens.invalidate();
+    // The gateway saw the token expire; the next connection must not reuse it. A removed
+    // device's token would still open sockets until it expires: dropped too, so that the
+    // next run logs in and hears that the device is gone.
+    if (code === (wire.CloseCode.CLOSE_CODE_TOKEN_EXPIRED as number) || code === (wire.CloseCode.CLOSE_CODE_REVOKED as number)) {
+      this.options.tokens.invalidate();
+    }
     if (this.stopped() || !this.options.wantsConnection()) return;
     void this.reconnect();
   }

@@ -7,6 +7,8 @@ import { requestLinkCode } from './link-request';
 export interface LinkOptions {
   /** Called once with the link code to show (as text and as a QR code), and when it stops working. */
   onLinkCode: (linkCode: string, expiresAt: Date) => void;
+  /** Gives up waiting for approval (a deadline, Ctrl-C): the link code stops working and nothing is stored. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -15,8 +17,9 @@ export interface LinkOptions {
  * mnemonic. Stored before the first login, so that a login that fails (too many devices,
  * the server away) can be tried again with `open` and `register`.
  */
-export async function linkThisDevice(store: ClientStore, server: string, { onLinkCode }: LinkOptions) {
+export async function linkThisDevice(store: ClientStore, server: string, { onLinkCode, signal }: LinkOptions) {
   await ensureNoIdentity(store);
+  signal?.throwIfAborted();
   const request = await requestLinkCode(server);
   try {
     onLinkCode(request.linkCode, request.expiresAt);
@@ -24,6 +27,10 @@ export async function linkThisDevice(store: ClientStore, server: string, { onLin
     request.cancel();
     throw error;
   }
+  const cancel = () => request.cancel();
+  if (signal?.aborted === true) cancel();
+  signal?.addEventListener('abort', cancel, { once: true });
+  request.linked.finally(() => signal?.removeEventListener('abort', cancel)).catch(() => undefined);
   const identity = new LinkedIdentity(await request.linked);
   // Minutes may have passed: another run in this home must not be overwritten.
   await ensureNoIdentity(store);

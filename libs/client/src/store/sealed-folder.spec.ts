@@ -25,6 +25,16 @@ describe(SealedFolder.name, () => {
     expect(await reopened.read('never-written')).toBeNull();
   });
 
+  it('gives up its key only while nothing is sealed in it, so that an unused folder can be created afresh', async () => {
+    const unused = await SealedFolder.create(path, 'first');
+    expect(await unused.discardIfUnused()).toBe(true);
+    expect(await SealedFolder.exists(path)).toBe(false);
+    const used = await SealedFolder.create(path, 'second');
+    await used.write('state', Buffer.from('kept'));
+    expect(await used.discardIfUnused()).toBe(false);
+    expect(Buffer.from((await (await SealedFolder.unlock(path, 'second')).read('state')) ?? []).toString()).toBe('kept');
+  });
+
   it('refuses a wrong passphrase', async () => {
     await SealedFolder.create(path, 'right');
     await expect(SealedFolder.unlock(path, 'wrong')).rejects.toMatchObject({ code: StoreErrorCode.WrongPassphrase });

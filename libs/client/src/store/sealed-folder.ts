@@ -1,4 +1,4 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomically } from './atomic-write';
 import { createPassphraseKey, type PassphraseKeyFile, unlockPassphraseKey } from './passphrase-key';
@@ -29,6 +29,16 @@ export class SealedFolder {
     const { file, key } = await createPassphraseKey(passphrase);
     await writeFileAtomically(join(path, KEY_FILE), JSON.stringify(file, null, 2));
     return new SealedFolder(path, key);
+  }
+
+  /**
+   * Undoes `create` when nothing was sealed in the folder since (a new device whose link
+   * was never approved), so that it can be created afresh; a folder holding sealed files keeps its key.
+   */
+  async discardIfUnused(): Promise<boolean> {
+    if ((await readdir(this.path)).some((name) => name.endsWith('.sealed'))) return false;
+    await rm(join(this.path, KEY_FILE), { force: true });
+    return true;
   }
 
   /** Unlocks an existing folder; StoreError WRONG_PASSPHRASE when the passphrase is not its own. */
