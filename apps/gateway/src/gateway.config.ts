@@ -43,6 +43,12 @@ export const gatewayConfigSchema = z.object({
    * take the gateway's time without end.
    */
   GATEWAY_MAX_BAD_FRAMES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /**
+   * Revoked devices this gateway remembers, each for one access-token lifetime after its
+   * revocation, to refuse the access tokens issued before it; past this the least recently
+   * used is forgotten (and logged). About 200 bytes each.
+   */
+  GATEWAY_MAX_REVOKED_DEVICES: z.coerce.number().int().min(1).default(100_000),
   /** Envelopes one Mailbox.Fetch asks for; a page also stops at the mailbox's byte budget. */
   GATEWAY_DRAIN_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(100),
   /** Honour X-Forwarded-For from this many proxies in front of the gateway. */

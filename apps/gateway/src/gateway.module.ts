@@ -3,6 +3,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { backendClientProviders } from './backends/backend-clients';
 import { ClientWebSocketGateway } from './connections/client.websocket-gateway';
 import { BadFrameBudget } from './connections/bad-frame-budget';
+import { RevokedDevices } from './connections/revoked-devices';
+import { RevokedDevicesListener } from './connections/revoked-devices.listener';
 import { UpgradeAuthenticator } from './connections/upgrade-authenticator';
 import { DeviceChannelRepository } from './delivery/device-channel.repository';
 import { DeviceSessionsService } from './delivery/device-sessions.service';
@@ -65,6 +67,8 @@ export class GatewayModule {
         RecipientDevicesRepository,
         RemoveDeviceFrameHandler,
         RemovedDevicesNotifier,
+        RevokedDevices,
+        RevokedDevicesListener,
         SendMessageFrameHandler,
         SendMessageService,
         SetDeviceNameFrameHandler,

@@ -28,8 +28,12 @@ describe('connection lifecycle at the gateway', () => {
 
   afterAll(() => gateway.release());
 
+  /** Announces a revocation as auth does. */
   const revoke = (device: Device, reason: string) =>
-    gateway.broker.publish(subjects.deviceRevoked(device.accountId, device.deviceId), events.DeviceRevoked.encode({ reason }).finish());
+    gateway.broker.publish(
+      subjects.deviceRevoked(device.accountId, device.deviceId),
+      events.DeviceRevoked.encode({ reason, revokedAtMs: Date.now(), accessTokensValidUntilMs: Date.now() + 600_000 }).finish(),
+    );
 
   it('refuses sockets beyond the per-device cap, send-only ones included, with 4430 naming the device', async () => {
     const device = { accountId: someAccount(), deviceId: 1 };

@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AccessTokenErrorCode, signAccessToken, verifyAccessToken } from './access-token';
 import { generateSigningKey, importPublicKey, importSigningKey, publicKeyOf } from './signing-key';
@@ -15,11 +16,13 @@ describe('access tokens', () => {
       (error: { code: string }) => error.code,
     );
 
-  it('round-trips the account, the device and the expiry to the second', async () => {
+  it('round-trips the account, the device, the issue time to the millisecond and the expiry to the second', async () => {
+    const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000 + 987);
     const expiresAt = inAMinute();
-    const token = await signAccessToken(claims, { key, audience: 'coming', expiresAt });
+    const token = await signAccessToken(claims, { key, audience: 'coming', issuedAt, expiresAt });
     await expect(verifyAccessToken(token, publicKey, 'coming')).resolves.toEqual({
       ...claims,
+      issuedAtMs: issuedAt.getTime(),
       expiresAtMs: Math.floor(expiresAt.getTime() / 1000) * 1000,
     });
   });
@@ -40,5 +43,19 @@ describe('access tokens', () => {
     expect(await codeOf(verifyAccessToken(elsewhere, publicKey, 'coming'))).toBe(AccessTokenErrorCode.Malformed);
     expect(await codeOf(verifyAccessToken('not.a.token', publicKey, 'coming'))).toBe(AccessTokenErrorCode.Malformed);
     expect(await codeOf(verifyAccessToken(undefined, publicKey, 'coming'))).toBe(AccessTokenErrorCode.Missing);
+  });
+
+  it('refuses a token without an issue time, which no revocation could be compared with', async () => {
+    const undated = await new SignJWT({ dev: claims.deviceId })
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
+      .setIssuer('coming-auth')
+      .setAudience('coming')
+      .setSubject(claims.accountId)
+      .setExpirationTime(inAMinute())
+      .sign(key);
+    await expect(verifyAccessToken(undated, publicKey, 'coming')).rejects.toMatchObject({
+      code: AccessTokenErrorCode.Malformed,
+      message: expect.stringMatching(/issue time/),
+    });
   });
 });

@@ -14,6 +14,11 @@ export interface AccessClaims {
 
 /** The claims of a token that verified, with when it stops being valid. */
 export interface VerifiedAccess extends AccessClaims {
+  /**
+   * When auth issued the token, in milliseconds since the Unix epoch (auth's clock); a
+   * revocation of the device at or after this time refuses the token.
+   */
+  issuedAtMs: number;
   /** Milliseconds since the Unix epoch; a connection opened with the token must not outlive it. */
   expiresAtMs: number;
 }
@@ -31,17 +36,21 @@ export class AccessTokenError extends DomainError<AccessTokenErrorCode> {
 
 export async function signAccessToken(
   { accountId, deviceId }: AccessClaims,
-  { key, audience, expiresAt }: { key: KeyObject; audience: string | string[]; expiresAt: Date },
+  { key, audience, issuedAt = new Date(), expiresAt }: { key: KeyObject; audience: string | string[]; issuedAt?: Date; expiresAt: Date },
 ): Promise<string> {
-  return new SignJWT({ dev: deviceId })
-    .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
-    .setIssuer(ISSUER)
-    .setAudience(audience)
-    .setSubject(accountId)
-    .setIssuedAt()
-    .setExpirationTime(expiresAt)
-    .setJti(randomUUID())
-    .sign(key);
+  return (
+    new SignJWT({ dev: deviceId })
+      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setAudience(audience)
+      .setSubject(accountId)
+      // To the millisecond (RFC 7519 allows a fractional NumericDate): a token issued in the
+      // same second as its device's revocation, but after it, must not be refused with the ones before.
+      .setIssuedAt(issuedAt.getTime() / 1000)
+      .setExpirationTime(expiresAt)
+      .setJti(randomUUID())
+      .sign(key)
+  );
 }
 
 /**
@@ -55,10 +64,10 @@ export async function verifyAccessToken(token: string | undefined, key: KeyObjec
   try {
     const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience, algorithms: [ALGORITHM] });
     const deviceId = payload['dev'];
-    if (typeof payload.sub !== 'string' || typeof deviceId !== 'number' || payload.exp === undefined) {
-      throw new AccessTokenError(AccessTokenErrorCode.Malformed, 'access token lacks its account, device or expiry claim');
+    if (typeof payload.sub !== 'string' || typeof deviceId !== 'number' || payload.iat === undefined || payload.exp === undefined) {
+      throw new AccessTokenError(AccessTokenErrorCode.Malformed, 'access token lacks its account, device, issue time or expiry claim');
     }
-    return { accountId: payload.sub, deviceId, expiresAtMs: payload.exp * 1000 };
+    return { accountId: payload.sub, deviceId, issuedAtMs: Math.round(payload.iat * 1000), expiresAtMs: payload.exp * 1000 };
   } catch (error) {
     throw toAccessTokenError(error);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceEventOf, purgeTargetOf, subjectPatternOf, subjectPatterns, subjects } from './subjects';
+import { deviceEventOf, purgeTargetOf, revokedDeviceOf, subjectPatternOf, subjectPatterns, subjects } from './subjects';
 
 describe(subjectPatternOf.name, () => {
   it('maps every subject to its own pattern, so that permissions and traces cover each one', () => {
@@ -48,5 +48,17 @@ describe(purgeTargetOf.name, () => {
     expect(purgeTargetOf(subjects.deviceRevoked(account, 7))).toBeUndefined();
     expect(purgeTargetOf(`purge.${account}.x.keys`)).toBeUndefined();
     expect(purgeTargetOf(`purge.${account}.7.keys.more`)).toBeUndefined();
+  });
+});
+
+describe(revokedDeviceOf.name, () => {
+  const account = 'coming1qqqsyqcyq5rqwzqf';
+
+  it('reads the device a revocation is about, and nothing from another device event or a malformed subject', () => {
+    expect(revokedDeviceOf(subjects.deviceRevoked(account, 7))).toEqual({ accountId: account, deviceId: 7 });
+    expect(revokedDeviceOf(subjects.deviceConnected(account, 7))).toBeUndefined();
+    expect(revokedDeviceOf(subjects.purgeKeys(account, 7))).toBeUndefined();
+    expect(revokedDeviceOf(`device.${account}.0.revoked`)).toBeUndefined();
+    expect(revokedDeviceOf(`device.${account}.7.x.revoked`)).toBeUndefined();
   });
 });

@@ -17,7 +17,7 @@ export const subjects = {
   keysLow: (accountId: string, deviceId: number) => deviceSubject(accountId, deviceId, 'keys-low'),
   /** Event: a device opened a new connection; older ones must close. */
   deviceConnected: (accountId: string, deviceId: number) => deviceSubject(accountId, deviceId, 'connected'),
-  /** Event: a device's tokens were revoked; gateways close its sockets. */
+  /** Event: a device's tokens were revoked; gateways close its sockets and refuse its older access tokens. */
   deviceRevoked: (accountId: string, deviceId: number) => deviceSubject(accountId, deviceId, 'revoked'),
   /** Every subject above for one device: what the gateway holding it subscribes to, once. */
   deviceEvents: (accountId: string, deviceId: number) => `device.${accountId}.${deviceId}.*`,
@@ -33,9 +33,19 @@ export const subjects = {
 
 /** The account and device a purge request (`subjects.purgeMailbox`, `subjects.purgeKeys`) is about; undefined for any other subject. */
 export function purgeTargetOf(subject: string): { accountId: string; deviceId: number } | undefined {
-  const [root, accountId, device, service, ...rest] = subject.split('.');
+  return accountDeviceOf(subject, 'purge');
+}
+
+/** The account and device a revocation (`subjects.deviceRevoked`) is about; undefined for any other subject. */
+export function revokedDeviceOf(subject: string): { accountId: string; deviceId: number } | undefined {
+  return deviceEventOf(subject) === 'revoked' ? accountDeviceOf(subject, 'device') : undefined;
+}
+
+/** The account and device of a `<root>.<account>.<device>.<last>` subject. */
+function accountDeviceOf(subject: string, wantedRoot: string): { accountId: string; deviceId: number } | undefined {
+  const [root, accountId, device, last, ...rest] = subject.split('.');
   const deviceId = Number(device);
-  if (root !== 'purge' || accountId === undefined || service === undefined || rest.length > 0) return undefined;
+  if (root !== wantedRoot || accountId === undefined || last === undefined || rest.length > 0) return undefined;
   return Number.isInteger(deviceId) && deviceId > 0 ? { accountId, deviceId } : undefined;
 }
 

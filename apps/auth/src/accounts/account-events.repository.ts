@@ -15,8 +15,8 @@ export class AccountEventsRepository {
     );
   }
 
-  /** The device's tokens were revoked; the gateway holding its socket closes it. */
-  publishDeviceRevoked(accountId: string, deviceId: number, reason: string): Promise<void> {
-    return this.broker.publish(subjects.deviceRevoked(accountId, deviceId), events.DeviceRevoked.encode({ reason }).finish());
+  /** The device's tokens were revoked; the gateway holding its sockets closes them, and every gateway refuses its older access tokens. */
+  publishDeviceRevoked(accountId: string, deviceId: number, revocation: events.DeviceRevoked): Promise<void> {
+    return this.broker.publish(subjects.deviceRevoked(accountId, deviceId), events.DeviceRevoked.encode(revocation).finish());
   }
 }

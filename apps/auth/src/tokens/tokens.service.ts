@@ -68,9 +68,13 @@ export class TokensService {
   }
 
   private async announceRevoked(accountId: string, deviceId: number, reason: string): Promise<void> {
-    // The revocation has committed; a lost announcement leaves sockets open only until their access tokens expire.
+    // Stamped after the revocation committed, on the clock that stamps access tokens: every
+    // token of the device issued until now is refused by the gateways, and a later one is not.
+    const revokedAtMs = this.clock.now().getTime();
+    const accessTokensValidUntilMs = revokedAtMs + this.config.AUTH_ACCESS_TOKEN_TTL_MS;
+    // A lost announcement leaves sockets open, and older access tokens usable, only until those tokens expire.
     await this.events
-      .publishDeviceRevoked(accountId, deviceId, reason)
+      .publishDeviceRevoked(accountId, deviceId, { reason, revokedAtMs, accessTokensValidUntilMs })
       .catch((error: unknown) => this.logger.warn({ err: error, accountId, deviceId }, 'could not announce a device revocation'));
   }
 
@@ -84,10 +88,11 @@ export class TokensService {
   }
 
   private async pair(accountId: string, deviceId: number, refresh: { token: string; expiresAt: Date }): Promise<auth.TokenPair> {
-    const accessExpiresAt = new Date(this.clock.now().getTime() + this.config.AUTH_ACCESS_TOKEN_TTL_MS);
+    const issuedAt = this.clock.now();
+    const accessExpiresAt = new Date(issuedAt.getTime() + this.config.AUTH_ACCESS_TOKEN_TTL_MS);
     const accessToken = await signAccessToken(
       { accountId, deviceId },
-      { key: this.signingKey, audience: this.config.AUTH_AUDIENCE, expiresAt: accessExpiresAt },
+      { key: this.signingKey, audience: this.config.AUTH_AUDIENCE, issuedAt, expiresAt: accessExpiresAt },
     );
     return {
       accessToken,

@@ -4,14 +4,18 @@ import type { IncomingMessage } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
 import { BadFrameBudget } from './bad-frame-budget';
+import { RevokedDevices } from './revoked-devices';
 
 /** ws's verifyClient callback: accept, or refuse with an HTTP status, a body and headers. */
 export type VerifyCallback = (accepted: boolean, code?: number, message?: string, headers?: Record<string, string>) => void;
 
+const UNAUTHORIZED_HEADERS = { 'Content-Type': 'text/plain; charset=utf-8', 'WWW-Authenticate': 'Bearer' };
+
 /**
  * Checks the access token before the WebSocket upgrade completes: a client without a
- * valid token never gets a socket, only an HTTP 401 whose body says why; a device over its
- * bad-frame budget gets HTTP 429 with Retry-After until its minute is over.
+ * valid token, or with one issued before its device was removed or its tokens revoked,
+ * never gets a socket, only an HTTP 401 whose body says why; a device over its bad-frame
+ * budget gets HTTP 429 with Retry-After until its minute is over.
  */
 @Injectable()
 export class UpgradeAuthenticator {
@@ -21,6 +25,7 @@ export class UpgradeAuthenticator {
   constructor(
     @InjectGatewayConfig() private readonly config: GatewayConfig,
     private readonly badFrames: BadFrameBudget,
+    private readonly revoked: RevokedDevices,
   ) {
     this.publicKey = importPublicKey(config.AUTH_PUBLIC_KEY);
   }
@@ -29,6 +34,13 @@ export class UpgradeAuthenticator {
   readonly verifyClient = (info: { req: IncomingMessage }, callback: VerifyCallback): void => {
     verifyAccessToken(bearerToken(info.req), this.publicKey, this.config.AUTH_AUDIENCE).then(
       (claims) => {
+        const revokedAtMs = this.revoked.revokedSince(claims);
+        if (revokedAtMs !== undefined) {
+          const when = new Date(revokedAtMs).toISOString();
+          const message = `REVOKED: device ${claims.deviceId} was removed from its account, or its tokens were revoked, at ${when}, after this token was issued; log in again`;
+          callback(false, 401, message, UNAUTHORIZED_HEADERS);
+          return;
+        }
         const refusedForMs = this.badFrames.refusedForMs(claims);
         if (refusedForMs > 0) {
           callback(false, 429, 'too many malformed, unknown or oversized frames from this device; try again later', {
@@ -42,7 +54,7 @@ export class UpgradeAuthenticator {
       },
       (error: unknown) => {
         const message = error instanceof AccessTokenError ? `${error.code}: ${error.message}` : 'token check failed';
-        callback(false, 401, message, { 'Content-Type': 'text/plain; charset=utf-8', 'WWW-Authenticate': 'Bearer' });
+        callback(false, 401, message, UNAUTHORIZED_HEADERS);
       },
     );
   };

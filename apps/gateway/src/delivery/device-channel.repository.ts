@@ -1,7 +1,16 @@
-import { Broker, type BrokerMessage, type BrokerSubscription, deviceEventOf, subjects } from '@coming/broker';
+import {
+  Broker,
+  type BrokerMessage,
+  type BrokerSubscription,
+  deviceEventOf,
+  revokedDeviceOf,
+  subjectPatterns,
+  subjects,
+} from '@coming/broker';
 import { assertUnreachable } from '@coming/errors';
 import { InjectLogger, type Logger } from '@coming/logging';
 import { events, type messaging } from '@coming/proto';
+import type { AccessClaims } from '@coming/access-token';
 import { Injectable } from '@nestjs/common';
 
 export interface DeviceChannelHandlers {
@@ -43,6 +52,18 @@ export class DeviceChannelRepository {
       subjects.deviceRevoked(accountId, deviceId),
       this.decoding(events.DeviceRevoked, ({ reason }) => onRevoked(reason)),
     );
+  }
+
+  /** Every device's revocation, whether or not it is connected here, for refusing its older access tokens. */
+  subscribeEveryRevocation(onRevoked: (device: AccessClaims, revocation: events.DeviceRevoked) => void): BrokerSubscription {
+    return this.broker.subscribe(subjectPatterns.deviceRevoked, (message) => {
+      const device = revokedDeviceOf(message.subject);
+      if (device === undefined) {
+        this.logger.error({ subject: message.subject }, 'revocation on a malformed subject dropped');
+        return;
+      }
+      this.decoding(events.DeviceRevoked, (revocation) => onRevoked(device, revocation))(message);
+    });
   }
 
   /** Every account's device-list changes, for telling connected devices that others left. */
