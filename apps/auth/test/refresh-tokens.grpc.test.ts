@@ -10,6 +10,9 @@ import { ExpirySweeper } from '../src/expiry-sweeper';
 import { TokensService } from '../src/tokens/tokens.service';
 import { type AuthUnderTest, DEADLINE_MS, someIp, subscribeOnce, startAuthUnderTest } from './auth-test-service';
 
+// AUTH_ACCESS_TOKEN_TTL_MS when unset.
+const DEFAULT_ACCESS_TOKEN_TTL_MS = 15 * 60_000;
+
 describe('refresh token families', () => {
   let infrastructure: TestInfrastructure;
   let auth: AuthUnderTest;
@@ -35,6 +38,16 @@ describe('refresh token families', () => {
     const { next } = await subscribeOnce(infrastructure.broker, subjects.deviceRevoked(accountId, deviceId));
     return { event: next.then((data) => events.DeviceRevoked.decode(data)) };
   };
+  /** A revocation for `reason`, stamped between `sinceMs` and now, that gateways keep for one access-token lifetime. */
+  const expectRevocation = (event: events.DeviceRevoked, reason: string, sinceMs: number) => {
+    expect(event).toEqual({
+      reason,
+      revokedAtMs: expect.any(Number),
+      accessTokensValidUntilMs: event.revokedAtMs + DEFAULT_ACCESS_TOKEN_TTL_MS,
+    });
+    expect(event.revokedAtMs).toBeGreaterThanOrEqual(sinceMs);
+    expect(event.revokedAtMs).toBeLessThanOrEqual(Date.now());
+  };
 
   it('revokes the whole family when an exchanged token comes back, and has the device disconnected', async () => {
     const mnemonic = createMnemonic();
@@ -45,9 +58,10 @@ describe('refresh token families', () => {
     const third = await refreshed(second);
 
     const revoked = await revocationOf(accountId, 1);
+    const beforeMs = Date.now();
     // A thief replays the token it copied before the owner used it.
     expect(await refresh(first)).toMatchObject({ refreshTokenRejected: { reason: expect.stringMatching(/already used/) } });
-    expect(await revoked.event).toEqual({ reason: 'refresh token reused' });
+    expectRevocation(await revoked.event, 'refresh token reused', beforeMs);
     expect(await refresh(third)).toMatchObject({ refreshTokenRejected: { reason: expect.stringMatching(/unknown/) } });
     // Another device's login is another family, and keeps working.
     expect(await refresh(other)).toHaveProperty('tokens');
@@ -67,8 +81,9 @@ describe('refresh token families', () => {
     const first = (await auth.loggedIn(mnemonic, 0)).tokens?.refreshToken ?? '';
     const second = (await auth.loggedIn(mnemonic, 1)).tokens?.refreshToken ?? '';
     const revoked = await revocationOf(accountId, 1);
+    const beforeMs = Date.now();
     await auth.service.app.get(TokensService).revokeDevice(accountId, 1, 'device removed');
-    expect(await revoked.event).toEqual({ reason: 'device removed' });
+    expectRevocation(await revoked.event, 'device removed', beforeMs);
     expect(await refresh(first)).toHaveProperty('refreshTokenRejected');
     expect(await refresh(second)).toHaveProperty('refreshTokenRejected');
   });

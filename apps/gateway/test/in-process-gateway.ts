@@ -34,11 +34,13 @@ const AUDIENCE = '127.0.0.1';
 export class InProcessGateway {
   private mailboxService: StartedService | undefined;
   private readonly sockets: TestSocket[] = [];
+  private readonly otherGateways: StartedService[] = [];
 
   private constructor(
     readonly infrastructure: TestInfrastructure,
     private readonly backends: StartedService[],
     private readonly gateway: StartedService,
+    private readonly gatewayEnv: Record<string, string>,
     private readonly signingKey: string,
     private readonly mailboxUrl: string,
     readonly url: string,
@@ -72,18 +74,15 @@ export class InProcessGateway {
       ),
       await startKeys(loadConfig(keysConfigSchema, { KEYS_GRPC_URL: keysUrl }), infrastructure),
     ];
-    const gateway = await startGateway(
-      loadConfig(gatewayConfigSchema, {
-        GATEWAY_PORT: String(base + 2),
-        GATEWAY_HOST: '127.0.0.1',
-        AUTH_PUBLIC_KEY: publicKeyOf(signingKey),
-        AUTH_GRPC_TARGET: authUrl,
-        MAILBOX_GRPC_TARGET: mailboxUrl,
-        KEYS_GRPC_TARGET: keysUrl,
-        ...options.env,
-      }),
-      infrastructure,
-    );
+    const gatewayEnv = {
+      GATEWAY_HOST: '127.0.0.1',
+      AUTH_PUBLIC_KEY: publicKeyOf(signingKey),
+      AUTH_GRPC_TARGET: authUrl,
+      MAILBOX_GRPC_TARGET: mailboxUrl,
+      KEYS_GRPC_TARGET: keysUrl,
+      ...options.env,
+    };
+    const gateway = await startGateway(loadConfig(gatewayConfigSchema, { ...gatewayEnv, GATEWAY_PORT: String(base + 2) }), infrastructure);
     const mailbox = createGrpcClient<mailbox.MailboxServiceClient>(grpcServices.mailbox, {
       url: mailboxUrl,
       serviceToken: infrastructure.serviceToken,
@@ -93,6 +92,7 @@ export class InProcessGateway {
       infrastructure,
       backends,
       gateway,
+      gatewayEnv,
       signingKey,
       mailboxUrl,
       `ws://127.0.0.1:${base + 2}`,
@@ -101,6 +101,15 @@ export class InProcessGateway {
     );
     await started.startMailbox();
     return started;
+  }
+
+  /** Starts another gateway, configured as the first, on the same services and broker; resolves with its ws:// URL. */
+  async startAnotherGateway(): Promise<string> {
+    const port = await findFreePorts(1);
+    this.otherGateways.push(
+      await startGateway(loadConfig(gatewayConfigSchema, { ...this.gatewayEnv, GATEWAY_PORT: String(port) }), this.infrastructure),
+    );
+    return `ws://127.0.0.1:${port}`;
   }
 
   /** The gateway's registry of device connections, to read what it holds. */
@@ -195,10 +204,28 @@ export class InProcessGateway {
 
   async release(): Promise<void> {
     for (const socket of this.sockets) socket.terminate();
-    await this.gateway.close();
+    await Promise.all([this.gateway, ...this.otherGateways].map((gateway) => gateway.close()));
     await Promise.all([...this.backends.map((backend) => backend.close()), this.stopMailbox()]);
     await this.infrastructure.release();
   }
+}
+
+/** The HTTP status and body with which the gateway at `url` refuses a socket for `token`; rejects if it accepts one. */
+export function refusedUpgrade(url: string, token: string): Promise<{ status: number; body: string }> {
+  const socket = new WebSocket(`${url}/v1/websocket`, { headers: { Authorization: `Bearer ${token}` } });
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => {
+      socket.terminate();
+      reject(new Error(`${url} accepted the token`));
+    });
+    socket.once('unexpected-response', (_request, response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.once('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    socket.once('error', reject);
+  });
 }
 
 /** An envelope for `device`, as a sender's gateway builds it; `contentBytes` sets its size. */

@@ -26,11 +26,16 @@ import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { envelopeFor, InProcessGateway, TestSocket } from './in-process-gateway';
+import { envelopeFor, InProcessGateway, refusedUpgrade, TestSocket } from './in-process-gateway';
 
 const AUDIENCE = '127.0.0.1';
+
+const fail = (what: string): never => {
+  throw new Error(what);
+};
 const PROVISIONING_TTL_MS = 4_000;
-const PROVISIONING_PER_IP = 6;
+// Above what the other tests open, so that the last one reaches the limit itself.
+const PROVISIONING_PER_IP = 9;
 
 /** A device's request function over a test socket: error frames reject, as the SDK's connection does. */
 function requestOver(socket: TestSocket): DeviceRequest {
@@ -65,6 +70,8 @@ function keyUpload(identityPrivateKey: Uint8Array, identityKeySignature: Uint8Ar
 
 describe('linked devices through the gateway', () => {
   let gateway: InProcessGateway;
+  /** A second gateway on the same services, which never holds the revoked devices' sockets. */
+  let otherGatewayUrl: string;
   let api: LoginApi;
 
   beforeAll(async () => {
@@ -75,6 +82,7 @@ describe('linked devices through the gateway', () => {
         AUTH_SWEEP_INTERVAL_MS: '300',
       },
     });
+    otherGatewayUrl = await gateway.startAnotherGateway();
     api = new LoginApi(gateway.url);
   });
 
@@ -82,14 +90,19 @@ describe('linked devices through the gateway', () => {
     await gateway.release();
   });
 
+  /** Logs in with the account key over HTTP: device 0 registers the primary, 1 logs it in again. */
+  const loginPrimary = async (account: { accountId: string; privateKey: Uint8Array }, deviceId: 0 | 1) => {
+    const { challenge } = await api.challenge();
+    const signature = signLogin({ challenge, accountId: account.accountId, deviceId, audience: AUDIENCE }, account.privateKey);
+    return api.login({ accountId: account.accountId, deviceId, challenge, signature, audience: AUDIENCE });
+  };
+
   /** A primary that logged in with the account key over HTTP, published its keys, and holds a receiving socket. */
   const primary = async () => {
     const seed = seedFromMnemonic(createMnemonic());
     const account = accountKeyFromSeed(seed);
     const identityPrivateKey = signalIdentityKeyFromSeed(seed);
-    const { challenge } = await api.challenge();
-    const signature = signLogin({ challenge, accountId: account.accountId, deviceId: 0, audience: AUDIENCE }, account.privateKey);
-    const loggedIn = await api.login({ accountId: account.accountId, deviceId: 0, challenge, signature, audience: AUDIENCE });
+    const loggedIn = await loginPrimary(account, 0);
     const socket = await gateway.connect(
       { accountId: account.accountId, deviceId: loggedIn.deviceId },
       { token: loggedIn.tokens?.accessToken ?? '' },
@@ -101,8 +114,31 @@ describe('linked devices through the gateway', () => {
     );
     expect(await socket.request({ uploadKeys: keyUpload(identityPrivateKey, identityKeySignature) })).toHaveProperty('uploadKeys');
     const identity = { accountId: account.accountId, identityPrivateKey, accountPrivateKey: account.privateKey };
-    return { account, identity, socket, request: requestOver(socket), removals: removalsSeenBy(socket) };
+    return { account, identity, socket, tokens: loggedIn.tokens, request: requestOver(socket), removals: removalsSeenBy(socket) };
   };
+
+  /** Resolves once both gateways refuse `accessToken` at the upgrade, with the HTTP status and body of the refusals. */
+  const refusedEverywhere = async (accessToken: string) => {
+    const urls = [gateway.url, otherGatewayUrl];
+    // Each gateway hears of the revocation on its own subscription, a moment after auth announced it.
+    await eventually(async () => {
+      const refusals = await Promise.all(urls.map((url) => refusedUpgrade(url, accessToken).catch(() => undefined)));
+      return refusals.every((refusal) => refusal !== undefined);
+    }, 'both gateways to refuse the token');
+    return Promise.all(urls.map((url) => refusedUpgrade(url, accessToken)));
+  };
+
+  /** Opens a send-only socket with `accessToken` on each gateway, and checks that each answers a ping. */
+  const acceptedEverywhere = async (accessToken: string) => {
+    for (const url of [gateway.url, otherGatewayUrl]) {
+      const socket = await TestSocket.open(url, accessToken, false);
+      expect((await socket.request({ ping: {} })).ping, url).toBeDefined();
+      socket.terminate();
+    }
+  };
+
+  const REVOKED_BODY =
+    /^REVOKED: device \d+ was removed from its account, or its tokens were revoked, at .+, after this token was issued; log in again$/;
 
   it('links a device that never holds the mnemonic, lists both, and removes it everywhere', async () => {
     const alice = await primary();
@@ -188,6 +224,56 @@ describe('linked devices through the gateway', () => {
     expect((await listDevices(alice.request, linked)).recentlyRemoved).toEqual([
       expect.objectContaining({ deviceId: 2, reason: 'removed' }),
     ]);
+  });
+
+  it('refuses a removed device’s saved access token on every gateway, and not the new device that later gets its ID', async () => {
+    const alice = await primary();
+    const link = await requestLinkCode(otherGatewayUrl);
+    await approveLinkCode(alice.request, link.linkCode, alice.identity);
+    const removed = await link.linked;
+    const savedToken = (await loginLinkedDevice(api, removed, 0, AUDIENCE)).tokens?.accessToken ?? '';
+    const socket = await gateway.connect({ accountId: removed.accountId, deviceId: 2 }, { token: savedToken });
+
+    await removeDevice(alice.request, 2, { accountId: alice.account.accountId, accountPrivateKey: alice.account.privateKey });
+    expect(await socket.closed()).toBe(wire.CloseCode.CLOSE_CODE_REVOKED);
+    for (const refusal of await refusedEverywhere(savedToken)) {
+      expect(refusal).toEqual({ status: 401, body: expect.stringMatching(REVOKED_BODY) });
+      expect(refusal.body).toMatch(/^REVOKED: device 2 /);
+    }
+
+    // Once both purges are confirmed, auth gives ID 2 to the next device; its tokens are newer than the revocation.
+    // (Both link codes are asked of the other gateway: a new device may link through any gateway.)
+    await eventually(async () => {
+      const { rows } = await sql<{ pending: number }>`select count(*) as pending from removed_devices
+        where account_id = ${alice.account.accountId} and (mailbox_purged_at is null or keys_purged_at is null)`.execute(
+        gateway.infrastructure.db,
+      );
+      return Number(rows[0]?.pending) === 0;
+    }, 'both purges of device 2 to be confirmed');
+    const nextLink = await requestLinkCode(otherGatewayUrl);
+    await approveLinkCode(alice.request, nextLink.linkCode, alice.identity);
+    const successor = await loginLinkedDevice(api, await nextLink.linked, 0, AUDIENCE);
+    expect(successor.deviceId).toBe(2);
+    await acceptedEverywhere(successor.tokens?.accessToken ?? '');
+    // The old token stays refused meanwhile.
+    expect((await refusedUpgrade(otherGatewayUrl, savedToken)).status).toBe(401);
+  });
+
+  it('refuses on every gateway each access token of a device whose refresh token came back, and not a later login’s', async () => {
+    const alice = await primary();
+    const first = alice.tokens ?? fail('no tokens');
+    const rotated = (await api.refresh(first.refreshToken)) ?? fail('no rotated tokens');
+    // The exchanged refresh token again: someone else holds it, so every token of the device is revoked.
+    await expect(api.refresh(first.refreshToken)).rejects.toMatchObject({ code: ClientErrorCode.Unauthenticated });
+    expect(await alice.socket.closed()).toBe(wire.CloseCode.CLOSE_CODE_REVOKED);
+
+    for (const token of [first.accessToken, rotated.accessToken]) {
+      for (const refusal of await refusedEverywhere(token))
+        expect(refusal).toEqual({ status: 401, body: expect.stringMatching(REVOKED_BODY) });
+    }
+    const again = await loginPrimary(alice.account, 1);
+    expect(again.deviceId).toBe(1);
+    await acceptedEverywhere(again.tokens?.accessToken ?? '');
   });
 
   it('expires a device unseen for too long, and tells the account devices that are connected', async () => {

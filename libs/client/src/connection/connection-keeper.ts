@@ -104,9 +104,9 @@ export class ConnectionKeeper {
     if (code === (wire.CloseCode.CLOSE_CODE_DISPLACED as number) || code === (wire.CloseCode.CLOSE_CODE_REVOKED as number)) {
       this.displaced = true;
     }
-    // The gateway saw the token expire; the next connection must not reuse it. A removed
-    // device's token would still open sockets until it expires: dropped too, so that the
-    // next run logs in and hears that the device is gone.
+    // The gateway saw the token expire; the next connection must not reuse it. A revoked
+    // device's token is dropped too: gateways refuse it, save one that missed the
+    // revocation, and the next run should log in and hear that the device is gone.
     if (code === (wire.CloseCode.CLOSE_CODE_TOKEN_EXPIRED as number) || code === (wire.CloseCode.CLOSE_CODE_REVOKED as number)) {
       this.options.tokens.invalidate();
     }
