@@ -5,6 +5,7 @@ import {
   natsAuthorizationConfig,
   type NatsService,
   type NatsUser,
+  subjectPatterns,
   subjects,
 } from '@coming/broker';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -63,6 +64,16 @@ describe('NATS authorization (natsAuthorizationConfig on a real nats-server)', (
     await (await broker('keys')).publish(subjects.keysLow(ACCOUNT, 1), bytes('2'));
     await sending.publish(subjects.deviceConnected(ACCOUNT, 1), bytes('3'));
     await expect.poll(() => [...seen].sort()).toEqual(['connected 3', 'low 2', 'stored 1']);
+  });
+
+  it("lets every gateway hear auth's revocation of any device on one wildcard subscription", async () => {
+    const gateway = await broker('gateway');
+    const heard: string[] = [];
+    const subscription = gateway.subscribe(subjectPatterns.deviceRevoked, (message) => heard.push(message.subject));
+    await gateway.ping();
+    await (await broker('auth')).publish(subjects.deviceRevoked(ACCOUNT, 4), bytes('revoked'));
+    await expect.poll(() => heard).toEqual([subjects.deviceRevoked(ACCOUNT, 4)]);
+    subscription.unsubscribe();
   });
 
   it('refuses a client without credentials, or with a wrong password', async () => {
