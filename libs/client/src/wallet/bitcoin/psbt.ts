@@ -44,6 +44,8 @@ export function signPsbt(tx: Transaction, account: Bip84Account): number {
 /** Finalizes a fully signed PSBT into the raw transaction to broadcast; INVALID_PSBT names an input still unsigned. */
 export function finalizePsbt(tx: Transaction): Uint8Array {
   for (let index = 0; index < tx.inputsLength; index += 1) {
+    // An input finalized before (by another signer, or an earlier attempt) has no partial signatures left to finalize.
+    if (tx.getInput(index).finalScriptWitness !== undefined) continue;
     try {
       tx.finalizeIdx(index);
     } catch (error) {
