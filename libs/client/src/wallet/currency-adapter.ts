@@ -57,6 +57,8 @@ export interface CurrencyAdapter {
   readonly currency: Currency;
   /** A fresh address to be paid at, never handed out before, already watched by the chain service. */
   freshReceiveAddress(): Promise<string>;
+  /** Tells the chain service that `address` awaits `amount` until `expiresAtMs` (undefined: no expiry), so that it reports the request paid or expired. */
+  expectPayment(address: string, amount: bigint, expiresAtMs: number | undefined): Promise<void>;
   balance(): Promise<Balance>;
   /** Throws INVALID_ADDRESS or WRONG_NETWORK unless `address` can be paid from this wallet. */
   checkAddress(address: string): void;

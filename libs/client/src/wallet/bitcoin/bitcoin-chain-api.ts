@@ -45,6 +45,6 @@ export interface BitcoinChainApi extends ChainView {
   broadcast(rawTransaction: Uint8Array): Promise<TransferStatus>;
   /** The statuses of these transactions; those the service does not know are left out. */
   statuses(txids: readonly string[]): Promise<TransferStatus[]>;
-  /** Tells the service that `address` awaits `amount` until `expiresAtMs`, so that it can report the request expired. */
+  /** Tells the service that `address` awaits `amount` until `expiresAtMs` (0: never expires), so that it can report the request expired. */
   registerRequest(address: string, amount: bigint, expiresAtMs: number): Promise<void>;
 }

@@ -66,6 +66,10 @@ export class BitcoinWallet implements CurrencyAdapter {
     return this.account.address(AddressChain.Receive, index).address;
   }
 
+  expectPayment(address: string, amount: bigint, expiresAtMs: number | undefined): Promise<void> {
+    return this.api.registerRequest(address, amount, expiresAtMs ?? 0);
+  }
+
   async balance(): Promise<Balance> {
     const coins = await this.coins();
     const sum = (confirmed: boolean) =>
