@@ -17,8 +17,6 @@ export enum WalletErrorCode {
   NoWallet = 'NO_WALLET',
   /** The chain service refused a transaction; the message carries the node's reason. */
   BroadcastRejected = 'BROADCAST_REJECTED',
-  /** A fee bump asked of a transaction this wallet did not send, or one already confirmed. */
-  NotReplaceable = 'NOT_REPLACEABLE',
 }
 
 /** A wallet operation refused; the message names the amounts or the value at fault. */
