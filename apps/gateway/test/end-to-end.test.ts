@@ -147,8 +147,11 @@ describe('end-to-end encryption through the scaled stack', () => {
     const fetcher = await client(0);
     const socket = await rawSocket(stack.gatewayUrl(0), await accessTokenOf(fetcher));
     let answered = 0;
+    const refusals: string[] = [];
     socket.on('message', (data: Buffer) => {
-      if (wire.ServerFrame.decode(data).response?.getPreKeyBundles !== undefined) answered += 1;
+      const response = wire.ServerFrame.decode(data).response;
+      if (response?.getPreKeyBundles !== undefined) answered += 1;
+      if (response?.error !== undefined) refusals.push(`${wire.errorCodeToJSON(response.error.code)}: ${response.error.message}`);
     });
     // Each fetch takes one of Erin's 30 one-time prekeys; under 10 left, she is told to refill.
     for (let requestId = 1; requestId <= FETCHES; requestId += 1) {
@@ -158,7 +161,8 @@ describe('end-to-end encryption through the scaled stack', () => {
       const [row] = await stack.query<{ count: string }>('select count(*) from one_time_pre_keys where account_id = $1', [erin.accountId]);
       return Number(row?.count);
     };
-    await eventually(() => answered === FETCHES, 'every fetch to be answered');
+    await eventually(() => answered === FETCHES || refusals.length > 0, 'every fetch to be answered');
+    expect(refusals).toEqual([]);
     // Without a refill 30 - 25 = 5 would be left; refills read the stock first, so they never overshoot the target.
     await eventually(async () => (await stock()) >= LOW_WATER_MARK, 'Erin to upload fresh prekeys');
     await new Promise((settle) => setTimeout(settle, 500));

@@ -1,5 +1,5 @@
 import type { AccessClaims } from '@coming/access-token';
-import { subjects } from '@coming/broker';
+import { subjectPatterns, subjects } from '@coming/broker';
 import { createGrpcClient, type DeadlineClient, GrpcStatus, grpcServices, withDeadline } from '@coming/grpc';
 import { createMnemonic } from '@coming/identity';
 import { events, type mailbox as mailboxApi, messaging, wire } from '@coming/proto';
@@ -199,7 +199,16 @@ describe(SendMessageService.name, () => {
 
     // Last: it stops auth.
     it('serves sends to a known recipient from the cache while auth is down', async () => {
+      // Auth announces the new device as it becomes a recipient; that announcement drops a
+      // cached list, so the list is cached only once it has arrived (on the broker
+      // connection the gateway's cache listens on).
+      const announced = new Set<string>();
+      const subscription = services.infrastructure.broker.subscribe(subjectPatterns.devicesChanged, ({ data }) => {
+        announced.add(events.DevicesChanged.decode(data).accountId);
+      });
       const { accountId } = await recipient(1);
+      await eventually(() => announced.has(accountId), 'auth to announce the recipient device');
+      subscription.unsubscribe();
       await service.send(sender, sendRequest(accountId, [1]));
       await services.stopAuth();
       expect((await service.send(sender, sendRequest(accountId, [1]))).outcomes).toEqual([outcome(1, DELIVERY_OUTCOME_STORED)]);

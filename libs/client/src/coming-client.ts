@@ -12,8 +12,10 @@ import type { DeviceIdentity } from './identity/device-identity';
 import { PrimaryIdentity } from './identity/primary-identity';
 import { ensureNoIdentity, identityOfState } from './identity/stored-identity';
 import { KeyUpkeep } from './keys/key-upkeep';
+import { Payments } from './payments/payments';
 import type { ReceivedMessage } from './received-message';
 import { EnvelopeReader, unreadableError } from './receiving/envelope-reader';
+import type { Incoming } from './receiving/incoming-content';
 import { Inbox } from './receiving/inbox';
 import { RecipientDevices } from './recipients/recipient-devices';
 import { Outbox, type OutgoingMessage } from './sending/outbox';
@@ -26,6 +28,8 @@ import { StateKeeper } from './state-keeper';
 import type { ClientState, ClientStore } from './store/client-store';
 import { LoginApi } from './transport/login-api';
 import { ServerConnection } from './transport/server-connection';
+import { type BitcoinOptions, walletOfState } from './wallet/wallet-of-state';
+import type { CurrencyAdapter } from './wallet/currency-adapter';
 
 export interface ComingClientOptions {
   store: ClientStore;
@@ -42,6 +46,11 @@ export interface ComingClientOptions {
    * displace the device's receiving connection. Default true.
    */
   receive?: boolean;
+  /**
+   * The Bitcoin network and the chain service the wallet uses. Without it, the client has
+   * no wallet (payment messages are still received, shown unverified).
+   */
+  bitcoin?: BitcoinOptions;
 }
 
 export interface SendOptions {
@@ -81,11 +90,15 @@ export class ComingClient {
   private readonly transcripts: SyncTranscripts;
   private readonly inbox: Inbox;
   private readonly deviceManager: DeviceManager;
+  private currencyAdapter: CurrencyAdapter | undefined;
+  private readonly openWallet: () => CurrencyAdapter;
+  /** Payment requests and payments in the chat. */
+  readonly payments: Payments;
 
   private constructor(
     private readonly keeper: StateKeeper,
     identity: DeviceIdentity,
-    { server, audience, receive = true }: ComingClientOptions,
+    { server, audience, receive = true, bitcoin }: ComingClientOptions,
   ) {
     const report = (error: Error) => this.events.emit('error', error);
     const signal = new SerialQueue();
@@ -117,12 +130,13 @@ export class ComingClient {
     this.refusedCopies = new RefusedCopies(async (request) => ({ outcomes: await (await connected()).send(request) }), report);
     this.outbox = new Outbox(keeper, connected, endToEnd, recipients, this.refusedCopies, signal);
     this.transcripts = new SyncTranscripts(this.outbox, identity.accountId, report);
+    this.openWallet = () => (this.currencyAdapter ??= walletOfState(keeper, bitcoin));
+    this.payments = new Payments(keeper, this.outbox, this.events, this.openWallet, report);
     const reader = new EnvelopeReader(endToEnd, recipients, signal, identity.accountId);
     this.inbox = new Inbox(keeper, {
       accepting: () => this.takesMessages(),
       open: (envelope) => reader.read(envelope),
-      deliver: (incoming) =>
-        'message' in incoming ? this.events.emit('message', incoming.message) : this.events.emit('sent', incoming.sent),
+      deliver: (incoming) => this.deliver(incoming),
       reject: (envelope, error) => report(unreadableError(envelope, error)),
       acknowledge: async (serverGuids) => (await connected()).acknowledge(serverGuids),
       halt: (error) => void this.halt(error),
@@ -162,6 +176,14 @@ export class ComingClient {
 
   get accountId(): string {
     return this.keeper.state.accountId;
+  }
+
+  /**
+   * The account's wallet: on the primary device only, since its keys derive from the
+   * recovery phrase. Throws NO_WALLET on a linked device or without `bitcoin` options.
+   */
+  get wallet(): CurrencyAdapter {
+    return this.openWallet();
   }
 
   /** The recovery phrase; only the account's primary device holds it. */
@@ -294,6 +316,12 @@ export class ComingClient {
     await this.inbox.settled();
     await this.connection.disconnect();
     await this.keeper.save();
+  }
+
+  private deliver(incoming: Incoming): void {
+    if ('message' in incoming) this.events.emit('message', incoming.message);
+    else if ('sent' in incoming) this.events.emit('sent', incoming.sent);
+    else this.payments.received(incoming);
   }
 
   private takesMessages(): boolean {

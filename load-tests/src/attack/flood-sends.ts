@@ -93,3 +93,15 @@ export async function sendOnce(connection: LoadConnection, to: LoadDevice, conte
 export function describeTally(tally: SendTally): string {
   return `${tally.delivered} delivered, ${tally.stored} stored, ${tally.refused} refused, ${tally.rateLimited} rate-limited, ${tally.failed} failed`;
 }
+
+// How long an attack keeps going past its phase for the server to show its defence.
+const DEFENCE_WAIT_MS = 30_000;
+
+/**
+ * Resolves once `defended()` holds, or after DEFENCE_WAIT_MS: on a loaded machine a flood
+ * may need longer than its phase to reach the limit it is meant to meet.
+ */
+export async function untilDefended(defended: () => boolean): Promise<void> {
+  const deadline = Date.now() + DEFENCE_WAIT_MS;
+  while (!defended() && Date.now() < deadline) await sleep(50);
+}

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { RemovedDeviceNotice } from '../devices/device-management';
+import type { PaymentEntry, PaymentRequestEntry } from '../payments/payment-entries';
 import type { ReceivedMessage } from '../received-message';
 import type { SentMessage } from '../sent-message';
 
@@ -19,6 +20,13 @@ export interface ClientEventMap {
   connectionClosed: [code: number, reason: string];
   /** Devices of this account were removed or expired; this device no longer copies its messages to them. */
   devicesRemoved: [removed: RemovedDeviceNotice[]];
+  /** A payment request this account sent, or one a contact sent it. */
+  paymentRequest: [request: PaymentRequestEntry];
+  /**
+   * A payment sent or received, each time its state changes: a received one first as
+   * "verifying", then valid with its chain state, or invalid with the reason.
+   */
+  payment: [payment: PaymentEntry];
 }
 
 export type ClientEventName = keyof ClientEventMap;

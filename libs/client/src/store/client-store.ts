@@ -1,4 +1,7 @@
+import type { PaymentsState } from '../payments/payment-entries';
 import type { SignalState } from '../signal/client-signal-store';
+import type { BitcoinNetwork } from '../wallet/bitcoin/bitcoin-network';
+import type { BitcoinWalletState } from '../wallet/bitcoin/bitcoin-wallet-state';
 
 /** Tokens for one server, as auth issued them. */
 export interface StoredTokens {
@@ -44,6 +47,13 @@ export interface ClientState {
   signal?: SignalState;
   /** Recently received messages, to drop redeliveries: server GUIDs and sender message keys. */
   seen: string[];
+  /**
+   * The wallet's bookkeeping per network (next indexes, watched addresses, pending
+   * transactions), on the primary only. No key: keys derive from the mnemonic.
+   */
+  wallet?: { bitcoin?: Partial<Record<BitcoinNetwork['name'], BitcoinWalletState>> };
+  /** Payment requests and payments this device sent or received. */
+  payments?: PaymentsState;
 }
 
 /** Where a client keeps its state: a folder on disk for the CLI, anything else elsewhere. */

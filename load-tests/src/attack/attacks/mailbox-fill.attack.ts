@@ -1,6 +1,6 @@
 import type { Attack } from '../attack';
 import { connectDevice, freshAccounts } from '../fresh-accounts';
-import { ciphertextOf, describeTally, emptySendTally, sendOnce, sendUntilStopped } from '../flood-sends';
+import { ciphertextOf, describeTally, emptySendTally, sendOnce, sendUntilStopped, untilDefended } from '../flood-sends';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const SYBILS = 4;
@@ -36,6 +36,7 @@ export const mailboxFillAttack: Attack = {
     return {
       async stop() {
         await honestSends;
+        await untilDefended(() => tally.refused > 0);
         stopped = true;
         await filling;
         await Promise.all([honestSocket, ...sybils].map((connection) => connection.close()));

@@ -3,6 +3,7 @@ import { generatePreKey } from '@coming/signal';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadConnection } from '../../generator/load-connection';
 import type { Attack } from '../attack';
+import { untilDefended } from '../flood-sends';
 import { connectDevice, freshAccounts } from '../fresh-accounts';
 
 const DRAINERS = 12;
@@ -66,6 +67,7 @@ export const prekeyDrainAttack: Attack = {
     return {
       async stop() {
         await newcomers;
+        await untilDefended(() => tally.withoutOneTimeKey > 0 && tally.rateLimited > 0);
         stopped = true;
         await draining;
         await Promise.all([...drainers, ...contacts].map((connection) => connection.close()));

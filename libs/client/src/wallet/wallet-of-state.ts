@@ -1,0 +1,38 @@
+import { seedFromMnemonic } from '@coming/identity';
+import type { StateKeeper } from '../state-keeper';
+import { Bip84Account } from './bitcoin/bip84-account';
+import type { BitcoinChainApi } from './bitcoin/bitcoin-chain-api';
+import type { BitcoinNetwork } from './bitcoin/bitcoin-network';
+import { BitcoinWallet } from './bitcoin/bitcoin-wallet';
+import { emptyBitcoinWalletState } from './bitcoin/bitcoin-wallet-state';
+import type { CurrencyAdapter } from './currency-adapter';
+import { WalletError, WalletErrorCode } from './wallet.errors';
+
+/** Which Bitcoin network the wallet is on, and the chain service it asks. */
+export interface BitcoinOptions {
+  network: BitcoinNetwork;
+  chain: BitcoinChainApi;
+}
+
+/**
+ * Opens the account's wallet from the client state. Only the primary device has one: its
+ * keys derive from the recovery phrase, which a linked device never holds. (Giving linked
+ * devices a watch-only wallet, an xpub in the provisioning message, is a later step.)
+ */
+export function walletOfState(keeper: StateKeeper, bitcoin: BitcoinOptions | undefined): CurrencyAdapter {
+  const { mnemonic } = keeper.state;
+  if (mnemonic === undefined) {
+    throw new WalletError(
+      WalletErrorCode.NoWallet,
+      "this is a linked device: the wallet lives on the account's primary device, which holds the recovery phrase",
+    );
+  }
+  if (bitcoin === undefined)
+    throw new WalletError(WalletErrorCode.NoWallet, 'no Bitcoin network and chain service are configured for this client');
+  const { network, chain } = bitcoin;
+  const wallets = (keeper.state.wallet ??= {});
+  const networks = (wallets.bitcoin ??= {});
+  // Each network keeps its own indexes: regtest and testnet share keys (coin type 1) but not chains.
+  const state = (networks[network.name] ??= emptyBitcoinWalletState());
+  return new BitcoinWallet(new Bip84Account(seedFromMnemonic(mnemonic), network), chain, state, () => keeper.save());
+}
