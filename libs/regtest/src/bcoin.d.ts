@@ -1,0 +1,28 @@
+// bcoin ships no type declarations; these cover the few parts the regtest node uses.
+declare module 'bcoin' {
+  interface ChainEntry {
+    height: number;
+    hash: Buffer;
+  }
+  interface Block {
+    hash(): Buffer;
+  }
+  class FullNode {
+    constructor(options: Record<string, unknown>);
+    ensure(): Promise<void>;
+    open(): Promise<void>;
+    close(): Promise<void>;
+    chain: {
+      height: number;
+      getEntry(hashOrHeight: number | Buffer): Promise<ChainEntry | null>;
+      add(block: Block): Promise<ChainEntry | null>;
+    };
+    miner: { mempool: unknown; mineBlock(tip: ChainEntry, address: unknown): Promise<Block> };
+    rpc: {
+      call(request: { method: string; params: unknown[] }): Promise<{ result: unknown; error: { message: string; code: number } | null }>;
+    };
+  }
+  const Address: { fromString(address: string, network: string): unknown };
+  const KeyRing: { generate(): { getAddress(format: string, network: string): string } };
+  export { Address, FullNode, KeyRing };
+}
