@@ -63,3 +63,9 @@ const GENESIS_BLOCK_HASHES: Readonly<Record<NetworkName, readonly string[]>> = {
 export function networkOfGenesis(genesisBlockHash: string): NetworkName | undefined {
   return NETWORK_NAMES.find((network) => GENESIS_BLOCK_HASHES[network].includes(genesisBlockHash.toLowerCase()));
 }
+
+/** Where `npm run regtest`'s node listens: what a deployment on regtest uses when no backend is configured. */
+export const LOCAL_REGTEST_PORT = 18443;
+/** Its API key: a loopback regtest chain holds nothing of value. */
+export const LOCAL_REGTEST_API_KEY = 'regtest';
+export const LOCAL_REGTEST_URL = `http://coming:${LOCAL_REGTEST_API_KEY}@127.0.0.1:${LOCAL_REGTEST_PORT}`;

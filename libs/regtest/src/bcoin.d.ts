@@ -6,6 +6,14 @@ declare module 'bcoin' {
   }
   interface Block {
     hash(): Buffer;
+    rhash(): string;
+  }
+  interface Transaction {
+    readonly mutable: false;
+  }
+  interface CpuJob {
+    attempt: { addTX(transaction: Transaction, view: unknown): boolean; refresh(): void };
+    refresh(): void;
   }
   class FullNode {
     constructor(options: Record<string, unknown>);
@@ -15,14 +23,21 @@ declare module 'bcoin' {
     chain: {
       height: number;
       getEntry(hashOrHeight: number | Buffer): Promise<ChainEntry | null>;
+      tip: ChainEntry;
       add(block: Block): Promise<ChainEntry | null>;
+      getCoinView(transaction: Transaction): Promise<unknown>;
     };
-    miner: { mempool: unknown; mineBlock(tip: ChainEntry, address: unknown): Promise<Block> };
+    miner: {
+      mempool: unknown;
+      mineBlock(tip: ChainEntry, address: unknown): Promise<Block>;
+      cpu: { createJob(tip: ChainEntry, address: unknown): Promise<CpuJob>; mineAsync(job: CpuJob): Promise<Block> };
+    };
     rpc: {
       call(request: { method: string; params: unknown[] }): Promise<{ result: unknown; error: { message: string; code: number } | null }>;
     };
   }
   const Address: { fromString(address: string, network: string): unknown };
+  const TX: { fromRaw(raw: Buffer): Transaction };
   const KeyRing: { generate(): { getAddress(format: string, network: string): string } };
-  export { Address, FullNode, KeyRing };
+  export { Address, FullNode, KeyRing, TX };
 }

@@ -1,10 +1,8 @@
+// bcoin ships no types, and each project that compiles this file (its tests, the payments tests) must see them.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./bcoin.d.ts" />
+import { LOCAL_REGTEST_API_KEY } from '@coming/chain';
 import type * as Bcoin from 'bcoin';
-
-/** Where `npm run regtest` listens, and what a single node on regtest uses when no backend is configured. */
-export const DEFAULT_REGTEST_PORT = 18443;
-/** The API key of `npm run regtest`'s node: a loopback regtest chain holds nothing of value. */
-export const DEFAULT_REGTEST_API_KEY = 'regtest';
-export const DEFAULT_REGTEST_URL = `http://coming:${DEFAULT_REGTEST_API_KEY}@127.0.0.1:${DEFAULT_REGTEST_PORT}`;
 
 /** bcoin activates SegWit on regtest only at this height: mine this far before spending P2WPKH outputs. */
 export const REGTEST_SEGWIT_HEIGHT = 432;
@@ -31,6 +29,12 @@ export interface RegtestNode {
    * disconnected, as when a competing miner wins.
    */
   mineFork(forkHeight: number, count: number): Promise<void>;
+  /**
+   * Mines one block on the tip holding exactly these transactions (and no mempool ones), as a
+   * miner who saw them first would: how a conflicting transaction, such as a fee bump this
+   * node's mempool would not take, gets confirmed.
+   */
+  mineBlockWith(transactions: Uint8Array[]): Promise<string>;
   /** A JSON-RPC call answered in-process. */
   rpc<Result>(method: string, params: unknown[]): Promise<Result>;
   close(): Promise<void>;
@@ -42,7 +46,7 @@ export interface RegtestNode {
  * native bindings, so nothing needs building. Opens in about 0.3 s and mines about 250
  * blocks a second; held in memory it needs about 90 MB.
  */
-export async function startRegtestNode({ port, apiKey = DEFAULT_REGTEST_API_KEY, dataDir }: RegtestNodeOptions): Promise<RegtestNode> {
+export async function startRegtestNode({ port, apiKey = LOCAL_REGTEST_API_KEY, dataDir }: RegtestNodeOptions): Promise<RegtestNode> {
   process.env['NODE_BACKEND'] ??= 'js';
   // bcoin is CommonJS: loaded from ES modules it arrives as `default`, from CommonJS as is.
   const imported = (await import('bcoin')) as typeof Bcoin & { default?: typeof Bcoin };
@@ -57,6 +61,8 @@ export async function startRegtestNode({ port, apiKey = DEFAULT_REGTEST_API_KEY,
     // The address and transaction indexes serve confirmed transactions by txid.
     indexTX: true,
     indexAddress: true,
+    // Fee bumps (BIP 125) replace what they conflict with, as on Bitcoin Core.
+    replaceByFee: true,
     // Never calls connect(): no peers, no outbound traffic.
     listen: false,
     workers: false,
@@ -71,28 +77,49 @@ export async function startRegtestNode({ port, apiKey = DEFAULT_REGTEST_API_KEY,
     if (error !== null) throw new Error(`${method}: ${error.message} (code ${error.code})`);
     return result as Result;
   };
+  /** With no mempool, bcoin's miner assembles blocks of nothing but what it is handed. */
+  const withoutMempool = async <Result>(mine: () => Promise<Result>): Promise<Result> => {
+    const mempool = node.miner.mempool;
+    node.miner.mempool = null;
+    try {
+      return await mine();
+    } finally {
+      node.miner.mempool = mempool;
+    }
+  };
   const throwaway = () => bcoin.KeyRing.generate().getAddress('string', 'regtest');
   return {
     rpcUrl: `http://coming:${apiKey}@127.0.0.1:${port}`,
     height: () => node.chain.height,
     mine: (count, address = throwaway()) => rpc<string[]>('generatetoaddress', [count, address]),
+    mineBlockWith: (transactions) =>
+      withoutMempool(async () => {
+        const job = await node.miner.cpu.createJob(node.chain.tip, bcoin.Address.fromString(throwaway(), 'regtest'));
+        for (const raw of transactions) {
+          const transaction = bcoin.TX.fromRaw(Buffer.from(raw));
+          if (!job.attempt.addTX(transaction, await node.chain.getCoinView(transaction)))
+            throw new Error('the block cannot take the transaction');
+        }
+        job.attempt.refresh();
+        job.refresh();
+        const block = await node.miner.cpu.mineAsync(job);
+        if ((await node.chain.add(block)) === null) throw new Error('the node refused the block');
+        return block.rhash();
+      }),
     mineFork: async (forkHeight, count) => {
-      let tip = await node.chain.getEntry(forkHeight);
-      if (tip === null) throw new Error(`no block at height ${forkHeight} to fork from`);
+      const start = await node.chain.getEntry(forkHeight);
+      if (start === null) throw new Error(`no block at height ${forkHeight} to fork from`);
       const address = bcoin.Address.fromString(throwaway(), 'regtest');
-      // With no mempool the miner assembles empty blocks: the transactions of the blocks it
-      // displaces must not be mined again on the branch.
-      const mempool = node.miner.mempool;
-      node.miner.mempool = null;
-      try {
+      // Empty blocks: the transactions of the blocks the branch displaces must not be mined again on it.
+      await withoutMempool(async () => {
+        let tip = start;
         for (let mined = 0; mined < count; mined += 1) {
           const block = await node.miner.mineBlock(tip, address);
-          tip = (await node.chain.add(block)) ?? (await node.chain.getEntry(block.hash()));
-          if (tip === null) throw new Error('the node refused a block of the fork');
+          const entry = (await node.chain.add(block)) ?? (await node.chain.getEntry(block.hash()));
+          if (entry === null) throw new Error('the node refused a block of the fork');
+          tip = entry;
         }
-      } finally {
-        node.miner.mempool = mempool;
-      }
+      });
     },
     rpc,
     close: () => node.close(),

@@ -1,7 +1,7 @@
 import { bcoinNetworks, type ChainInput, type NetworkParameters, parseBlock } from '@coming/chain';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { hex } from '@scure/base';
-import { p2wpkh, Transaction } from '@scure/btc-signer';
+import { p2wpkh, Transaction, WIF } from '@scure/btc-signer';
 import type { RegtestNode } from './regtest-node';
 
 export interface Spendable extends ChainInput {
@@ -33,6 +33,11 @@ export class RegtestWallet {
   constructor(private readonly parameters: NetworkParameters = bcoinNetworks.regtest) {
     this.payment = p2wpkh(secp256k1.getPublicKey(this.privateKey, true), parameters);
     this.address = this.payment.address ?? '';
+  }
+
+  /** Its private key as hex and as WIF: what tests search server tables, events and logs for. */
+  secretForms(): string[] {
+    return [hex.encode(this.privateKey), WIF(this.parameters).encode(this.privateKey)];
   }
 
   /** Mines `count` blocks to this wallet and returns their coinbase outputs (spendable 100 blocks later). */

@@ -82,7 +82,7 @@ Whether the chart must create its own Secret: for the signing keys when no
 existingSecret is named, and for each backend URL given inline.
 */}}
 {{- define "coming.createSecret" -}}
-{{- if or (not .Values.secrets.existingSecret) (not .Values.database.existingSecret.name) (not .Values.redis.existingSecret.name) (not .Values.nats.existingSecret.name) }}true{{ end }}
+{{- if or (not .Values.secrets.existingSecret) (not .Values.database.existingSecret.name) (not .Values.redis.existingSecret.name) (not .Values.nats.existingSecret.name) (and .Values.payments.backend.url (not .Values.payments.backend.existingSecret.name)) }}true{{ end }}
 {{- end }}
 
 {{/* Where a backend's URL is: its existingSecret, or the chart's Secret. Takes (dict "root" $ "name" "DATABASE_URL" "backend" .Values.database). */}}
