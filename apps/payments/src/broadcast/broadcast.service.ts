@@ -5,7 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { ChainConnection } from '../chain/chain-connection';
 import { InjectPaymentsConfig, type PaymentsConfig } from '../payments.config';
 import { PaymentsMetrics } from '../payments.metrics';
-import { checkDevice, invalid } from '../payments.requests';
+import { checkDevice, invalid } from '../request-checks';
 import { PaymentStatusesRepository } from '../statuses/payment-statuses.repository';
 import { StatusNotifier } from '../statuses/status-notifier';
 import { LIVE_STATES, TrackedTransactionsRepository } from '../watcher/tracked-transactions.repository';

@@ -2,7 +2,7 @@ import { payments } from '@coming/proto';
 import { Injectable } from '@nestjs/common';
 import { ChainConnection } from '../chain/chain-connection';
 import { InjectPaymentsConfig, type PaymentsConfig } from '../payments.config';
-import { checkAccount, checkTxids, limitOf, scriptsOf } from '../payments.requests';
+import { checkAccount, checkTxids, limitOf, scriptsOf } from '../request-checks';
 import { WatchListRepository } from '../watch/watch-list.repository';
 import { WatcherRepository } from '../watcher/watcher.repository';
 import { PaymentStatusesRepository } from './payment-statuses.repository';

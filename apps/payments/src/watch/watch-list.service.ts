@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { ChainConnection } from '../chain/chain-connection';
 import { InjectPaymentsConfig, type PaymentsConfig } from '../payments.config';
 import { PaymentsError, PaymentsErrorCode } from '../payments.errors';
-import { checkDevice, invalid, scriptsOf } from '../payments.requests';
+import { checkDevice, invalid, scriptsOf } from '../request-checks';
 import { StatusNotifier } from '../statuses/status-notifier';
 import { StatusesService } from '../statuses/statuses.service';
 import { type WatchedScript, WatchListRepository } from './watch-list.repository';

@@ -56,8 +56,9 @@ export class TrackedTransactionsRepository {
         // Tracked from now on, for the rest of this batch too (a chain of payments in one block).
         context.known.add(transaction.txid);
         for (const output of concerns.outputs) context.trackedOutputs.set(outpoint(transaction.txid, output.vout), output.accountId);
+        // Whatever the node holds now (in a block, its mempool, or just accepted from a
+        // broadcast) took the place of what spent the same outputs before it.
         for (const conflict of concerns.conflicts) {
-          if (placement.kind === 'broadcast') continue;
           const replaced = await trx
             .updateTable('chain_transactions')
             .set({
