@@ -1,12 +1,11 @@
-import { REGTEST_SEGWIT_HEIGHT, type RegtestNode, RegtestWallet, startRegtestNode } from '@coming/regtest';
+import { bcoinNetworks, ChainBackendError, ChainBackendUnavailableError, JsonRpcChainBackend, scriptPubKeyOf } from '@coming/chain';
 import { findFreePorts } from '@coming/testing';
 import { hex } from '@scure/base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChainBackendError, ChainBackendUnavailableError } from '../src/chain-backend';
-import { JsonRpcChainBackend } from '../src/json-rpc-chain-backend';
-import { bcoinNetworks } from '../src/networks';
-import { scriptPubKeyOf } from '../src/addresses';
-import type { Spendable } from '@coming/regtest';
+import { REGTEST_SEGWIT_HEIGHT, type RegtestNode, startRegtestNode } from '../src/regtest-node';
+import { RegtestWallet, type Spendable } from '../src/regtest-wallet';
+
+// libs/chain's JSON-RPC adapter against the real node: here, since the node depends on libs/chain.
 
 describe(JsonRpcChainBackend.name, () => {
   let node: RegtestNode;
