@@ -2,8 +2,8 @@
 // walkthrough, until Ctrl-C. Its chain is kept under .coming/regtest (--memory keeps it in
 // memory only). `npm run -s regtest -- mine N [ADDRESS]` asks the running node to mine N
 // blocks, paying their coinbase to ADDRESS (a throwaway key when none is given).
-import { addressOfScript, bcoinNetworks } from '@coming/chain';
-import { DEFAULT_REGTEST_API_KEY, DEFAULT_REGTEST_PORT, startRegtestNode } from '@coming/regtest';
+import { addressOfScript, bcoinNetworks, LOCAL_REGTEST_API_KEY, LOCAL_REGTEST_PORT } from '@coming/chain';
+import { startRegtestNode } from '@coming/regtest';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,7 +12,7 @@ async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
-      port: { type: 'string', default: String(DEFAULT_REGTEST_PORT) },
+      port: { type: 'string', default: String(LOCAL_REGTEST_PORT) },
       memory: { type: 'boolean', default: false },
     },
   });
@@ -42,7 +42,7 @@ async function mine(port: number, [count, address]: string[]) {
   const payee = address ?? addressOfScript(`0014${randomBytes(20).toString('hex')}`, bcoinNetworks.regtest);
   const response = await fetch(`http://127.0.0.1:${port}/`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`coming:${DEFAULT_REGTEST_API_KEY}`).toString('base64')}` },
+    headers: { authorization: `Basic ${Buffer.from(`coming:${LOCAL_REGTEST_API_KEY}`).toString('base64')}` },
     body: JSON.stringify({ method: 'generatetoaddress', params: [blocks, payee] }),
   }).catch(() => {
     throw new Error(`no regtest node answers on port ${port}: start one with "npm run regtest"`);
