@@ -2,7 +2,7 @@
 // walkthrough, until Ctrl-C. Its chain is kept under .coming/regtest (--memory keeps it in
 // memory only). `npm run -s regtest -- mine N [ADDRESS]` asks the running node to mine N
 // blocks, paying their coinbase to ADDRESS (a throwaway key when none is given).
-import { addressOfScript, bcoinNetworks, LOCAL_REGTEST_API_KEY, LOCAL_REGTEST_PORT } from '@coming/chain';
+import { addressOfScript, bcoinNetworks, LOCAL_REGTEST_API_KEY, LOCAL_REGTEST_PORT, scriptPubKeyOf } from '@coming/chain';
 import { startRegtestNode } from '@coming/regtest';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -38,6 +38,8 @@ async function main() {
 async function mine(port: number, [count, address]: string[]) {
   const blocks = Number(count);
   if (!Number.isInteger(blocks) || blocks < 1 || blocks > 10_000) throw new Error('mine takes a number of blocks from 1 to 10000');
+  // Checked here so that an address of another network is named as such (bcoin says only "Invalid address.").
+  if (address !== undefined) scriptPubKeyOf(address, bcoinNetworks.regtest);
   // bcoin's `generate` needs a wallet this node runs without: a throwaway address stands in.
   const payee = address ?? addressOfScript(`0014${randomBytes(20).toString('hex')}`, bcoinNetworks.regtest);
   const response = await fetch(`http://127.0.0.1:${port}/`, {
