@@ -1,12 +1,11 @@
 import { BCOIN_REGTEST, ComingClient, MemoryClientStore, type PaymentEntry, TransferState } from '@coming/client';
 import { type ChainTransaction, parseBlock, parseTransaction } from '@coming/chain';
-import { loadConfig } from '@coming/config';
-import { paymentsConfigSchema, startPayments } from '@coming/payments-service';
 import { REGTEST_SEGWIT_HEIGHT, type RegtestNode, startRegtestNode } from '@coming/regtest';
 import type { StartedService } from '@coming/runtime';
 import { eventually, findFreePorts } from '@coming/testing';
 import { hex } from '@scure/base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPaymentsOn } from './in-process-payments';
 import { type InProcessServices, startInProcessServices } from './in-process-services';
 
 /** Blocks a coinbase output waits before it may be spent. */
@@ -43,14 +42,7 @@ describe('in-chat payments through the SDK, the gateway and the payments service
     await node.mine(REGTEST_SEGWIT_HEIGHT - COINBASE_MATURITY);
     const paymentsUrl = `127.0.0.1:${await findFreePorts(1)}`;
     services = await startInProcessServices('sdk-payments', { gatewayEnv: { PAYMENTS_GRPC_TARGET: paymentsUrl } });
-    paymentsService = await startPayments(
-      loadConfig(paymentsConfigSchema, {
-        PAYMENTS_GRPC_URL: paymentsUrl,
-        PAYMENTS_BACKEND_URL: node.rpcUrl,
-        PAYMENTS_POLL_INTERVAL_MS: '100',
-      }),
-      services.infrastructure,
-    );
+    paymentsService = await startPaymentsOn(node, paymentsUrl, services);
   }, 60_000);
 
   afterAll(async () => {
