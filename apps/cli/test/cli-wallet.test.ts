@@ -88,7 +88,7 @@ describe('coming wallet, request, pay and payments on a single node and a regtes
     const request = await json<{ amountSat: number; address: string }>('bob', 'request', 'alice', '0.001', '--memo', 'lunch');
     expect(request).toMatchObject({ amountSat: 100_000, address: expect.stringMatching(/^rb1q/) });
     const noRequest = await coming('alice', 'pay', 'bob', '0.002');
-    expect(noRequest.code).not.toBe(0);
+    expect(noRequest.code).toBe(2);
     expect(noRequest.stderr).toMatch(/request/);
 
     const paid = await coming('alice', 'pay', 'bob', '0.001', '--memo', 'lunch');
@@ -113,5 +113,18 @@ describe('coming wallet, request, pay and payments on a single node and a regtes
     ]);
     expect(await json<Wallet>('bob', 'wallet')).toMatchObject({ confirmedSat: 100_000, unconfirmedSat: 0 });
     expect(await json<Wallet>('alice', 'wallet')).toMatchObject({ confirmedSat: funded - 100_000 - fee, unconfirmedSat: 0 });
+
+    // The same commands through a daemon holding Bob's home.
+    const daemon = run('bob', ['daemon']);
+    await daemon.saysOnStderr('daemon: serving');
+    try {
+      expect(await json<Wallet>('bob', 'wallet')).toMatchObject({ confirmedSat: 100_000, unconfirmedSat: 0 });
+      expect(await jsonLines<Payment>('bob', 'payments')).toEqual([expect.objectContaining({ txid, status: 'confirmed' })]);
+      const badAmount = await coming('bob', 'request', 'alice', '0.000000001');
+      expect(badAmount.code).toBe(2);
+      expect(badAmount.stderr).toMatch(/0\.000000001/);
+    } finally {
+      await daemon.stop();
+    }
   }, 180_000);
 });
