@@ -1,2 +1,0 @@
-export * from './regtest-node';
-export * from './regtest-wallet';
