@@ -4,6 +4,9 @@ import { type GatewayConfig, InjectGatewayConfig } from '../gateway.config';
 
 // Bad frames are counted in windows of this length (GATEWAY_MAX_BAD_FRAMES_PER_MINUTE).
 const WINDOW_MS = 60_000;
+// Devices counted at once, at most: past it the oldest window is forgotten, so that many
+// accounts sending one bad frame each cannot grow the gateway's memory without bound.
+const MAX_DEVICES = 100_000;
 
 /**
  * How many undecodable, unknown or oversized frames each device has sent this gateway in
@@ -28,6 +31,9 @@ export class BadFrameBudget {
     let entry = this.devices.get(key);
     if (entry === undefined || nowMs - entry.windowStartMs >= WINDOW_MS) {
       entry = { count: 0, windowStartMs: nowMs };
+      // Re-inserted, so that the map's order stays the order windows started in.
+      this.devices.delete(key);
+      if (this.devices.size >= MAX_DEVICES) this.devices.delete(this.devices.keys().next().value!);
       this.devices.set(key, entry);
     }
     entry.count += 1;
