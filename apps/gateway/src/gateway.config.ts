@@ -17,6 +17,7 @@ export const gatewayConfigSchema = z.object({
   AUTH_GRPC_TARGET: z.string().default('127.0.0.1:50051'),
   MAILBOX_GRPC_TARGET: z.string().default('127.0.0.1:50052'),
   KEYS_GRPC_TARGET: z.string().default('127.0.0.1:50053'),
+  PAYMENTS_GRPC_TARGET: z.string().default('127.0.0.1:50054'),
   /** Largest client frame accepted; larger ones get FRAME_TOO_LARGE. */
   GATEWAY_MAX_FRAME_BYTES: z.coerce
     .number()

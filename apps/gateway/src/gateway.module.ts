@@ -21,7 +21,20 @@ import { RemoveDeviceFrameHandler } from './frames/remove-device.frame-handler';
 import { SendMessageFrameHandler } from './frames/send-message.frame-handler';
 import { SetDeviceNameFrameHandler } from './frames/set-device-name.frame-handler';
 import { UploadKeysFrameHandler } from './frames/upload-keys.frame-handler';
+import { GetChainInfoFrameHandler } from './frames/get-chain-info.frame-handler';
+import { WatchAddressesFrameHandler } from './frames/watch-addresses.frame-handler';
+import { UnwatchAddressesFrameHandler } from './frames/unwatch-addresses.frame-handler';
+import { GetUtxosFrameHandler } from './frames/get-utxos.frame-handler';
+import { GetPaymentHistoryFrameHandler } from './frames/get-payment-history.frame-handler';
+import { GetPaymentStatusesFrameHandler } from './frames/get-payment-statuses.frame-handler';
+import { RegisterPaymentRequestFrameHandler } from './frames/register-payment-request.frame-handler';
+import { GetFeeEstimateFrameHandler } from './frames/get-fee-estimate.frame-handler';
+import { BroadcastTransactionFrameHandler } from './frames/broadcast-transaction.frame-handler';
 import { GatewayMetrics } from './gateway.metrics';
+import { ChainWatchService } from './payments/chain-watch.service';
+import { PaymentEventsRepository } from './payments/payment-events.repository';
+import { PaymentStatusNotifier } from './payments/payment-status.notifier';
+import { PaymentsRepository } from './payments/payments.repository';
 import { KeyDirectoryService } from './keys/key-directory.service';
 import { KeysRepository } from './keys/keys.repository';
 import { AuthRepository } from './login/auth.repository';
@@ -74,6 +87,19 @@ export class GatewayModule {
         SetDeviceNameFrameHandler,
         UpgradeAuthenticator,
         UploadKeysFrameHandler,
+        ChainWatchService,
+        PaymentEventsRepository,
+        PaymentStatusNotifier,
+        PaymentsRepository,
+        GetChainInfoFrameHandler,
+        WatchAddressesFrameHandler,
+        UnwatchAddressesFrameHandler,
+        GetUtxosFrameHandler,
+        GetPaymentHistoryFrameHandler,
+        GetPaymentStatusesFrameHandler,
+        RegisterPaymentRequestFrameHandler,
+        GetFeeEstimateFrameHandler,
+        BroadcastTransactionFrameHandler,
       ],
     };
   }

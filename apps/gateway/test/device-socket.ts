@@ -4,6 +4,8 @@ import WebSocket from 'ws';
 /** A device's raw WebSocket, for tests that need to see or withhold what a client would do. */
 export class DeviceSocket {
   readonly delivered: wire.Deliver[] = [];
+  /** Payment statuses the gateway pushed, in arrival order. */
+  readonly paymentStatuses: NonNullable<wire.ServerFrame['paymentStatus']>[] = [];
   private readonly answers = new Map<number, (response: wire.Response) => void>();
   private nextRequestId = 1;
 
@@ -53,6 +55,7 @@ export class DeviceSocket {
       this.delivered.push(frame.deliver);
       if (this.acknowledging) void this.acknowledge(frame.deliver.envelope.serverGuid);
     }
+    if (frame.paymentStatus !== undefined) this.paymentStatuses.push(frame.paymentStatus);
     if (frame.response !== undefined) {
       this.answers.get(frame.response.requestId)?.(frame.response);
       this.answers.delete(frame.response.requestId);

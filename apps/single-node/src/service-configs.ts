@@ -29,7 +29,7 @@ export function serviceConfigsOf(
     auth: loadConfig(authConfigSchema, { ...env, AUTH_GRPC_URL: port(0), AUTH_SIGNING_KEY: wiring.signingKey }),
     mailbox: loadConfig(mailboxConfigSchema, { ...env, MAILBOX_GRPC_URL: port(1) }),
     keys: loadConfig(keysConfigSchema, { ...env, KEYS_GRPC_URL: port(2) }),
-    payments: loadConfig(paymentsConfigSchema, env),
+    payments: loadConfig(paymentsConfigSchema, { ...env, PAYMENTS_GRPC_URL: port(3) }),
     gateway: loadConfig(gatewayConfigSchema, {
       ...env,
       GATEWAY_PORT: String(node.PORT),
@@ -39,6 +39,7 @@ export function serviceConfigsOf(
       AUTH_GRPC_TARGET: port(0),
       MAILBOX_GRPC_TARGET: port(1),
       KEYS_GRPC_TARGET: port(2),
+      PAYMENTS_GRPC_TARGET: port(3),
     }),
   };
 }

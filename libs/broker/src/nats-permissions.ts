@@ -17,14 +17,15 @@ export interface NatsPermissions {
  * Who may say what on NATS. Only gateways hold sockets, so only they take deliveries,
  * answer them, announce presence and relay provisioning messages between new devices'
  * connections; only the mailbox says an envelope was stored; only keys says a device runs
- * low; only auth revokes devices, changes an account's device list and asks the mailbox
- * and keys to purge a removed device, and only they answer those requests. Replies reach
+ * low; only payments says a payment status changed; only auth revokes devices, changes an
+ * account's device list and asks the mailbox and keys to purge a removed device, and only
+ * they answer those requests. Replies reach
  * a requester on its own inbox prefix (`natsInboxPrefix`), which no other service may read.
  */
 export const natsPermissions: Record<NatsService, NatsPermissions> = {
   gateway: {
     publish: [subjectPatterns.deliver, subjectPatterns.deviceConnected, subjectPatterns.provisioning],
-    subscribe: [subjectPatterns.deviceEvents, subjectPatterns.devicesChanged, subjectPatterns.provisioning],
+    subscribe: [subjectPatterns.deviceEvents, subjectPatterns.devicesChanged, subjectPatterns.provisioning, subjectPatterns.paymentStatus],
     allowResponses: true,
   },
   auth: {
@@ -34,7 +35,7 @@ export const natsPermissions: Record<NatsService, NatsPermissions> = {
   },
   mailbox: { publish: [subjectPatterns.mailboxStored], subscribe: [subjectPatterns.purgeMailbox], allowResponses: true },
   keys: { publish: [subjectPatterns.keysLow], subscribe: [subjectPatterns.purgeKeys], allowResponses: true },
-  payments: { publish: [], subscribe: [], allowResponses: false },
+  payments: { publish: [subjectPatterns.paymentStatus], subscribe: [], allowResponses: false },
 };
 
 /** Where a service's request replies arrive; only that service may subscribe there. */

@@ -29,6 +29,8 @@ export const subjects = {
   purgeKeys: (accountId: string, deviceId: number) => `purge.${accountId}.${deviceId}.keys`,
   /** Request: hand a provisioning message to the new device waiting at this address, on whichever gateway holds it. */
   provisioning: (address: string) => `provisioning.${address}`,
+  /** Event: one of an account's payment statuses changed; gateways push it to the account's devices. */
+  paymentStatus: (accountId: string) => `payments.status.${accountId}`,
 };
 
 /** The account and device a purge request (`subjects.purgeMailbox`, `subjects.purgeKeys`) is about; undefined for any other subject. */
@@ -70,6 +72,7 @@ export const subjectPatterns = {
   purgeMailbox: 'purge.*.*.mailbox',
   purgeKeys: 'purge.*.*.keys',
   provisioning: 'provisioning.*',
+  paymentStatus: 'payments.status.*',
 } satisfies Record<keyof typeof subjects, string>;
 
 /**

@@ -1,4 +1,4 @@
-import type { auth, keys, mailbox } from '@coming/proto';
+import type { auth, keys, mailbox, payments } from '@coming/proto';
 import { grpcServices } from './grpc-services';
 
 /** The methods (as ts-proto names them) one caller may call on a service. */
@@ -28,6 +28,19 @@ export const grpcCallerPolicy: Record<string, Record<string, readonly string[]>>
   },
   [grpcServices.keys.service]: {
     gateway: ['uploadKeys', 'getPreKeyCount', 'getPreKeyBundles'] satisfies Methods<keys.KeysServiceClient>,
+  },
+  [grpcServices.payments.service]: {
+    gateway: [
+      'getChainInfo',
+      'watchAddresses',
+      'unwatchAddresses',
+      'getUtxos',
+      'getHistory',
+      'getPaymentStatuses',
+      'registerPaymentRequest',
+      'getFeeEstimate',
+      'broadcastTransaction',
+    ] satisfies Methods<payments.PaymentsServiceClient>,
   },
 };
 

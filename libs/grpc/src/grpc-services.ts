@@ -1,4 +1,4 @@
-import { auth, keys, mailbox } from '@coming/proto';
+import { auth, keys, mailbox, payments } from '@coming/proto';
 
 /** What the gRPC loader needs to serve or call one of our services. */
 export interface GrpcServiceDefinition {
@@ -14,6 +14,11 @@ export const grpcServices = {
     package: mailbox.COMING_MAILBOX_V1_PACKAGE_NAME,
     protoPath: 'coming/mailbox/v1/mailbox.proto',
     service: mailbox.MAILBOX_SERVICE_NAME,
+  },
+  payments: {
+    package: payments.COMING_PAYMENTS_V1_PACKAGE_NAME,
+    protoPath: 'coming/payments/v1/payments.proto',
+    service: payments.PAYMENTS_SERVICE_NAME,
   },
 } satisfies Record<string, GrpcServiceDefinition>;
 

@@ -101,7 +101,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   );
   const mailbox = service('mailbox', 'mailbox', { MAILBOX_GRPC_URL: grpc(1), MAILBOX_HEALTH_PORT: String(health(1)) }, health(1));
   const keys = service('keys', 'keys', { KEYS_GRPC_URL: grpc(2), KEYS_HEALTH_PORT: String(health(2)) }, health(2));
-  const payments = service('payments', 'payments', { PAYMENTS_HEALTH_PORT: String(health(3)) }, health(3));
+  const payments = service('payments', 'payments', { PAYMENTS_GRPC_URL: grpc(3), PAYMENTS_HEALTH_PORT: String(health(3)) }, health(3));
   const gateways = Array.from({ length: options.gateways }, (_, index) =>
     service(
       'gateway',
@@ -113,6 +113,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         AUTH_GRPC_TARGET: grpc(0),
         MAILBOX_GRPC_TARGET: grpc(1),
         KEYS_GRPC_TARGET: grpc(2),
+        PAYMENTS_GRPC_TARGET: grpc(3),
       },
       base + 8 + index,
     ),

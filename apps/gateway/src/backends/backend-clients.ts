@@ -7,7 +7,7 @@ import {
   ServiceToken,
   withDeadline,
 } from '@coming/grpc';
-import type { auth, keys, mailbox } from '@coming/proto';
+import type { auth, keys, mailbox, payments } from '@coming/proto';
 import { type FactoryProvider, Inject } from '@nestjs/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config';
 
@@ -15,10 +15,12 @@ const AUTH_CLIENT = Symbol('AuthServiceClient');
 const AUTH_BACKEND = Symbol('AuthBackend');
 const MAILBOX_BACKEND = Symbol('MailboxBackend');
 const KEYS_BACKEND = Symbol('KeysBackend');
+const PAYMENTS_BACKEND = Symbol('PaymentsBackend');
 
 export type AuthBackend = DeadlineClient<auth.AuthServiceClient>;
 export type MailboxBackend = DeadlineClient<mailbox.MailboxServiceClient>;
 export type KeysBackend = DeadlineClient<keys.KeysServiceClient>;
+export type PaymentsBackend = DeadlineClient<payments.PaymentsServiceClient>;
 
 /** The raw generated auth client, for callers that still apply the deadline themselves. */
 export const InjectAuthClient = () => Inject(AUTH_CLIENT);
@@ -26,6 +28,7 @@ export const InjectAuthClient = () => Inject(AUTH_CLIENT);
 export const InjectAuthBackend = () => Inject(AUTH_BACKEND);
 export const InjectMailboxBackend = () => Inject(MAILBOX_BACKEND);
 export const InjectKeysBackend = () => Inject(KEYS_BACKEND);
+export const InjectPaymentsBackend = () => Inject(PAYMENTS_BACKEND);
 
 /** One channel per service, carrying the gateway's credential (and its certificate under mTLS). */
 function clientProvider(provide: symbol, definition: GrpcServiceDefinition, target: (config: GatewayConfig) => string): FactoryProvider {
@@ -47,13 +50,16 @@ function deadlineProvider(provide: symbol, client: symbol): FactoryProvider {
 
 const MAILBOX_CLIENT = Symbol('MailboxServiceClient');
 const KEYS_CLIENT = Symbol('KeysServiceClient');
+const PAYMENTS_CLIENT = Symbol('PaymentsServiceClient');
 
 /** gRPC clients of the services behind the gateway. */
 export const backendClientProviders: FactoryProvider[] = [
   clientProvider(AUTH_CLIENT, grpcServices.auth, (config) => config.AUTH_GRPC_TARGET),
   clientProvider(MAILBOX_CLIENT, grpcServices.mailbox, (config) => config.MAILBOX_GRPC_TARGET),
   clientProvider(KEYS_CLIENT, grpcServices.keys, (config) => config.KEYS_GRPC_TARGET),
+  clientProvider(PAYMENTS_CLIENT, grpcServices.payments, (config) => config.PAYMENTS_GRPC_TARGET),
   deadlineProvider(AUTH_BACKEND, AUTH_CLIENT),
   deadlineProvider(MAILBOX_BACKEND, MAILBOX_CLIENT),
   deadlineProvider(KEYS_BACKEND, KEYS_CLIENT),
+  deadlineProvider(PAYMENTS_BACKEND, PAYMENTS_CLIENT),
 ];

@@ -12,6 +12,15 @@ import { RemoveDeviceFrameHandler } from './remove-device.frame-handler';
 import { SendMessageFrameHandler } from './send-message.frame-handler';
 import { SetDeviceNameFrameHandler } from './set-device-name.frame-handler';
 import { UploadKeysFrameHandler } from './upload-keys.frame-handler';
+import { GetChainInfoFrameHandler } from './get-chain-info.frame-handler';
+import { WatchAddressesFrameHandler } from './watch-addresses.frame-handler';
+import { UnwatchAddressesFrameHandler } from './unwatch-addresses.frame-handler';
+import { GetUtxosFrameHandler } from './get-utxos.frame-handler';
+import { GetPaymentHistoryFrameHandler } from './get-payment-history.frame-handler';
+import { GetPaymentStatusesFrameHandler } from './get-payment-statuses.frame-handler';
+import { RegisterPaymentRequestFrameHandler } from './register-payment-request.frame-handler';
+import { GetFeeEstimateFrameHandler } from './get-fee-estimate.frame-handler';
+import { BroadcastTransactionFrameHandler } from './broadcast-transaction.frame-handler';
 
 /** One handler per request kind; the compiler refuses a ClientFrame request without one. */
 type FrameHandlers = { readonly [Kind in FrameKind]: FrameHandler<Kind> };
@@ -33,6 +42,15 @@ export class FrameHandlerRegistry {
     removeDevice: RemoveDeviceFrameHandler,
     setDeviceName: SetDeviceNameFrameHandler,
     provisionDevice: ProvisionDeviceFrameHandler,
+    getChainInfo: GetChainInfoFrameHandler,
+    watchAddresses: WatchAddressesFrameHandler,
+    unwatchAddresses: UnwatchAddressesFrameHandler,
+    getUtxos: GetUtxosFrameHandler,
+    getPaymentHistory: GetPaymentHistoryFrameHandler,
+    getPaymentStatuses: GetPaymentStatusesFrameHandler,
+    registerPaymentRequest: RegisterPaymentRequestFrameHandler,
+    getFeeEstimate: GetFeeEstimateFrameHandler,
+    broadcastTransaction: BroadcastTransactionFrameHandler,
   ) {
     this.handlers = {
       sendMessage,
@@ -45,6 +63,15 @@ export class FrameHandlerRegistry {
       removeDevice,
       setDeviceName,
       provisionDevice,
+      getChainInfo,
+      watchAddresses,
+      unwatchAddresses,
+      getUtxos,
+      getPaymentHistory,
+      getPaymentStatuses,
+      registerPaymentRequest,
+      getFeeEstimate,
+      broadcastTransaction,
     };
     this.kinds = Object.keys(this.handlers) as FrameKind[];
   }

@@ -13,6 +13,8 @@ export enum FrameErrorCode {
   UnknownDevice = 'UNKNOWN_DEVICE',
   /** No new device is waiting at the provisioning address: wrong, expired or used. */
   UnknownProvisioningAddress = 'UNKNOWN_PROVISIONING_ADDRESS',
+  /** The request touches another account's data: addresses another account watches. */
+  Forbidden = 'FORBIDDEN',
 }
 
 export class FrameError extends DomainError<FrameErrorCode> {

@@ -66,6 +66,8 @@ function frameErrorCode(code: FrameErrorCode): wire.ErrorCode {
       return wire.ErrorCode.ERROR_CODE_UNKNOWN_DEVICE;
     case FrameErrorCode.UnknownProvisioningAddress:
       return wire.ErrorCode.ERROR_CODE_UNKNOWN_PROVISIONING_ADDRESS;
+    case FrameErrorCode.Forbidden:
+      return wire.ErrorCode.ERROR_CODE_FORBIDDEN;
     default:
       return assertUnreachable(code);
   }

@@ -82,7 +82,7 @@ Whether the chart must create its own Secret: for the signing keys when no
 existingSecret is named, and for each backend URL given inline.
 */}}
 {{- define "coming.createSecret" -}}
-{{- if or (not .Values.secrets.existingSecret) (not .Values.database.existingSecret.name) (not .Values.redis.existingSecret.name) (not .Values.nats.existingSecret.name) }}true{{ end }}
+{{- if or (not .Values.secrets.existingSecret) (not .Values.database.existingSecret.name) (not .Values.redis.existingSecret.name) (not .Values.nats.existingSecret.name) (and .Values.payments.backend.url (not .Values.payments.backend.existingSecret.name)) }}true{{ end }}
 {{- end }}
 
 {{/* Where a backend's URL is: its existingSecret, or the chart's Secret. Takes (dict "root" $ "name" "DATABASE_URL" "backend" .Values.database). */}}
@@ -101,9 +101,9 @@ key: {{ .name }}
 {{- default (printf "%s-credentials" (include "coming.componentName" .)) (index .root.Values.credentials .component).existingSecret }}
 {{- end }}
 
-{{/* Whether a service speaks gRPC (the gateway as client; auth, mailbox and keys as servers). Takes (dict "root" $ "component" "gateway"). */}}
+{{/* Whether a service speaks gRPC (the gateway as client; auth, mailbox, keys and payments as servers). Takes (dict "root" $ "component" "gateway"). */}}
 {{- define "coming.speaksGrpc" -}}
-{{- if has .component (list "gateway" "auth" "mailbox" "keys") }}true{{ end }}
+{{- if has .component (list "gateway" "auth" "mailbox" "keys" "payments") }}true{{ end }}
 {{- end }}
 
 {{/*
@@ -164,7 +164,7 @@ login, TLS files, and the backend URLs. Takes (dict "root" $ "component" "gatewa
 {{- end }}
 
 {{/*
-Environment of a gRPC server (auth, mailbox, keys): the tokens of its callers, today the
+Environment of a gRPC server (auth, mailbox, keys, payments): the tokens of its callers, today the
 gateway's only (libs/grpc/src/grpc-callers.ts). Takes the root context.
 */}}
 {{- define "coming.grpcCallerEnv" -}}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as chainWatch from './20261203000000-chain-watch';
+
+/** Every payments migration, by name in the order they apply. Never edit one that has landed. */
+export const paymentsMigrations: Record<string, Migration> = {
+  '20261203000000-chain-watch': chainWatch,
+};

@@ -1,0 +1,66 @@
+import type { ColumnType } from 'kysely';
+
+/** Chain states of a transaction, as stored; the proto's PaymentState minus the request-only ones. */
+export type TransactionState = 'broadcast' | 'in_mempool' | 'confirmed' | 'replaced' | 'dropped';
+
+/** bigint columns: strings from PostgreSQL, numbers or bigints from PGlite; read through Number(), written as numbers. */
+type Satoshis = ColumnType<string | number | bigint, number, number>;
+
+/** The tables payments owns; kept in step with migrations/ by the service tests. */
+export interface PaymentsDatabase {
+  watched_addresses: {
+    script_pubkey: string;
+    account_id: string;
+    address: string;
+    device_id: number;
+    created_at: ColumnType<Date, Date | undefined, never>;
+  };
+  chain_transactions: {
+    txid: string;
+    raw: string;
+    state: TransactionState;
+    block_height: number | null;
+    block_hash: string | null;
+    confirmations: ColumnType<number, number | undefined, number>;
+    replaced_by: string | null;
+    first_seen_at: ColumnType<Date, Date, never>;
+    updated_at: Date;
+  };
+  transaction_inputs: {
+    txid: string;
+    vin: number;
+    previous_txid: string;
+    previous_vout: number;
+  };
+  transaction_outputs: {
+    txid: string;
+    vout: number;
+    account_id: string;
+    script_pubkey: string;
+    address: string;
+    value_sat: Satoshis;
+  };
+  account_transactions: {
+    account_id: string;
+    txid: string;
+  };
+  payment_requests: {
+    script_pubkey: string;
+    account_id: string;
+    address: string;
+    amount_sat: Satoshis;
+    expires_at: Date;
+    expired: ColumnType<boolean, boolean | undefined, boolean>;
+    created_at: ColumnType<Date, Date, never>;
+    updated_at: Date;
+  };
+  watcher_blocks: {
+    height: number;
+    hash: string;
+  };
+  watcher_lease: {
+    id: number;
+    holder: string;
+    expires_at: Date;
+  };
+}

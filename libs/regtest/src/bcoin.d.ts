@@ -1,0 +1,43 @@
+// bcoin ships no type declarations; these cover the few parts the regtest node uses.
+declare module 'bcoin' {
+  interface ChainEntry {
+    height: number;
+    hash: Buffer;
+  }
+  interface Block {
+    hash(): Buffer;
+    rhash(): string;
+  }
+  interface Transaction {
+    readonly mutable: false;
+  }
+  interface CpuJob {
+    attempt: { addTX(transaction: Transaction, view: unknown): boolean; refresh(): void };
+    refresh(): void;
+  }
+  class FullNode {
+    constructor(options: Record<string, unknown>);
+    ensure(): Promise<void>;
+    open(): Promise<void>;
+    close(): Promise<void>;
+    chain: {
+      height: number;
+      getEntry(hashOrHeight: number | Buffer): Promise<ChainEntry | null>;
+      tip: ChainEntry;
+      add(block: Block): Promise<ChainEntry | null>;
+      getCoinView(transaction: Transaction): Promise<unknown>;
+    };
+    miner: {
+      mempool: unknown;
+      mineBlock(tip: ChainEntry, address: unknown): Promise<Block>;
+      cpu: { createJob(tip: ChainEntry, address: unknown): Promise<CpuJob>; mineAsync(job: CpuJob): Promise<Block> };
+    };
+    rpc: {
+      call(request: { method: string; params: unknown[] }): Promise<{ result: unknown; error: { message: string; code: number } | null }>;
+    };
+  }
+  const Address: { fromString(address: string, network: string): unknown };
+  const TX: { fromRaw(raw: Buffer): Transaction };
+  const KeyRing: { generate(): { getAddress(format: string, network: string): string } };
+  export { Address, FullNode, KeyRing, TX };
+}

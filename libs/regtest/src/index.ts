@@ -1,0 +1,2 @@
+export * from './regtest-node';
+export * from './regtest-wallet';
