@@ -7,13 +7,15 @@ import { addDeviceCommands } from './commands/device-commands';
 import { addIdentityCommands } from './commands/identity-commands';
 import { addLinkCommand } from './commands/link-command';
 import { addMessageCommands } from './commands/message-commands';
+import { addWalletCommands } from './commands/wallet-commands';
 import { addDaemonCommand } from './daemon/daemon-command';
 import type { ExitCode } from './exit-codes';
 import { failureOf } from './failures';
 import { PASSPHRASE_VARIABLE } from './home/passphrase';
 
 const EPILOG = `
-A contact name works wherever an account ID does. The home is locked under a passphrase:
+A contact name works wherever an account ID does. COMING_NETWORK (regtest, testnet or
+mainnet; default regtest) selects the wallet's Bitcoin network. The home is locked under a passphrase:
 ${PASSPHRASE_VARIABLE} gives it to scripts, a terminal is asked. Exit codes: 0 ok, 1 failure,
 2 usage, 3 server unreachable or timeout, 4 displaced, or this device removed, 5 refused by the server,
 6 home locked (no or wrong passphrase).`;
@@ -36,6 +38,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   addMessageCommands(program, context);
   addContactCommands(program, context);
   addDeviceCommands(program, context);
+  addWalletCommands(program, context);
   addDaemonCommand(program, context);
   addCompletionCommand(program, context);
   // Every subcommand reports through exitOverride too, instead of exiting the process.

@@ -1,4 +1,4 @@
-import { ClientError, ClientErrorCode, StoreError, StoreErrorCode } from '@coming/client';
+import { ClientError, ClientErrorCode, StoreError, StoreErrorCode, WalletError, WalletErrorCode } from '@coming/client';
 import { assertUnreachable } from '@coming/errors';
 import { InvalidMnemonicError } from '@coming/identity';
 import { wire } from '@coming/proto';
@@ -21,8 +21,29 @@ export function failureOf(error: unknown): Failure {
   }
   if (error instanceof InvalidMnemonicError) return { exitCode: ExitCode.Usage, message: error.message };
   if (error instanceof StoreError) return { exitCode: storeExitCode(error.code), message: error.message };
+  if (error instanceof WalletError) return { exitCode: walletExitCode(error.code), message: error.message };
   if (error instanceof ClientError) return inUserTerms(error) ?? { exitCode: clientExitCode(error.code), message: clientMessage(error) };
   return { exitCode: ExitCode.Failure, message: error instanceof Error ? error.message : String(error) };
+}
+
+function walletExitCode(code: WalletErrorCode): ExitCode {
+  switch (code) {
+    case WalletErrorCode.InvalidAmount:
+    case WalletErrorCode.InvalidAddress:
+    case WalletErrorCode.WrongNetwork:
+    case WalletErrorCode.Dust:
+    case WalletErrorCode.InvalidFeeRate:
+    case WalletErrorCode.InvalidPsbt:
+      return ExitCode.Usage;
+    case WalletErrorCode.BroadcastRejected:
+      return ExitCode.Refused;
+    case WalletErrorCode.InsufficientFunds:
+    case WalletErrorCode.NoWallet:
+    case WalletErrorCode.Unverifiable:
+      return ExitCode.Failure;
+    default:
+      return assertUnreachable(code);
+  }
 }
 
 function storeExitCode(code: StoreErrorCode): ExitCode {

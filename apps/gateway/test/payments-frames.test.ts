@@ -1,12 +1,11 @@
-import { loadConfig } from '@coming/config';
 import { payments, wire } from '@coming/proto';
-import { paymentsConfigSchema, startPayments } from '@coming/payments-service';
 import { REGTEST_SEGWIT_HEIGHT, type RegtestNode, RegtestWallet, type Spendable, startRegtestNode } from '@coming/regtest';
 import type { StartedService } from '@coming/runtime';
 import { findFreePorts } from '@coming/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthLogins } from './auth-logins';
 import { DeviceSocket } from './device-socket';
+import { startPaymentsOn } from './in-process-payments';
 import { type InProcessServices, startInProcessServices } from './in-process-services';
 
 const { PaymentState } = payments;
@@ -26,14 +25,7 @@ describe('payment frames through the gateway', () => {
     await regtest.mine(REGTEST_SEGWIT_HEIGHT - regtest.height());
     const paymentsUrl = `127.0.0.1:${await findFreePorts(1)}`;
     services = await startInProcessServices('gateway-payments', { gatewayEnv: { PAYMENTS_GRPC_TARGET: paymentsUrl } });
-    paymentsService = await startPayments(
-      loadConfig(paymentsConfigSchema, {
-        PAYMENTS_GRPC_URL: paymentsUrl,
-        PAYMENTS_BACKEND_URL: regtest.rpcUrl,
-        PAYMENTS_POLL_INTERVAL_MS: '100',
-      }),
-      services.infrastructure,
-    );
+    paymentsService = await startPaymentsOn(regtest, paymentsUrl, services);
     logins = new AuthLogins(services);
   });
 

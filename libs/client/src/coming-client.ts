@@ -28,6 +28,7 @@ import { StateKeeper } from './state-keeper';
 import type { ClientState, ClientStore } from './store/client-store';
 import { LoginApi } from './transport/login-api';
 import { ServerConnection } from './transport/server-connection';
+import { ServerChainApi, transferStatusOf } from './wallet/bitcoin/server-chain-api';
 import { type BitcoinOptions, walletOfState } from './wallet/wallet-of-state';
 import type { CurrencyAdapter } from './wallet/currency-adapter';
 
@@ -77,6 +78,9 @@ export interface ListenOptions {
 
 const MAX_TEXT_BYTES = 64 * 1024;
 
+/** Events that carry content from contacts: a listener for any of them makes the client take messages. */
+const CONTENT_EVENTS: readonly ClientEventName[] = ['message', 'paymentRequest', 'payment'];
+
 /**
  * A Coming account on one device. A thin facade: each job is a part with its own slice
  * of the state (connection keeping, key upkeep, recipient devices, sending, receiving,
@@ -94,6 +98,8 @@ export class ComingClient {
   private readonly openWallet: () => CurrencyAdapter;
   /** Payment requests and payments in the chat. */
   readonly payments: Payments;
+  /** The server's payments service: the chain the wallet uses unless `bitcoin.chain` names another. */
+  readonly chain: ServerChainApi;
 
   private constructor(
     private readonly keeper: StateKeeper,
@@ -110,11 +116,19 @@ export class ComingClient {
     this.connection = new ConnectionKeeper({
       tokens: session,
       dial: (accessToken, events) => ServerConnection.connect(server, accessToken, events, receive),
-      prepare: (link) => keys.publishIfNew(link),
+      prepare: async (link) => {
+        await keys.publishIfNew(link);
+        // Status pushes are not stored for an absent device: ask what changed meanwhile.
+        if (bitcoin !== undefined) void this.payments.catchUp((txids) => this.chain.statuses(txids)).catch(report);
+      },
       pushes: {
         onDeliver: (envelope) => this.inbox.receive(envelope),
         onQueueEmpty: () => this.events.emit('queueEmpty'),
         onDevicesRemoved: (removed) => void this.deviceManager.removed(removed).catch(report),
+        onPaymentStatus: (pushed) => {
+          const status = transferStatusOf(pushed);
+          if (status !== undefined) void this.payments.statusChanged(status).catch(report);
+        },
         onKeysLow: () => {
           this.connection
             .connected()
@@ -130,7 +144,8 @@ export class ComingClient {
     this.refusedCopies = new RefusedCopies(async (request) => ({ outcomes: await (await connected()).send(request) }), report);
     this.outbox = new Outbox(keeper, connected, endToEnd, recipients, this.refusedCopies, signal);
     this.transcripts = new SyncTranscripts(this.outbox, identity.accountId, report);
-    this.openWallet = () => (this.currencyAdapter ??= walletOfState(keeper, bitcoin));
+    this.chain = new ServerChainApi(async () => (await connected()).requestChain);
+    this.openWallet = () => (this.currencyAdapter ??= walletOfState(keeper, bitcoin, this.chain));
     this.payments = new Payments(keeper, this.outbox, this.events, this.openWallet, report);
     const reader = new EnvelopeReader(endToEnd, recipients, signal, identity.accountId);
     this.inbox = new Inbox(keeper, {
@@ -261,7 +276,7 @@ export class ComingClient {
   /** Calls `listener` on each `event` until the returned function is called. */
   on<Name extends ClientEventName>(event: Name, listener: ClientEventListener<Name>): () => void {
     const stop = this.events.on(event, listener);
-    if (event === 'message') this.inbox.resume();
+    if (CONTENT_EVENTS.includes(event)) this.inbox.resume();
     return stop;
   }
 
@@ -325,7 +340,7 @@ export class ComingClient {
   }
 
   private takesMessages(): boolean {
-    return this.events.listenerCount('message') > 0;
+    return CONTENT_EVENTS.some((event) => this.events.listenerCount(event) > 0);
   }
 
   /** The store cannot save: stop receiving, so that nothing is acknowledged that a restart would not know of. */

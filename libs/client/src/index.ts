@@ -23,5 +23,6 @@ export * from './wallet/transfer-status';
 export * from './wallet/bitcoin/bitcoin-network';
 export type { BitcoinChainApi, ChainView, ChainUtxo, ChainPayment } from './wallet/bitcoin/bitcoin-chain-api';
 export type { BitcoinOptions } from './wallet/wallet-of-state';
+export { ServerChainApi, networkOfPrefix, transferStatusOf } from './wallet/bitcoin/server-chain-api';
 export type { PaymentEntry, PaymentRequestEntry, PaymentCheck, PaymentDirection } from './payments/payment-entries';
 export type { Payments, PayOptions, RequestOptions } from './payments/payments';

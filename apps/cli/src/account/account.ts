@@ -1,4 +1,5 @@
 import type { Contact } from '../contacts/contact-book';
+import type { PaymentRequestView, PaymentView, WalletView } from '../wallet/payment-views';
 import type { DevicesView, RemovedDeviceView } from './device-views';
 
 /** A received message as `listen --json` prints it and the daemon notifies it. */
@@ -62,5 +63,13 @@ export interface Account {
   nameThisDevice(name: string): Promise<void>;
   /** Primary only: hands the device showing `linkCode` what it needs to join the account. */
   approveLink(linkCode: string): Promise<void>;
+  /** Primary only: the balance and a fresh receive address. */
+  wallet(): Promise<WalletView>;
+  /** Primary only: asks `contact` for `amountBtc` (decimal BTC) at a fresh address, in the chat. */
+  requestPayment(contact: string, amountBtc: string, memo: string): Promise<PaymentRequestView>;
+  /** Primary only: pays `contact`'s newest unpaid request for `amountBtc`; resolves once broadcast. */
+  pay(contact: string, amountBtc: string, options: { memo: string; feeRate?: number }): Promise<PaymentView>;
+  /** Payments sent and received, their states brought up to date. */
+  payments(): Promise<PaymentView[]>;
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { ClientError, ClientErrorCode, ComingClient, type ReceivedMessage } from '@coming/client';
+import { BTC, type BitcoinNetwork, ClientError, ClientErrorCode, ComingClient, parseAmount, type ReceivedMessage } from '@coming/client';
 import { wire } from '@coming/proto';
 import { CliError } from '../cli.errors';
 import type { CliIo } from '../cli-io';
@@ -10,6 +10,8 @@ import type { Account, HistoryView, SendView, Subscriber } from './account';
 import { connectWithin } from './connect-within';
 import { type DevicesView, devicesView, removedDeviceView } from './device-views';
 import { historyView, messageView, sendView } from './message-views';
+import { bitcoinNetworkOf, NETWORK_VARIABLE } from '../wallet/bitcoin-network-of';
+import { type PaymentRequestView, type PaymentView, paymentRequestView, paymentView, type WalletView } from '../wallet/payment-views';
 
 // Device management is one request each way; a server silent this long is down.
 const DEVICE_REQUEST_TIMEOUT_MS = 10_000;
@@ -25,18 +27,22 @@ export interface LocalAccountOptions {
 export class LocalAccount implements Account {
   /** Received messages are recorded and handed on in arrival order, one after another. */
   private received: Promise<void> = Promise.resolve();
+  /** Set once subscribed (listen, the daemon): messages then flow and are recorded already. */
+  private listening = false;
 
   private constructor(
     private readonly home: UnlockedHome,
     private readonly client: ComingClient,
     private readonly io: CliIo,
     private readonly server: string,
+    private readonly network: BitcoinNetwork,
   ) {}
 
   static async open(home: UnlockedHome, { io, server, receive }: LocalAccountOptions): Promise<LocalAccount> {
-    const client = await ComingClient.open({ store: home.store, server, receive });
+    const bitcoin = { network: bitcoinNetworkOf(io.env[NETWORK_VARIABLE]) };
+    const client = await ComingClient.open({ store: home.store, server, receive, bitcoin });
     reportWarnings(client, io);
-    const account = new LocalAccount(home, client, io, server);
+    const account = new LocalAccount(home, client, io, server, bitcoin.network);
     // This device's sends and, while listening, the account's other devices' (sync
     // transcripts) go into one history.
     client.on('sent', ({ to, text, sentAt }) =>
@@ -79,6 +85,7 @@ export class LocalAccount implements Account {
   }
 
   async subscribe(subscriber: Subscriber, { max, deadline }: { max?: number; deadline?: number }): Promise<void> {
+    this.listening = true;
     this.client.onMessage((message) => this.inOrder(() => this.receive(message, subscriber)), max === undefined ? {} : { max });
     // After the messages before it, so that "caught up" is never said before they are shown.
     this.client.onQueueEmpty(() => this.inOrder(async () => subscriber.caughtUp()));
@@ -111,6 +118,44 @@ export class LocalAccount implements Account {
     await this.client.approveLink(linkCode);
   }
 
+  async wallet(): Promise<WalletView> {
+    await this.onServerNetwork();
+    const { confirmed, unconfirmed } = await this.client.wallet.balance();
+    return {
+      confirmedSat: Number(confirmed),
+      unconfirmedSat: Number(unconfirmed),
+      address: await this.client.wallet.freshReceiveAddress(),
+    };
+  }
+
+  async requestPayment(contact: string, amountBtc: string, memo: string): Promise<PaymentRequestView> {
+    const amount = parseAmount(BTC, amountBtc);
+    const accountId = await this.home.contacts.resolve(contact);
+    await this.onServerNetwork();
+    const entry = await this.client.payments.request(accountId, amount, { memo });
+    return paymentRequestView(entry, await this.home.contacts.nameOf(accountId));
+  }
+
+  async pay(contact: string, amountBtc: string, { memo, feeRate }: { memo: string; feeRate?: number }): Promise<PaymentView> {
+    const amount = parseAmount(BTC, amountBtc);
+    const accountId = await this.home.contacts.resolve(contact);
+    // The payee's request may still be on the server: take what is waiting first.
+    await this.drain(Date.now() + DEVICE_REQUEST_TIMEOUT_MS);
+    await this.onServerNetwork();
+    const entry = await this.client.payments.pay(accountId, amount, {
+      memo,
+      ...(feeRate === undefined ? {} : { feeRate: BigInt(feeRate) }),
+    });
+    return paymentView(entry, await this.home.contacts.nameOf(accountId));
+  }
+
+  async payments(): Promise<PaymentView[]> {
+    await this.drain(Date.now() + DEVICE_REQUEST_TIMEOUT_MS);
+    await this.client.payments.catchUp((txids) => this.client.chain.statuses(txids));
+    const { payments } = this.client.payments.list();
+    return Promise.all(payments.map(async (entry) => paymentView(entry, await this.home.contacts.nameOf(entry.counterparty))));
+  }
+
   async close(): Promise<void> {
     await this.client.close();
     await this.received;
@@ -121,9 +166,38 @@ export class LocalAccount implements Account {
   }
 
   private async receive(message: ReceivedMessage, subscriber: Subscriber): Promise<void> {
-    const { from, text, sentAt, receivedAt, serverGuid } = message;
+    await this.record(message);
+    subscriber.message(messageView(message, await this.home.contacts.nameOf(message.from)));
+  }
+
+  private async record({ from, text, sentAt, receivedAt, serverGuid }: ReceivedMessage): Promise<void> {
     await this.home.history.record({ direction: 'received', contact: from, text, sentAt, receivedAt, serverGuid });
-    subscriber.message(messageView(message, await this.home.contacts.nameOf(from)));
+  }
+
+  /**
+   * Takes everything stored for this device (payment requests and payments among it), the
+   * messages into the history, so that a payment command acts on what contacts sent.
+   */
+  private async drain(deadline: number): Promise<void> {
+    if (this.listening) return;
+    const caughtUp = new Promise<void>((resolve) => this.client.onQueueEmpty(resolve));
+    this.client.onMessage((message) => this.inOrder(() => this.record(message)));
+    await connectWithin(this.client, this.io, this.server, deadline);
+    await caughtUp;
+    await this.received;
+  }
+
+  /** Refuses a wallet on another chain than the server's: its addresses would be another network's. */
+  private async onServerNetwork(): Promise<void> {
+    await this.connected();
+    const ours = this.network;
+    const theirs = await this.client.chain.network();
+    if (theirs.bech32 !== ours.bech32) {
+      throw new CliError(
+        ExitCode.Usage,
+        `${NETWORK_VARIABLE} selects ${ours.name} ("${ours.bech32}" addresses) but the server's chain is ${theirs.name} ("${theirs.bech32}")`,
+      );
+    }
   }
 
   private inOrder(step: () => Promise<void>) {

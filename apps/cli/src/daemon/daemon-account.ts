@@ -5,6 +5,7 @@ import type { DevicesView, RemovedDeviceView } from '../account/device-views';
 import { CliError } from '../cli.errors';
 import type { Contact } from '../contacts/contact-book';
 import { ExitCode } from '../exit-codes';
+import type { PaymentRequestView, PaymentView, WalletView } from '../wallet/payment-views';
 import { readDaemonFile } from './daemon-file';
 import { readLines } from './json-lines';
 
@@ -81,6 +82,22 @@ export class DaemonAccount implements Account {
 
   async approveLink(linkCode: string): Promise<void> {
     await this.call('approve', { linkCode });
+  }
+
+  wallet(): Promise<WalletView> {
+    return this.call('wallet', {}) as Promise<WalletView>;
+  }
+
+  requestPayment(contact: string, amountBtc: string, memo: string): Promise<PaymentRequestView> {
+    return this.call('request', { contact, amountBtc, memo }) as Promise<PaymentRequestView>;
+  }
+
+  pay(contact: string, amountBtc: string, options: { memo: string; feeRate?: number }): Promise<PaymentView> {
+    return this.call('pay', { contact, amountBtc, ...options }) as Promise<PaymentView>;
+  }
+
+  payments(): Promise<PaymentView[]> {
+    return this.call('payments', {}) as Promise<PaymentView[]>;
   }
 
   async close(): Promise<void> {

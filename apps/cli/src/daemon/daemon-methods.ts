@@ -22,6 +22,10 @@ export const DAEMON_METHODS = [
   'deviceRemove',
   'deviceName',
   'approve',
+  'wallet',
+  'request',
+  'pay',
+  'payments',
 ] as const;
 
 const SEND_TIMEOUT_SECONDS = 30;
@@ -34,6 +38,8 @@ const historyParams = z.object({ contact: z.string(), limit: z.number().int().po
 const deviceRemoveParams = z.object({ id: z.number().int().positive() });
 const deviceNameParams = z.object({ name: z.string() });
 const approveParams = z.object({ linkCode: z.string() });
+const requestParams = z.object({ contact: z.string(), amountBtc: z.string(), memo: z.string().optional() });
+const payParams = requestParams.extend({ feeRate: z.number().int().positive().optional() });
 
 /** A notification to one connection: a message, "caught up", or devices removed from the account. */
 export type Notify = (method: 'message' | 'caughtUp' | 'devicesRemoved', params: MessageView | RemovedDeviceView[] | object) => void;
@@ -71,5 +77,11 @@ export function daemonMethods(account: Account, subscriptions: Subscriptions, no
   method('deviceRemove', deviceRemoveParams, ({ id }) => account.removeDevice(id));
   method('deviceName', deviceNameParams, ({ name }) => account.nameThisDevice(name));
   method('approve', approveParams, ({ linkCode }) => account.approveLink(linkCode));
+  method('wallet', none, () => account.wallet());
+  method('request', requestParams, ({ contact, amountBtc, memo }) => account.requestPayment(contact, amountBtc, memo ?? ''));
+  method('pay', payParams, ({ contact, amountBtc, memo, feeRate }) =>
+    account.pay(contact, amountBtc, { memo: memo ?? '', ...(feeRate === undefined ? {} : { feeRate }) }),
+  );
+  method('payments', none, () => account.payments());
   return server;
 }

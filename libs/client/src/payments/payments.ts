@@ -7,7 +7,7 @@ import type { Outbox } from '../sending/outbox';
 import type { ContentBody } from '../signal/end-to-end';
 import type { StateKeeper } from '../state-keeper';
 import type { CurrencyAdapter } from '../wallet/currency-adapter';
-import type { TransferStatus } from '../wallet/transfer-status';
+import { TransferState, type TransferStatus } from '../wallet/transfer-status';
 import { WalletError, WalletErrorCode } from '../wallet/wallet.errors';
 import {
   type PaymentCheck,
@@ -211,6 +211,26 @@ export class Payments {
   async verifyPending(): Promise<void> {
     const pending = this.state().payments.filter((kept) => kept.direction === 'incoming' && kept.check.state === 'verifying');
     await Promise.all(pending.map((kept) => this.verify(entryOf<PaymentEntry>(kept))));
+  }
+
+  /**
+   * Catches up after time away (pushed statuses are not stored for an absent device): asks
+   * the chain for every payment whose state can still change, then checks again what was
+   * left unverified.
+   */
+  async catchUp(statuses: (txids: readonly string[]) => Promise<TransferStatus[]>): Promise<void> {
+    const final: readonly string[] = [
+      TransferState.Replaced,
+      TransferState.Dropped,
+      TransferState.Expired,
+      'invalid',
+      'unverified',
+      'verifying',
+    ];
+    const live = this.state().payments.filter((kept) => !final.includes(kept.check.state));
+    const txids = [...new Set(live.map((kept) => kept.transactionId))];
+    for (const status of await statuses(txids)) await this.statusChanged(status);
+    await this.verifyPending();
   }
 
   /** A status the chain service pushed: every payment of that transaction moves to it. */

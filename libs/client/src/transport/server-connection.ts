@@ -71,6 +71,8 @@ export class ServerConnection implements ServerLink {
 
   readonly requestDevices: DeviceRequest = (body) => this.request(body);
 
+  readonly requestChain: DeviceRequest = (body) => this.request(body);
+
   /** Sends a request and resolves with the server's answer; an error frame rejects as REJECTED. */
   private request(body: Omit<wire.ClientFrame, 'requestId'>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<ResponseBody> {
     const requestId = this.nextRequestId;
@@ -121,6 +123,7 @@ export class ServerConnection implements ServerLink {
     else if (frame.queueEmpty !== undefined) handlers.onQueueEmpty();
     else if (frame.keysLow?.count !== undefined) handlers.onKeysLow(frame.keysLow.count);
     else if (frame.devicesRemoved !== undefined) handlers.onDevicesRemoved(frame.devicesRemoved.removed);
+    else if (frame.paymentStatus !== undefined) handlers.onPaymentStatus(frame.paymentStatus);
     else if (frame.response !== undefined) this.onResponse(frame.response);
   }
 

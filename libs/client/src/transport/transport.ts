@@ -1,4 +1,4 @@
-import type { devices, keys, messaging, wire } from '@coming/proto';
+import type { devices, keys, messaging, payments, wire } from '@coming/proto';
 import type { DeviceRequest } from '../devices/device-request';
 
 /** What a carrier pushes to the client. */
@@ -11,6 +11,8 @@ export interface TransportEvents {
   onKeysLow(count: keys.PreKeyCount): void;
   /** Devices left this account (removed or expired); only a server carrier sends this. */
   onDevicesRemoved(removed: devices.RemovedDevice[]): void;
+  /** A payment of this account changed state (only a server carrier sends this; missed ones are asked for on connect). */
+  onPaymentStatus(status: payments.PaymentStatus): void;
   /** The carrier closed, with a WebSocket-style code (see wire.CloseCode). */
   onClose(code: number, reason: string): void;
 }
@@ -43,5 +45,11 @@ export interface DeviceDirectory {
   requestDevices: DeviceRequest;
 }
 
-/** A connection to the server: a carrier, the key directory and the device directory in one. */
-export type ServerLink = Transport & KeyDirectory & DeviceDirectory;
+/** The payments service behind the server: the wallet's view of the chain. */
+export interface ChainDirectory {
+  /** Sends one payments request (GetChainInfo, WatchAddresses, GetUtxos, BroadcastTransaction, …). */
+  requestChain: DeviceRequest;
+}
+
+/** A connection to the server: a carrier, the key, device and chain directories in one. */
+export type ServerLink = Transport & KeyDirectory & DeviceDirectory & ChainDirectory;

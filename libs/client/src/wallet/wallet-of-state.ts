@@ -11,7 +11,8 @@ import { WalletError, WalletErrorCode } from './wallet.errors';
 /** Which Bitcoin network the wallet is on, and the chain service it asks. */
 export interface BitcoinOptions {
   network: BitcoinNetwork;
-  chain: BitcoinChainApi;
+  /** Default: the server's payments service, through the client's connection. */
+  chain?: BitcoinChainApi;
 }
 
 /**
@@ -19,7 +20,7 @@ export interface BitcoinOptions {
  * keys derive from the recovery phrase, which a linked device never holds. (Giving linked
  * devices a watch-only wallet, an xpub in the provisioning message, is a later step.)
  */
-export function walletOfState(keeper: StateKeeper, bitcoin: BitcoinOptions | undefined): CurrencyAdapter {
+export function walletOfState(keeper: StateKeeper, bitcoin: BitcoinOptions | undefined, serverChain?: BitcoinChainApi): CurrencyAdapter {
   const { mnemonic } = keeper.state;
   if (mnemonic === undefined) {
     throw new WalletError(
@@ -27,9 +28,10 @@ export function walletOfState(keeper: StateKeeper, bitcoin: BitcoinOptions | und
       "this is a linked device: the wallet lives on the account's primary device, which holds the recovery phrase",
     );
   }
-  if (bitcoin === undefined)
+  const chain = bitcoin?.chain ?? serverChain;
+  if (bitcoin === undefined || chain === undefined)
     throw new WalletError(WalletErrorCode.NoWallet, 'no Bitcoin network and chain service are configured for this client');
-  const { network, chain } = bitcoin;
+  const { network } = bitcoin;
   const wallets = (keeper.state.wallet ??= {});
   const networks = (wallets.bitcoin ??= {});
   // Each network keeps its own indexes: regtest and testnet share keys (coin type 1) but not chains.

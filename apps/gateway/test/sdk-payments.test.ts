@@ -1,0 +1,106 @@
+import { BCOIN_REGTEST, ComingClient, MemoryClientStore, type PaymentEntry, TransferState } from '@coming/client';
+import { type ChainTransaction, parseBlock, parseTransaction } from '@coming/chain';
+import { REGTEST_SEGWIT_HEIGHT, type RegtestNode, startRegtestNode } from '@coming/regtest';
+import type { StartedService } from '@coming/runtime';
+import { eventually, findFreePorts } from '@coming/testing';
+import { hex } from '@scure/base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPaymentsOn } from './in-process-payments';
+import { type InProcessServices, startInProcessServices } from './in-process-services';
+
+/** Blocks a coinbase output waits before it may be spent. */
+const COINBASE_MATURITY = 100;
+
+/** A client of the in-process stack with a wallet on the node's regtest, its chain the server's payments service. */
+async function walletClient(server: string): Promise<ComingClient> {
+  const client = await ComingClient.create({ store: new MemoryClientStore(), server, bitcoin: { network: BCOIN_REGTEST } });
+  await client.register();
+  return client;
+}
+
+const sumOfOutputs = ({ outputs }: ChainTransaction) => outputs.reduce((sum, { valueSat }) => sum + valueSat, 0);
+
+/** Resolves with the first `payment` event `client` emits that passes `test`. */
+function paymentEvent(client: ComingClient, test: (payment: PaymentEntry) => boolean): Promise<PaymentEntry> {
+  return new Promise((resolve) => {
+    const stop = client.on('payment', (payment) => {
+      if (!test(payment)) return;
+      stop();
+      resolve(payment);
+    });
+  });
+}
+
+describe('in-chat payments through the SDK, the gateway and the payments service on a regtest chain', () => {
+  let node: RegtestNode | undefined;
+  let services: InProcessServices;
+  let paymentsService: StartedService | undefined;
+
+  beforeAll(async () => {
+    node = await startRegtestNode({ port: await findFreePorts(1) });
+    // Alice's coinbase is mined later, once she watches her address; by then SegWit must be active and the coinbase mature.
+    await node.mine(REGTEST_SEGWIT_HEIGHT - COINBASE_MATURITY);
+    const paymentsUrl = `127.0.0.1:${await findFreePorts(1)}`;
+    services = await startInProcessServices('sdk-payments', { gatewayEnv: { PAYMENTS_GRPC_TARGET: paymentsUrl } });
+    paymentsService = await startPaymentsOn(node, paymentsUrl, services);
+  }, 60_000);
+
+  afterAll(async () => {
+    await paymentsService?.close();
+    await services?.release();
+    await node?.close();
+  });
+
+  it('Bob requests 0.001 BTC, Alice pays it, Bob sees it in the mempool then confirmed, balances right to the satoshi', async () => {
+    const regtest = node!;
+    const [alice, bob] = await Promise.all([walletClient(services.gatewayUrl), walletClient(services.gatewayUrl)]);
+    expect(await alice.chain.network()).toBe(BCOIN_REGTEST);
+
+    const funding = await alice.wallet.freshReceiveAddress();
+    const [coinbaseBlock] = await regtest.mine(1, funding);
+    await regtest.mine(COINBASE_MATURITY);
+    const funded = BigInt(
+      sumOfOutputs(parseBlock(hex.decode(await regtest.rpc<string>('getblock', [coinbaseBlock, false]))).transactions[0]!),
+    );
+    await eventually(async () => (await alice.wallet.balance()).confirmed === funded, "Alice's coinbase in her balance");
+
+    const requestSeen = new Promise((resolve) => alice.on('paymentRequest', resolve));
+    const bobSeesInMempool = paymentEvent(bob, ({ check }) => check.state !== 'verifying');
+    await Promise.all([alice.connect(), bob.connect()]);
+    const request = await bob.payments.request(alice.accountId, 100_000n, { memo: 'lunch' });
+    expect(await requestSeen).toMatchObject({
+      direction: 'incoming',
+      counterparty: bob.accountId,
+      amount: 100_000n,
+      address: request.address,
+    });
+
+    const paid = await alice.payments.pay(bob.accountId, 100_000n, { memo: 'lunch' });
+    expect(paid.check).toMatchObject({ state: expect.stringMatching(/^(broadcast|in_mempool)$/) });
+    expect(await bobSeesInMempool).toMatchObject({
+      direction: 'incoming',
+      counterparty: alice.accountId,
+      amount: 100_000n,
+      transactionId: paid.transactionId,
+      check: { state: TransferState.InMempool, confirmations: 0 },
+    });
+    // Alice's one coin, the coinbase, is the payment's only input: the fee is what its outputs leave of it.
+    const payment = parseTransaction(hex.decode(await regtest.rpc<string>('getrawtransaction', [paid.transactionId, false])));
+    expect(payment.inputs).toHaveLength(1);
+    const feeSat = funded - BigInt(sumOfOutputs(payment));
+    expect(feeSat).toBeGreaterThan(0n);
+    expect(await bob.wallet.balance()).toEqual({ confirmed: 0n, unconfirmed: 100_000n });
+
+    const confirmed = ({ transactionId, check }: PaymentEntry) =>
+      transactionId === paid.transactionId && check.state === TransferState.Confirmed;
+    const bobSeesConfirmed = paymentEvent(bob, confirmed);
+    const aliceSeesConfirmed = paymentEvent(alice, confirmed);
+    await regtest.mine(1);
+    expect((await bobSeesConfirmed).check).toEqual({ state: TransferState.Confirmed, confirmations: 1 });
+    expect((await aliceSeesConfirmed).check).toEqual({ state: TransferState.Confirmed, confirmations: 1 });
+
+    expect(await bob.wallet.balance()).toEqual({ confirmed: 100_000n, unconfirmed: 0n });
+    expect(await alice.wallet.balance()).toEqual({ confirmed: funded - 100_000n - feeSat, unconfirmed: 0n });
+    await Promise.all([alice.close(), bob.close()]);
+  }, 120_000);
+});
