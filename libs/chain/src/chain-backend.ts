@@ -22,7 +22,12 @@ export interface BackendNetwork {
   software: string;
 }
 
-export type BroadcastOutcome = { accepted: true; txid: string } | { accepted: false; txid: string; reason: string };
+/**
+ * What became of a broadcast. `held` is false when the backend took the transaction but did
+ * not show it within the acceptance window (a node still verifying under load): it is
+ * neither refused nor known to be in the mempool, and the watcher settles it on its next pass.
+ */
+export type BroadcastOutcome = { accepted: true; txid: string; held: boolean } | { accepted: false; txid: string; reason: string };
 
 /**
  * One node or indexer the payments service follows. Every adapter answers the same
@@ -48,8 +53,9 @@ export interface ChainBackend {
   /** A transaction in the mempool (or, where the backend indexes them, in the chain); undefined if unknown. */
   transaction(txid: string): Promise<ChainTransaction | undefined>;
   /**
-   * Sends a signed transaction. Accepted only once the backend holds it (in its mempool, or
-   * already in the chain): some nodes answer a broadcast with its txid whatever happens.
+   * Sends a signed transaction. Refused only for a reason (the node's, or an input gone);
+   * held once the backend shows it in its mempool or chain: some nodes answer a broadcast
+   * with its txid whatever happens, and verify it afterwards.
    */
   broadcast(raw: Uint8Array): Promise<BroadcastOutcome>;
   /** Fee rate for confirmation within `targetBlocks`, in sat/vB (fractional); undefined when the backend has no estimate. */

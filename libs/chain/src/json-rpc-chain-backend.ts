@@ -7,14 +7,14 @@ import {
   ChainBackendUnavailableError,
   type ChainTip,
 } from './chain-backend';
-import { type Endpoint, endpointOf, eventually, send } from './http';
+import { type Endpoint, endpointOf, send } from './http';
 import { networkOfGenesis, networkParameters, type NodeSoftware } from './networks';
 import { type ChainBlock, type ChainTransaction, parseBlock, parseTransaction, txidOf } from './transactions';
 
 export interface ChainBackendOptions {
   /** Deadline of each request. */
   timeoutMs?: number;
-  /** How long a broadcast waits to see the transaction in the mempool before calling it rejected. */
+  /** How long a broadcast waits to see the transaction in the mempool before leaving it to the watcher (`held: false`). */
   acceptanceTimeoutMs?: number;
 }
 
@@ -37,6 +37,8 @@ const RPC_INVALID_PARAMETER = -8;
 const RPC_VERIFY_ALREADY_IN_CHAIN = -27;
 // Core answers -28 while it loads its block index: up, but not yet usable.
 const RPC_IN_WARMUP = -28;
+/** How often a broadcast looks for its transaction in the mempool. */
+const ACCEPTANCE_POLL_MS = 25;
 
 /**
  * Bitcoin Core's JSON-RPC, and bcoin's (which speaks a dialect of it). Blocks and
@@ -105,13 +107,21 @@ export class JsonRpcChainBackend implements ChainBackend {
       await this.call<string>('sendrawtransaction', [hex.encode(raw)]);
     } catch (error) {
       if (!(error instanceof JsonRpcError)) throw error;
-      if (error.code === RPC_VERIFY_ALREADY_IN_CHAIN) return { accepted: true, txid };
+      if (error.code === RPC_VERIFY_ALREADY_IN_CHAIN) return { accepted: true, txid, held: true };
       return { accepted: false, txid, reason: error.reason };
     }
-    // bcoin says the same whether or not its mempool took the transaction, and verifies it
-    // after answering: only the mempool (or the chain, for a repeat) tells.
-    if (await eventually(() => this.holds(txid), this.acceptanceTimeoutMs)) return { accepted: true, txid };
-    return { accepted: false, txid, reason: await this.whyRefused(raw) };
+    // bcoin says the same whether or not its mempool takes the transaction, and verifies it
+    // after answering: only the mempool (or the chain, for a repeat) tells, or an input that
+    // something else spent. Inputs are read first, because once the transaction is in the
+    // mempool its own inputs read as spent. Past the window, the watcher settles it.
+    const deadline = Date.now() + this.acceptanceTimeoutMs;
+    for (;;) {
+      const gone = await this.goneInput(raw);
+      if (await this.holds(txid)) return { accepted: true, txid, held: true };
+      if (gone !== undefined) return { accepted: false, txid, reason: `bad-txns-inputs-missingorspent: input ${gone} is missing or spent` };
+      if (Date.now() >= deadline) return { accepted: true, txid, held: false };
+      await new Promise((resolve) => setTimeout(resolve, ACCEPTANCE_POLL_MS));
+    }
   }
 
   async feeRate(targetBlocks: number): Promise<number | undefined> {
@@ -137,13 +147,12 @@ export class JsonRpcChainBackend implements ChainBackend {
     return mempool.includes(txid) || (await this.rawTransaction(txid)) !== undefined;
   }
 
-  /** The reason a node that gave none most likely had: an input that is gone; else say that it gave none. */
-  private async whyRefused(raw: Uint8Array): Promise<string> {
+  /** The first input (as `txid:vout`) that is neither unspent in the chain nor in the mempool, if any. */
+  private async goneInput(raw: Uint8Array): Promise<string | undefined> {
     for (const input of parseTransaction(raw).inputs) {
-      const unspent = await this.call<unknown>('gettxout', [input.txid, input.vout, true]);
-      if (unspent === null) return `bad-txns-inputs-missingorspent: input ${input.txid}:${input.vout} is missing or spent`;
+      if ((await this.call<unknown>('gettxout', [input.txid, input.vout, true])) === null) return `${input.txid}:${input.vout}`;
     }
-    return `not accepted into the node's mempool within ${this.acceptanceTimeoutMs} ms (the node gave no reason: a conflict, a fee too low or an invalid script)`;
+    return undefined;
   }
 
   private async call<Result>(method: string, params: unknown[]): Promise<Result> {

@@ -50,9 +50,9 @@ describe(JsonRpcChainBackend.name, () => {
   it('broadcasts, confirms acceptance through the mempool, and is idempotent', async () => {
     const payee = new RegtestWallet();
     const signed = wallet.spend([coins[0]!], [{ address: payee.address, valueSat: 100_000 }], 1_000);
-    expect(await backend.broadcast(signed.raw)).toEqual({ accepted: true, txid: signed.txid });
+    expect(await backend.broadcast(signed.raw)).toEqual({ accepted: true, txid: signed.txid, held: true });
     expect(await backend.mempoolTxids()).toContain(signed.txid);
-    expect(await backend.broadcast(signed.raw)).toEqual({ accepted: true, txid: signed.txid });
+    expect(await backend.broadcast(signed.raw)).toEqual({ accepted: true, txid: signed.txid, held: true });
     const seen = await backend.transaction(signed.txid);
     expect(seen?.outputs[0]).toEqual({ vout: 0, valueSat: 100_000, scriptPubKey: scriptPubKeyOf(payee.address, bcoinNetworks.regtest) });
     expect(seen?.inputs).toEqual([{ txid: coins[0]!.txid, vout: coins[0]!.vout }]);
@@ -63,7 +63,7 @@ describe(JsonRpcChainBackend.name, () => {
   it("refuses a transaction the node rejects, with the node's reason, although bcoin answers with its txid", async () => {
     const spent = wallet.spend([coins[1]!], [{ address: wallet.address, valueSat: 10_000 }], 1_000);
     await node.mine(1);
-    expect(await backend.broadcast(spent.raw)).toEqual({ accepted: true, txid: spent.txid });
+    expect(await backend.broadcast(spent.raw)).toEqual({ accepted: true, txid: spent.txid, held: true });
     await node.mine(1);
     const doubleSpend = wallet.spend([coins[1]!], [{ address: wallet.address, valueSat: 20_000 }], 1_000);
     const outcome = await backend.broadcast(doubleSpend.raw);

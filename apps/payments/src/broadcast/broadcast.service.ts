@@ -31,7 +31,8 @@ export class BroadcastService {
 
   /**
    * Idempotent on the txid: a transaction the watcher already tracks alive is not sent again,
-   * only tied to this account too; any other is sent, and tracked once the node holds it.
+   * only tied to this account too; any other is sent, and tracked unless the node refused
+   * it (as BROADCAST until the watcher sees it in the mempool).
    */
   async broadcast({
     accountId,

@@ -154,7 +154,7 @@ export class ChainWatcher implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async sentAgain(raw: string): Promise<boolean> {
     const outcome = await this.chain.use((backend) => backend.broadcast(Buffer.from(raw, 'hex')));
-    return outcome.accepted;
+    return outcome.accepted && outcome.held;
   }
 }
 
