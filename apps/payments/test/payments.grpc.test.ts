@@ -238,8 +238,7 @@ describe('payments gRPC service on a regtest chain', () => {
     const bumped = alice.wallet.spend([coins[2]!], [{ address, valueSat: 30_000 }], 9_000);
     await broadcast(alice.accountId, original.raw);
     await statusEvent(bob.accountId, (status) => status.txid === original.txid && status.state === PaymentState.PAYMENT_STATE_IN_MEMPOOL);
-    // bcoin's mempool takes no replacement (it has no BIP 125 replacement), so the bump reaches
-    // the chain as a miner that saw it first would mine it.
+    // The bump never reaches this node's mempool: a miner that saw it first mines it.
     await node.mineBlockWith([bumped.raw]);
 
     const replaced = await statusEvent(

@@ -10,6 +10,19 @@ declare module 'bcoin' {
   }
   interface Transaction {
     readonly mutable: false;
+    inputs: { prevout: { hash: unknown; index: number }; sequence: number }[];
+    getFee(view: unknown): number;
+    getVirtualSize(): number;
+  }
+  interface MempoolEntry {
+    tx: Transaction;
+    fee: number;
+  }
+  interface Mempool {
+    addTX(transaction: Transaction, id?: number): Promise<unknown>;
+    getSpent(hash: unknown, index: number): MempoolEntry | undefined;
+    getCoinView(transaction: Transaction): Promise<unknown>;
+    evictEntry(entry: MempoolEntry): void;
   }
   interface CpuJob {
     attempt: { addTX(transaction: Transaction, view: unknown): boolean; refresh(): void };
@@ -20,6 +33,7 @@ declare module 'bcoin' {
     ensure(): Promise<void>;
     open(): Promise<void>;
     close(): Promise<void>;
+    mempool: Mempool;
     chain: {
       height: number;
       getEntry(hashOrHeight: number | Buffer): Promise<ChainEntry | null>;

@@ -3,6 +3,7 @@
 /// <reference path="./bcoin.d.ts" />
 import { LOCAL_REGTEST_API_KEY } from '@coming/chain';
 import type * as Bcoin from 'bcoin';
+import { enableReplaceByFee } from './replace-by-fee';
 
 /** bcoin activates SegWit on regtest only at this height: mine this far before spending P2WPKH outputs. */
 export const REGTEST_SEGWIT_HEIGHT = 432;
@@ -31,8 +32,8 @@ export interface RegtestNode {
   mineFork(forkHeight: number, count: number): Promise<void>;
   /**
    * Mines one block on the tip holding exactly these transactions (and no mempool ones), as a
-   * miner who saw them first would: how a conflicting transaction, such as a fee bump this
-   * node's mempool would not take, gets confirmed.
+   * miner who saw them first would: how a conflicting transaction that never reached this
+   * node's mempool gets confirmed.
    */
   mineBlockWith(transactions: Uint8Array[]): Promise<string>;
   /** A JSON-RPC call answered in-process. */
@@ -61,7 +62,8 @@ export async function startRegtestNode({ port, apiKey = LOCAL_REGTEST_API_KEY, d
     // The address and transaction indexes serve confirmed transactions by txid.
     indexTX: true,
     indexAddress: true,
-    // Fee bumps (BIP 125) replace what they conflict with, as on Bitcoin Core.
+    // Takes transactions that signal BIP-125 replaceability (ours all do); enableReplaceByFee
+    // below makes a fee bump replace what it conflicts with, as on Bitcoin Core.
     replaceByFee: true,
     // Never calls connect(): no peers, no outbound traffic.
     listen: false,
@@ -72,6 +74,7 @@ export async function startRegtestNode({ port, apiKey = LOCAL_REGTEST_API_KEY, d
   // Creates the data folder (bcoin adds a "regtest" folder under it); nothing when in memory.
   await node.ensure();
   await node.open();
+  enableReplaceByFee(node.mempool);
   const rpc = async <Result>(method: string, params: unknown[]): Promise<Result> => {
     const { result, error } = await node.rpc.call({ method, params });
     if (error !== null) throw new Error(`${method}: ${error.message} (code ${error.code})`);

@@ -71,6 +71,22 @@ describe(JsonRpcChainBackend.name, () => {
     expect(outcome.accepted === false && outcome.reason).toContain('bad-txns-inputs-missingorspent');
   });
 
+  it('replaces a transaction with a fee bump, as Bitcoin Core does, and refuses one that does not pay more', async () => {
+    const payee = new RegtestWallet();
+    const original = wallet.spend([coins[2]!], [{ address: payee.address, valueSat: 50_000 }], 1_000);
+    const cheaper = wallet.spend([coins[2]!], [{ address: payee.address, valueSat: 50_000 }], 1_100);
+    const bumped = wallet.spend([coins[2]!], [{ address: payee.address, valueSat: 50_000 }], 5_000);
+    expect(await backend.broadcast(original.raw)).toMatchObject({ accepted: true, held: true });
+    // 100 sat more does not pay for the replacement's own size at 1 sat/vB. bcoin refuses it
+    // without a word: it is never held, and the original stays.
+    expect(await backend.broadcast(cheaper.raw)).toMatchObject({ held: false, txid: cheaper.txid });
+    expect(await backend.mempoolTxids()).toContain(original.txid);
+    expect(await backend.broadcast(bumped.raw)).toEqual({ accepted: true, txid: bumped.txid, held: true });
+    const mempool = await backend.mempoolTxids();
+    expect(mempool).toContain(bumped.txid);
+    expect(mempool).not.toContain(original.txid);
+  });
+
   it('knows no transaction it has not seen, and has no fee estimate on a quiet regtest', async () => {
     expect(await backend.transaction('ab'.repeat(32))).toBeUndefined();
     expect(await backend.feeRate(6)).toBeUndefined();
