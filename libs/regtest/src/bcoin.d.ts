@@ -54,4 +54,5 @@ declare module 'bcoin' {
   const TX: { fromRaw(raw: Buffer): Transaction };
   const KeyRing: { generate(): { getAddress(format: string, network: string): string } };
   export { Address, FullNode, KeyRing, TX };
+  export type { Mempool, MempoolEntry, Transaction };
 }
