@@ -38,6 +38,7 @@ function walletExitCode(code: WalletErrorCode): ExitCode {
     case WalletErrorCode.BroadcastRejected:
       return ExitCode.Refused;
     case WalletErrorCode.InsufficientFunds:
+    case WalletErrorCode.NotReplaceable:
     case WalletErrorCode.NoWallet:
     case WalletErrorCode.Unverifiable:
       return ExitCode.Failure;

@@ -103,4 +103,51 @@ describe('in-chat payments through the SDK, the gateway and the payments service
     expect(await alice.wallet.balance()).toEqual({ confirmed: funded - 100_000n - feeSat, unconfirmed: 0n });
     await Promise.all([alice.close(), bob.close()]);
   }, 120_000);
+
+  it('bumps the fee of a payment: both sides show the replacement, not a second payment, and it confirms', async () => {
+    const regtest = node!;
+    const [alice, bob] = await Promise.all([walletClient(services.gatewayUrl), walletClient(services.gatewayUrl)]);
+    const [coinbaseBlock] = await regtest.mine(1, await alice.wallet.freshReceiveAddress());
+    await regtest.mine(COINBASE_MATURITY);
+    const funded = BigInt(
+      sumOfOutputs(parseBlock(hex.decode(await regtest.rpc<string>('getblock', [coinbaseBlock, false]))).transactions[0]!),
+    );
+    await eventually(async () => (await alice.wallet.balance()).confirmed === funded, "Alice's coinbase in her balance");
+    await Promise.all([alice.connect(), bob.connect()]);
+    const requestSeen = new Promise((resolve) => alice.on('paymentRequest', resolve));
+    await bob.payments.request(alice.accountId, 250_000n);
+    await requestSeen;
+
+    const slow = await alice.payments.pay(bob.accountId, 250_000n, { feeRate: 1n });
+    await paymentEvent(bob, ({ transactionId, check }) => transactionId === slow.transactionId && check.state !== 'verifying');
+    const tooLow = await alice.payments.bump(slow.transactionId, 1n).catch((error: unknown) => error);
+    expect(tooLow).toMatchObject({ code: 'INVALID_FEE_RATE', message: expect.stringContaining('already pays') });
+
+    const bobSeesBump = paymentEvent(
+      bob,
+      ({ transactionId, check }) => transactionId !== slow.transactionId && check.state === TransferState.InMempool,
+    );
+    const bumped = await alice.payments.bump(slow.transactionId, 20n);
+    expect(bumped.transactionId).not.toBe(slow.transactionId);
+    expect(await bobSeesBump).toMatchObject({ transactionId: bumped.transactionId, amount: 250_000n });
+    expect(await regtest.rpc<string[]>('getrawmempool', [])).toEqual([bumped.transactionId]);
+    // One payment on each side, the bump's.
+    for (const client of [alice, bob]) {
+      expect(client.payments.list().payments.map(({ transactionId, amount }) => ({ transactionId, amount }))).toEqual([
+        { transactionId: bumped.transactionId, amount: 250_000n },
+      ]);
+    }
+    const replacement = parseTransaction(hex.decode(await regtest.rpc<string>('getrawtransaction', [bumped.transactionId, false])));
+    const feeSat = funded - BigInt(sumOfOutputs(replacement));
+    expect(feeSat).toBeGreaterThanOrEqual(20n * 100n);
+    const gone = await alice.payments.bump(slow.transactionId, 40n).catch((error: unknown) => error);
+    expect(gone).toMatchObject({ message: expect.stringContaining('is no payment this account sent') });
+
+    const bobSeesConfirmed = paymentEvent(bob, ({ check }) => check.state === TransferState.Confirmed);
+    await regtest.mine(1);
+    expect(await bobSeesConfirmed).toMatchObject({ transactionId: bumped.transactionId });
+    await eventually(async () => (await bob.wallet.balance()).confirmed === 250_000n, "Bob's balance");
+    expect(await alice.wallet.balance()).toEqual({ confirmed: funded - 250_000n - feeSat, unconfirmed: 0n });
+    await Promise.all([alice.close(), bob.close()]);
+  }, 120_000);
 });

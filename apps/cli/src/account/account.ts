@@ -1,5 +1,5 @@
 import type { Contact } from '../contacts/contact-book';
-import type { PaymentRequestView, PaymentView, WalletView } from '../wallet/payment-views';
+import type { PaymentEventView, PaymentRequestView, PaymentView, WalletView } from '../wallet/payment-views';
 import type { DevicesView, RemovedDeviceView } from './device-views';
 
 /** A received message as `listen --json` prints it and the daemon notifies it. */
@@ -35,6 +35,8 @@ export interface SendView {
 
 export interface Subscriber {
   message(message: MessageView): void;
+  /** A payment request or payment arrived, or a payment's state changed. */
+  payment(event: PaymentEventView): void;
   /** Everything stored while away has been handed over; what comes next arrives live. */
   caughtUp(): void;
   /** Other devices of the account were removed or expired. */
@@ -69,6 +71,8 @@ export interface Account {
   requestPayment(contact: string, amountBtc: string, memo: string): Promise<PaymentRequestView>;
   /** Primary only: pays `contact`'s newest unpaid request for `amountBtc`; resolves once broadcast. */
   pay(contact: string, amountBtc: string, options: { memo: string; feeRate?: number }): Promise<PaymentView>;
+  /** Primary only: replaces an unconfirmed payment this account sent with one at `feeRate` sat/vB, and tells the payee. */
+  bump(txid: string, feeRate: number): Promise<PaymentView>;
   /** Payments sent and received, their states brought up to date. */
   payments(): Promise<PaymentView[]>;
   close(): Promise<void>;

@@ -90,6 +90,15 @@ export class LocalAccount implements Account {
     // After the messages before it, so that "caught up" is never said before they are shown.
     this.client.onQueueEmpty(() => this.inOrder(async () => subscriber.caughtUp()));
     this.client.on('devicesRemoved', (removed) => subscriber.devicesRemoved(removed.map(removedDeviceView)));
+    const name = (accountId: string) => this.home.contacts.nameOf(accountId);
+    this.client.on('paymentRequest', (entry) =>
+      this.inOrder(async () =>
+        subscriber.payment({ type: 'payment_request', status: 'requested', ...paymentRequestView(entry, await name(entry.counterparty)) }),
+      ),
+    );
+    this.client.on('payment', (entry) =>
+      this.inOrder(async () => subscriber.payment({ type: 'payment', ...paymentView(entry, await name(entry.counterparty)) })),
+    );
     this.client.onConnectionClosed((code, reason) => {
       const ended = endOf(code);
       if (ended !== undefined) subscriber.ended(ended);
@@ -147,6 +156,12 @@ export class LocalAccount implements Account {
       ...(feeRate === undefined ? {} : { feeRate: BigInt(feeRate) }),
     });
     return paymentView(entry, await this.home.contacts.nameOf(accountId));
+  }
+
+  async bump(txid: string, feeRate: number): Promise<PaymentView> {
+    await this.onServerNetwork();
+    const entry = await this.client.payments.bump(txid, BigInt(feeRate));
+    return paymentView(entry, await this.home.contacts.nameOf(entry.counterparty));
   }
 
   async payments(): Promise<PaymentView[]> {

@@ -5,6 +5,7 @@ import { type CommandContext, positiveInteger, printJson, seconds } from '../com
 import { ExitCode } from '../exit-codes';
 import { readStdin } from '../home/prompt';
 import { messageLine, refusalLines, removedDeviceNotice } from '../output/views-as-lines';
+import { paymentEventLine } from '../wallet/payment-lines';
 
 const SEND_TIMEOUT_SECONDS = 30;
 
@@ -52,6 +53,8 @@ export function addMessageCommands(program: Command, context: CommandContext): v
                   print(message);
                   if (received === count) resolve();
                 },
+                // Not counted: --count is about messages, and a payment's state changes come as events too.
+                payment: (event) => (json === true ? printJson(io, event) : io.stdout.write(`${paymentEventLine(event)}\n`)),
                 // On stderr, so that --json output stays clean: from now on messages arrive
                 // live, which is what a script starting a listener in the background waits for.
                 caughtUp: () => io.stderr.write('listening: caught up with stored messages\n'),

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type CommandContext, positiveInteger, printJson } from '../command-context';
-import { paymentLine, paymentRequestLine, walletLines } from '../wallet/payment-lines';
+import { paymentEventLine, paymentLine, paymentRequestLine, walletLines } from '../wallet/payment-lines';
+import type { PaymentEventView } from '../wallet/payment-views';
 
 export function addWalletCommands(program: Command, context: CommandContext): void {
   const { io } = context;
@@ -46,11 +47,42 @@ export function addWalletCommands(program: Command, context: CommandContext): vo
     });
 
   program
+    .command('bump')
+    .description('replace an unconfirmed payment you sent with one paying a higher fee (BIP-125); prints the new txid')
+    .argument('<txid>', 'the payment to speed up, as `coming payments` lists it')
+    .requiredOption('--fee-rate <sat-per-vb>', 'the new fee rate, above the one it pays', positiveInteger)
+    .option('--json', 'print the payment as JSON')
+    .action(async (txid: string, { feeRate, json }: { feeRate: number; json?: boolean }) => {
+      const bumped = await context.withAccount({ receive: false }, (account) => account.bump(txid, feeRate));
+      if (json === true) printJson(io, bumped);
+      else io.stdout.write(`${bumped.txid}\n`);
+    });
+
+  program
     .command('payments')
     .description('payments sent and received: direction, amount, counterparty, txid and status')
     .option('--json', 'one JSON object a line')
-    .action(async ({ json }: { json?: boolean }) => {
-      const payments = await context.withAccount({ receive: true }, (account) => account.payments());
-      for (const payment of payments) io.stdout.write(`${json === true ? JSON.stringify(payment) : paymentLine(payment)}\n`);
+    .option('--watch', 'then follow requests, payments and state changes as they come, until Ctrl-C')
+    .action(async ({ json, watch }: { json?: boolean; watch?: boolean }) => {
+      const print = (event: PaymentEventView) => io.stdout.write(`${json === true ? JSON.stringify(event) : paymentEventLine(event)}\n`);
+      await context.withAccount({ receive: true }, async (account) => {
+        const payments = await account.payments();
+        if (watch !== true) {
+          for (const payment of payments) io.stdout.write(`${json === true ? JSON.stringify(payment) : paymentLine(payment)}\n`);
+          return;
+        }
+        // Followed, every line is an event, so that a script reads one shape.
+        for (const payment of payments) print({ type: 'payment', ...payment });
+        await new Promise<void>((resolve, reject) => {
+          io.interrupted.addEventListener('abort', () => resolve(), { once: true });
+          account
+            .subscribe(
+              // Messages are still recorded in the history, as listen does, just not shown here.
+              { message: () => undefined, payment: print, caughtUp: () => undefined, devicesRemoved: () => undefined, ended: reject },
+              {},
+            )
+            .catch(reject);
+        });
+      });
     });
 }

@@ -5,7 +5,7 @@ import type { DevicesView, RemovedDeviceView } from '../account/device-views';
 import { CliError } from '../cli.errors';
 import type { Contact } from '../contacts/contact-book';
 import { ExitCode } from '../exit-codes';
-import type { PaymentRequestView, PaymentView, WalletView } from '../wallet/payment-views';
+import type { PaymentEventView, PaymentRequestView, PaymentView, WalletView } from '../wallet/payment-views';
 import { readDaemonFile } from './daemon-file';
 import { readLines } from './json-lines';
 
@@ -96,6 +96,10 @@ export class DaemonAccount implements Account {
     return this.call('pay', { contact, amountBtc, ...options }) as Promise<PaymentView>;
   }
 
+  bump(txid: string, feeRate: number): Promise<PaymentView> {
+    return this.call('bump', { txid, feeRate }) as Promise<PaymentView>;
+  }
+
   payments(): Promise<PaymentView[]> {
     return this.call('payments', {}) as Promise<PaymentView[]>;
   }
@@ -120,6 +124,7 @@ export class DaemonAccount implements Account {
   private onLine(line: string) {
     const payload = JSON.parse(line) as { method?: string; params?: unknown };
     if (payload.method === 'message') this.subscriber?.message(payload.params as MessageView);
+    else if (payload.method === 'payment') this.subscriber?.payment(payload.params as PaymentEventView);
     else if (payload.method === 'caughtUp') this.subscriber?.caughtUp();
     else if (payload.method === 'devicesRemoved') this.subscriber?.devicesRemoved(payload.params as RemovedDeviceView[]);
     else this.client.receive(payload as Parameters<JSONRPCClient['receive']>[0]);

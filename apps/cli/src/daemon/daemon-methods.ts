@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Account, MessageView } from '../account/account';
 import type { RemovedDeviceView } from '../account/device-views';
 import { failureOf } from '../failures';
+import type { PaymentEventView } from '../wallet/payment-views';
 
 /**
  * The daemon's JSON-RPC 2.0 methods, one line per request and response. Errors carry
@@ -25,6 +26,7 @@ export const DAEMON_METHODS = [
   'wallet',
   'request',
   'pay',
+  'bump',
   'payments',
 ] as const;
 
@@ -40,9 +42,13 @@ const deviceNameParams = z.object({ name: z.string() });
 const approveParams = z.object({ linkCode: z.string() });
 const requestParams = z.object({ contact: z.string(), amountBtc: z.string(), memo: z.string().optional() });
 const payParams = requestParams.extend({ feeRate: z.number().int().positive().optional() });
+const bumpParams = z.object({ txid: z.string(), feeRate: z.number().int().positive() });
 
-/** A notification to one connection: a message, "caught up", or devices removed from the account. */
-export type Notify = (method: 'message' | 'caughtUp' | 'devicesRemoved', params: MessageView | RemovedDeviceView[] | object) => void;
+/** A notification to one connection: a message, a payment event, "caught up", or devices removed from the account. */
+export type Notify = (
+  method: 'message' | 'payment' | 'caughtUp' | 'devicesRemoved',
+  params: MessageView | PaymentEventView | RemovedDeviceView[] | object,
+) => void;
 
 /** Whom the daemon tells about incoming messages. */
 export interface Subscriptions {
@@ -82,6 +88,7 @@ export function daemonMethods(account: Account, subscriptions: Subscriptions, no
   method('pay', payParams, ({ contact, amountBtc, memo, feeRate }) =>
     account.pay(contact, amountBtc, { memo: memo ?? '', ...(feeRate === undefined ? {} : { feeRate }) }),
   );
+  method('bump', bumpParams, ({ txid, feeRate }) => account.bump(txid, feeRate));
   method('payments', none, () => account.payments());
   return server;
 }

@@ -19,6 +19,7 @@ export class SubscriptionHub implements Subscriptions {
   subscriber(ended: (error: Error) => void): Subscriber {
     return {
       message: (message) => this.peers.forEach((peer) => peer('message', message)),
+      payment: (event) => this.peers.forEach((peer) => peer('payment', event)),
       caughtUp: () => {
         this.caughtUp = true;
         this.peers.forEach((peer) => peer('caughtUp', {}));

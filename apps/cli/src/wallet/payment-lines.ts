@@ -1,6 +1,6 @@
 import { BTC, formatAmount } from '@coming/client';
 import { escapeForTerminal } from '../output/safe-text';
-import type { PaymentRequestView, PaymentView, WalletView } from './payment-views';
+import type { PaymentEventView, PaymentRequestView, PaymentView, WalletView } from './payment-views';
 
 const btc = (sat: number) => `${formatAmount(BTC, BigInt(sat))} BTC`;
 const who = (accountId: string, name: string | null) => (name === null ? accountId : escapeForTerminal(name));
@@ -11,7 +11,15 @@ export function walletLines({ confirmedSat, unconfirmedSat, address }: WalletVie
 
 export function paymentRequestLine(request: PaymentRequestView): string {
   const memo = request.memo === '' ? '' : ` "${escapeForTerminal(request.memo)}"`;
-  return `asked ${who(request.to, request.toName)} for ${btc(request.amountSat)} to ${request.address}${memo}`;
+  const counterparty = who(request.counterparty, request.counterpartyName);
+  return request.direction === 'sent'
+    ? `asked ${counterparty} for ${btc(request.amountSat)} to ${request.address}${memo}`
+    : `${counterparty} asks for ${btc(request.amountSat)} to ${escapeForTerminal(request.address)}${memo}`;
+}
+
+/** A request or a payment as `listen` and `payments --watch` show it. */
+export function paymentEventLine(event: PaymentEventView): string {
+  return event.type === 'payment' ? paymentLine(event) : `${event.sentAt} ${paymentRequestLine(event)}`;
 }
 
 /** Never "paid" before it is confirmed: the status is the chain's word, confirmations counted. */

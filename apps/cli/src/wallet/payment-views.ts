@@ -8,15 +8,25 @@ export interface WalletView {
   address: string;
 }
 
-/** A payment request as `coming request --json` prints it. */
+/** A payment request as `coming request --json` prints it: sent, or received from a contact. */
 export interface PaymentRequestView {
-  to: string;
-  toName: string | null;
+  direction: 'sent' | 'received';
+  counterparty: string;
+  counterpartyName: string | null;
   amountSat: number;
+  /** Where the payee wants to be paid. */
   address: string;
   memo: string;
   expiresAt: string | null;
+  sentAt: string;
 }
+
+/**
+ * A payment request or a payment as it arrives or changes state, as `listen --json` and
+ * `payments --watch --json` print it and the daemon notifies it (`payment`).
+ */
+export type PaymentEventView =
+  ({ type: 'payment_request'; status: 'requested' } & PaymentRequestView) | ({ type: 'payment' } & PaymentView);
 
 /** One payment of `coming payments --json`, and what `coming pay --json` prints. */
 export interface PaymentView {
@@ -34,14 +44,16 @@ export interface PaymentView {
   sentAt: string;
 }
 
-export function paymentRequestView(entry: PaymentRequestEntry, toName: string | undefined): PaymentRequestView {
+export function paymentRequestView(entry: PaymentRequestEntry, counterpartyName: string | undefined): PaymentRequestView {
   return {
-    to: entry.counterparty,
-    toName: toName ?? null,
+    direction: entry.direction === 'outgoing' ? 'sent' : 'received',
+    counterparty: entry.counterparty,
+    counterpartyName: counterpartyName ?? null,
     amountSat: Number(entry.amount),
     address: entry.address,
     memo: entry.memo,
     expiresAt: entry.expiresAtMs === undefined ? null : new Date(entry.expiresAtMs).toISOString(),
+    sentAt: new Date(entry.at).toISOString(),
   };
 }
 

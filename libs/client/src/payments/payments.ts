@@ -124,17 +124,43 @@ export class Payments {
     };
     this.state().payments.push(stored(entry));
     await this.keeper.save();
-    // The coins have moved: a failure to tell the payee is reported, not thrown as if nothing was paid.
+    await this.tellPayee(entry, '');
+    this.events.emit('payment', entry);
+    return entry;
+  }
+
+  /**
+   * Replaces a payment this account sent, still unconfirmed, with one paying a higher fee
+   * rate (a BIP-125 fee bump for BTC), and tells the payee that it takes the old one's
+   * place: one payment in both chats, not two. Resolves with the payment as it now stands.
+   */
+  async bump(transactionId: string, feeRate: bigint): Promise<PaymentEntry> {
+    const kept = this.state().payments.find((candidate) => candidate.direction === 'outgoing' && candidate.transactionId === transactionId);
+    if (kept === undefined) throw new ClientError(ClientErrorCode.InvalidArgument, `${transactionId} is no payment this account sent`);
+    const wallet = this.wallet();
+    const sent = await wallet.send(wallet.sign(await wallet.prepareReplacement(transactionId, feeRate)));
+    kept.transactionId = sent.transactionId;
+    kept.outputIndex = sent.outputIndex;
+    kept.check = { state: sent.status.state, confirmations: sent.status.confirmations };
+    await this.keeper.save();
+    const entry = entryOf<PaymentEntry>(kept);
+    await this.tellPayee(entry, transactionId);
+    this.events.emit('payment', entry);
+    return entry;
+  }
+
+  /** Sends the payment message; the coins have moved, so a failure is reported, not thrown as if nothing was paid. */
+  private async tellPayee(entry: PaymentEntry, replacesTransactionId: string): Promise<void> {
     try {
-      await this.sendContent(to, at, {
+      await this.sendContent(entry.counterparty, this.now(), {
         payment: {
-          requestId: Buffer.from(request.requestId, 'hex'),
-          currency: wallet.currency.wire,
-          amount: Number(amount),
-          transactionId: sent.transactionId,
-          outputIndex: sent.outputIndex,
+          requestId: Buffer.from(entry.requestId ?? '', 'hex'),
+          currency: entry.currency.wire,
+          amount: Number(entry.amount),
+          transactionId: entry.transactionId,
+          outputIndex: entry.outputIndex,
           memo: entry.memo,
-          replacesTransactionId: '',
+          replacesTransactionId,
         },
       });
     } catch (error) {
@@ -142,14 +168,12 @@ export class Payments {
       this.report(
         new ClientError(
           ClientErrorCode.Refused,
-          `paid ${to} in ${sent.transactionId}, but could not tell them in the chat: ${reason}`,
+          `paid ${entry.counterparty} in ${entry.transactionId}, but could not tell them in the chat: ${reason}`,
           undefined,
           { cause: error },
         ),
       );
     }
-    this.events.emit('payment', entry);
-    return entry;
   }
 
   /** Every payment request and payment this device knows, oldest first. */

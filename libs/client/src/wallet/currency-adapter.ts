@@ -64,6 +64,12 @@ export interface CurrencyAdapter {
   checkAddress(address: string): void;
   /** Builds an unsigned transfer, choosing coins and fee; throws DUST, INSUFFICIENT_FUNDS and the like with the amounts. */
   prepare(order: TransferOrder): Promise<PreparedTransfer>;
+  /**
+   * Builds, unsigned, the replacement of a transfer this wallet sent that is not yet
+   * confirmed: the same payment at a higher fee rate (BIP-125 for BTC). Throws
+   * NOT_REPLACEABLE, INVALID_FEE_RATE or INSUFFICIENT_FUNDS with the amounts.
+   */
+  prepareReplacement(transactionId: string, feeRate: bigint): Promise<PreparedTransfer>;
   /** Reads a transfer another signer exported (or this one did), to sign or send it. */
   importTransfer(exported: string): PreparedTransfer;
   /** Signs what this wallet's keys can sign. */

@@ -17,6 +17,8 @@ export enum WalletErrorCode {
   NoWallet = 'NO_WALLET',
   /** The chain service refused a transaction; the message carries the node's reason. */
   BroadcastRejected = 'BROADCAST_REJECTED',
+  /** A fee bump of a transaction that is confirmed, gone, or not this wallet's. */
+  NotReplaceable = 'NOT_REPLACEABLE',
   /** The chain service knows the transaction but cannot show the outputs a check needs (they are spent). */
   Unverifiable = 'UNVERIFIABLE',
 }

@@ -23,6 +23,12 @@ export interface PendingTransaction {
    */
   spends: string[];
   sentAtMs: number;
+  /**
+   * The signed PSBT (base64) and which output pays the payee: what a fee bump rebuilds from.
+   * Absent on transactions sent before fee bumps existed.
+   */
+  psbt?: string;
+  outputIndex?: number;
 }
 
 export function emptyBitcoinWalletState(): BitcoinWalletState {

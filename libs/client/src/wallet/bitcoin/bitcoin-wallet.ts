@@ -18,6 +18,7 @@ import type { BitcoinChainApi } from './bitcoin-chain-api';
 import { BitcoinTransfer } from './bitcoin-transfer';
 import type { BitcoinWalletState } from './bitcoin-wallet-state';
 import { type SpendableCoin, buildTransaction } from './build-transaction';
+import { bumpTransaction } from './bump-transaction';
 import { finalizePsbt, importPsbt, signPsbt } from './psbt';
 import { verifyClaim } from './verify-payment';
 
@@ -87,13 +88,7 @@ export class BitcoinWallet implements CurrencyAdapter {
 
   async prepare({ to, amount, feeRate }: TransferOrder): Promise<PreparedTransfer> {
     const script = outputScriptOf(to, this.account.network);
-    const rate = feeRate ?? (await this.api.feeRate());
-    if (rate < MIN_FEE_RATE || rate > MAX_FEE_RATE) {
-      throw new WalletError(
-        WalletErrorCode.InvalidFeeRate,
-        `a fee rate of ${rate} sat/vB is outside ${MIN_FEE_RATE}..${MAX_FEE_RATE} sat/vB`,
-      );
-    }
+    const rate = checkFeeRate(feeRate ?? (await this.api.feeRate()));
     // Coins still in the mempool are spent only when they are this wallet's own change: a
     // stranger's unconfirmed payment can still be replaced, and the spend with it.
     const spendable = (await this.coins()).filter(({ confirmations, owner }) => confirmations > 0 || owner.chain === AddressChain.Change);
@@ -106,6 +101,31 @@ export class BitcoinWallet implements CurrencyAdapter {
       network: this.account.network,
     });
     return new BitcoinTransfer(built.tx, to, amount, built.fee, built.paymentOutputIndex);
+  }
+
+  async prepareReplacement(transactionId: string, feeRate: bigint): Promise<PreparedTransfer> {
+    checkFeeRate(feeRate);
+    const pending = this.state.pending.find(({ txid }) => txid === transactionId);
+    const [status] = await this.api.statuses([transactionId]);
+    if (pending === undefined || status === undefined || !STILL_PENDING.has(status.state)) {
+      const state = status === undefined ? '' : ` (it is ${status.state})`;
+      throw new WalletError(
+        WalletErrorCode.NotReplaceable,
+        `${transactionId} is no unconfirmed transaction of this wallet${state}: only those can be replaced`,
+      );
+    }
+    if (pending.psbt === undefined || pending.outputIndex === undefined) {
+      throw new WalletError(WalletErrorCode.NotReplaceable, `${transactionId} was sent before this wallet kept what a fee bump needs`);
+    }
+    const bump = bumpTransaction(importPsbt(pending.psbt), {
+      feeRate,
+      paymentOutputIndex: pending.outputIndex,
+      isChange: (script) => this.ownAddressOf(script, AddressChain.Change) !== undefined,
+    });
+    const { script, amount } = bump.tx.getOutput(bump.paymentOutputIndex);
+    if (script === undefined || amount === undefined)
+      throw new WalletError(WalletErrorCode.InvalidPsbt, 'the bumped payment output is empty');
+    return new BitcoinTransfer(bump.tx, this.addressOf(script), amount, bump.fee, bump.paymentOutputIndex);
   }
 
   importTransfer(exported: string): PreparedTransfer {
@@ -129,6 +149,8 @@ export class BitcoinWallet implements CurrencyAdapter {
 
   async send(transfer: PreparedTransfer): Promise<SentTransfer> {
     const own = this.bitcoinTransfer(transfer);
+    // Kept before finalizing, which drops the keys' paths a fee bump signs with again.
+    const psbt = own.export();
     const raw = finalizePsbt(own.tx);
     const txid = Transaction.fromRaw(raw).id;
     const spends = Array.from({ length: own.tx.inputsLength }, (_, index) => {
@@ -136,7 +158,7 @@ export class BitcoinWallet implements CurrencyAdapter {
       return `${hex.encode(input.txid ?? new Uint8Array())}:${input.index}`;
     });
     // Recorded before the broadcast: a crash in between must not let the coins be spent twice.
-    this.state.pending.push({ txid, spends, sentAtMs: this.now() });
+    this.state.pending.push({ txid, spends, sentAtMs: this.now(), psbt, outputIndex: own.outputIndex });
     this.useChangeOf(own.tx);
     await this.save();
     await this.watchUpToGap();
@@ -277,4 +299,14 @@ export class BitcoinWallet implements CurrencyAdapter {
     }
     return transfer;
   }
+}
+
+function checkFeeRate(rate: bigint): bigint {
+  if (rate < MIN_FEE_RATE || rate > MAX_FEE_RATE) {
+    throw new WalletError(
+      WalletErrorCode.InvalidFeeRate,
+      `a fee rate of ${rate} sat/vB is outside ${MIN_FEE_RATE}..${MAX_FEE_RATE} sat/vB`,
+    );
+  }
+  return rate;
 }
