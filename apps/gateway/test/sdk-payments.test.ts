@@ -121,7 +121,7 @@ describe('in-chat payments through the SDK, the gateway and the payments service
     await requestSeen;
 
     const slow = await alice.payments.pay(bob.accountId, 250_000n, { feeRate: 1n });
-    const bobHas = (txid: string, state: string) =>
+    const bobHas = (txid: string, state: TransferState) =>
       bob.payments.list().payments.some(({ transactionId, check }) => transactionId === txid && check.state === state);
     await eventually(() => bobHas(slow.transactionId, TransferState.InMempool), 'Bob to see the first payment');
     const tooLow = await alice.payments.bump(slow.transactionId, 1n).catch((error: unknown) => error);
