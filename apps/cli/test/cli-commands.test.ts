@@ -3,7 +3,7 @@ import { accountKeyFromMnemonic, seedFromMnemonic, signalIdentityKeyFromSeed } f
 import { ServiceProcess } from '@coming/stack';
 import { findFreePorts } from '@coming/testing';
 import { execFile } from 'node:child_process';
-import { readdir, readFile, rm, mkdtemp, access } from 'node:fs/promises';
+import { access, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -184,7 +184,13 @@ describe('coming commands on a single node', () => {
     it('4: a listener displaced by another connection of its device', async () => {
       const first = start('bob', ['listen']);
       await first.saysOnStderr('caught up');
-      const second = start('bob', ['listen']);
+      // A second listen on the same home would go through the first; a copy of the home
+      // elsewhere (another machine, say) is the same device with a connection of its own.
+      await cp(join(scratch, 'bob'), join(scratch, 'bob-copy'), {
+        recursive: true,
+        filter: (source) => !/daemon\.(json|sock)$/.test(source),
+      });
+      const second = start('bob-copy', ['listen']);
       await second.saysOnStderr('caught up');
       const displaced = await first.finished;
       expect(displaced.code).toBe(4);

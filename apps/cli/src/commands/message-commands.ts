@@ -6,6 +6,7 @@ import { ExitCode } from '../exit-codes';
 import { readStdin } from '../home/prompt';
 import { messageLine, refusalLines, removedDeviceNotice } from '../output/views-as-lines';
 import { paymentEventLine } from '../wallet/payment-lines';
+import { follow } from './follow';
 
 const SEND_TIMEOUT_SECONDS = 30;
 
@@ -39,32 +40,26 @@ export function addMessageCommands(program: Command, context: CommandContext): v
     .action(async ({ count, timeout, json }: { count?: number; timeout?: number; json?: boolean }) => {
       const print = (message: MessageView) => (json === true ? printJson(io, message) : io.stdout.write(`${messageLine(message)}\n`));
       const deadline = timeout === undefined ? undefined : Date.now() + timeout * 1000;
-      await context.withAccount({ receive: true }, async (account) => {
+      await context.withAccount({ receive: true }, (account) => {
         let received = 0;
-        let timer: NodeJS.Timeout | undefined;
-        await new Promise<void>((resolve, reject) => {
-          if (deadline !== undefined) timer = setTimeout(resolve, deadline - Date.now());
-          io.interrupted.addEventListener('abort', () => resolve(), { once: true });
-          account
-            .subscribe(
-              {
-                message: (message) => {
-                  received += 1;
-                  print(message);
-                  if (received === count) resolve();
-                },
-                // Not counted: --count is about messages, and a payment's state changes come as events too.
-                payment: (event) => (json === true ? printJson(io, event) : io.stdout.write(`${paymentEventLine(event)}\n`)),
-                // On stderr, so that --json output stays clean: from now on messages arrive
-                // live, which is what a script starting a listener in the background waits for.
-                caughtUp: () => io.stderr.write('listening: caught up with stored messages\n'),
-                devicesRemoved: (removed) => removed.forEach((device) => io.stderr.write(`notice: ${removedDeviceNotice(device)}\n`)),
-                ended: reject,
-              },
-              { ...(count === undefined ? {} : { max: count }), ...(deadline === undefined ? {} : { deadline }) },
-            )
-            .catch(reject);
-        }).finally(() => clearTimeout(timer));
+        return follow(
+          context,
+          account,
+          (finish) => ({
+            message: (message) => {
+              received += 1;
+              print(message);
+              if (received === count) finish();
+            },
+            // Not counted: --count is about messages, and a payment's state changes come as events too.
+            payment: (event) => (json === true ? printJson(io, event) : io.stdout.write(`${paymentEventLine(event)}\n`)),
+            // On stderr, so that --json output stays clean: from now on messages arrive
+            // live, which is what a script starting a listener in the background waits for.
+            caughtUp: () => io.stderr.write('listening: caught up with stored messages\n'),
+            devicesRemoved: (removed) => removed.forEach((device) => io.stderr.write(`notice: ${removedDeviceNotice(device)}\n`)),
+          }),
+          { ...(count === undefined ? {} : { max: count }), ...(deadline === undefined ? {} : { deadline }) },
+        );
       });
     });
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { type CommandContext, positiveInteger, printJson } from '../command-context';
 import { paymentEventLine, paymentLine, paymentRequestLine, walletLines } from '../wallet/payment-lines';
 import type { PaymentEventView } from '../wallet/payment-views';
+import { follow } from './follow';
 
 export function addWalletCommands(program: Command, context: CommandContext): void {
   const { io } = context;
@@ -73,16 +74,13 @@ export function addWalletCommands(program: Command, context: CommandContext): vo
         }
         // Followed, every line is an event, so that a script reads one shape.
         for (const payment of payments) print({ type: 'payment', ...payment });
-        await new Promise<void>((resolve, reject) => {
-          io.interrupted.addEventListener('abort', () => resolve(), { once: true });
-          account
-            .subscribe(
-              // Messages are still recorded in the history, as listen does, just not shown here.
-              { message: () => undefined, payment: print, caughtUp: () => undefined, devicesRemoved: () => undefined, ended: reject },
-              {},
-            )
-            .catch(reject);
-        });
+        // Messages are still recorded in the history, as listen does, just not shown here.
+        await follow(context, account, () => ({
+          message: () => undefined,
+          payment: print,
+          caughtUp: () => undefined,
+          devicesRemoved: () => undefined,
+        }));
       });
     });
 }

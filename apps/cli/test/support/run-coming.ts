@@ -60,6 +60,13 @@ export class ComingRun {
     return this.until(() => this.stderr.includes(text), `stderr to say "${text}"`);
   }
 
+  /** Resolves with the first whole line on stdout that passes `test`. */
+  async printedLine(test: (line: string) => boolean, what: string): Promise<string> {
+    const found = () => this.stdout.split('\n').slice(0, -1).find(test);
+    await this.until(() => found() !== undefined, what);
+    return found() ?? '';
+  }
+
   /** Resolves once stdout has `count` lines. */
   printedLines(count: number): Promise<void> {
     return this.until(() => this.stdout.split('\n').length > count, `${count} lines on stdout`);
@@ -94,17 +101,27 @@ export class ComingRun {
   }
 }
 
-/** A `coming` bound to one server and passphrase: `coming('alice', 'send', 'bob', 'hi')`. */
-export function comingFor(base: () => { server: string; scratch: string; passphrase?: string }) {
-  const envOf = (extra: Record<string, string> = {}) => {
+/**
+ * A `coming` bound to a server and passphrase: `coming('alice', 'send', 'bob', 'hi')`. The
+ * server may differ by home (each home on its own gateway of a scaled stack).
+ */
+export function comingFor(base: () => { server: string | ((home: string) => string); scratch: string; passphrase?: string }) {
+  const envOf = (home: string, extra: Record<string, string> = {}) => {
     const { server, passphrase } = base();
-    return { COMING_SERVER: server, ...(passphrase === undefined ? {} : { COMING_PASSPHRASE: passphrase }), ...extra };
+    return {
+      COMING_SERVER: typeof server === 'string' ? server : server(home),
+      ...(passphrase === undefined ? {} : { COMING_PASSPHRASE: passphrase }),
+      ...extra,
+    };
   };
   const argsOf = (home: string, args: string[]) => ['--home', `${base().scratch}/${home}`, ...args];
   return {
     run: (home: string, args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) =>
-      new ComingRun(argsOf(home, args), { env: envOf(options.env), ...(options.stdin === undefined ? {} : { stdin: options.stdin }) }),
-    coming: (home: string, ...args: string[]) => new ComingRun(argsOf(home, args), { env: envOf() }).finished,
+      new ComingRun(argsOf(home, args), {
+        env: envOf(home, options.env),
+        ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+      }),
+    coming: (home: string, ...args: string[]) => new ComingRun(argsOf(home, args), { env: envOf(home) }).finished,
   };
 }
 
