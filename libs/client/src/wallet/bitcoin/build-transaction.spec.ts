@@ -1,21 +1,13 @@
-import { seedFromMnemonic } from '@coming/identity';
 import { hex } from '@scure/base';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WalletErrorCode } from '../wallet.errors';
-import { AddressChain, Bip84Account } from './bip84-account';
+import { AddressChain } from './bip84-account';
 import { BCOIN_REGTEST } from './bitcoin-network';
+import { specAccount, specChange, specPayee } from './spec-wallets';
 import { RBF_SEQUENCE, type SpendableCoin, buildTransaction } from './build-transaction';
 
-const account = new Bip84Account(
-  seedFromMnemonic('abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about'),
-  BCOIN_REGTEST,
-);
-const payee = new Bip84Account(seedFromMnemonic('zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong'), BCOIN_REGTEST).address(
-  AddressChain.Receive,
-  0,
-);
-const change = account.address(AddressChain.Change, 0);
+const [account, payee, change] = [specAccount, specPayee, specChange];
 
 const coin = (amount: bigint, index = 0): SpendableCoin => ({
   txid: hex.encode(randomBytes(32)),

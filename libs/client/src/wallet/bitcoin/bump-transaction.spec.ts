@@ -1,23 +1,15 @@
-import { seedFromMnemonic } from '@coming/identity';
 import { hex } from '@scure/base';
 import { equalBytes } from '@scure/btc-signer/utils.js';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WalletErrorCode } from '../wallet.errors';
-import { AddressChain, Bip84Account } from './bip84-account';
+import { AddressChain } from './bip84-account';
 import { BCOIN_REGTEST } from './bitcoin-network';
+import { specAccount, specChange, specPayee } from './spec-wallets';
 import { RBF_SEQUENCE, buildTransaction } from './build-transaction';
 import { bumpTransaction } from './bump-transaction';
 
-const account = new Bip84Account(
-  seedFromMnemonic('abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about'),
-  BCOIN_REGTEST,
-);
-const payee = new Bip84Account(seedFromMnemonic('zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong'), BCOIN_REGTEST).address(
-  AddressChain.Receive,
-  0,
-);
-const change = account.address(AddressChain.Change, 0);
+const [account, payee, change] = [specAccount, specPayee, specChange];
 const isChange = (script: Uint8Array) => equalBytes(script, change.script);
 
 /** A payment of `amount` from one coin of `coinAmount` at `feeRate`, as the wallet builds it. */
