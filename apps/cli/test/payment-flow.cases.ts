@@ -68,6 +68,7 @@ export async function payOneRequest(harness: PaymentHarness): Promise<{ txid: st
   await chain.mine(COINBASE_MATURITY);
   const funded = sumOfOutputs(parseBlock(hex.decode(await chain.rpc<string>('getblock', [coinbaseBlock, false]))).transactions[0]!);
   await eventually(async () => (await json<WalletJson>('alice', 'wallet')).confirmedSat === funded, "Alice's coinbase in her balance");
+  expect((await coming('alice', 'wallet')).stdout).toMatch(new RegExp(`^confirmed +${funded / 1e8} BTC$`, 'm'));
 
   const bobListens = run('bob', ['listen', '--json']);
   await bobListens.saysOnStderr('listening: caught up');
@@ -110,6 +111,7 @@ export async function payOneRequest(harness: PaymentHarness): Promise<{ txid: st
   expect(statuses.slice(firstConfirmed).every((status) => status === 'confirmed')).toBe(true);
   expect(await aliceWatches.stop()).toMatchObject({ code: 0 });
 
+  expect((await coming('bob', 'payments')).stdout).toContain(`received 0.001 BTC from alice ${txid} confirmed (1)`);
   expect(await jsonLines<PaymentJson>('bob', 'payments')).toEqual([
     expect.objectContaining({ direction: 'received', amountSat: 100_000, txid, status: 'confirmed', confirmations: 1 }),
   ]);

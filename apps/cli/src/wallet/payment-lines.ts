@@ -2,7 +2,7 @@ import { BTC, formatAmount } from '@coming/client';
 import { escapeForTerminal } from '../output/safe-text';
 import type { PaymentEventView, PaymentRequestView, PaymentView, WalletView } from './payment-views';
 
-const btc = (sat: number) => `${formatAmount(BTC, BigInt(sat))} BTC`;
+const btc = (sat: number) => formatAmount(BTC, BigInt(sat));
 const who = (accountId: string, name: string | null) => (name === null ? accountId : escapeForTerminal(name));
 
 export function walletLines({ confirmedSat, unconfirmedSat, address }: WalletView): string[] {

@@ -257,10 +257,14 @@ export class Payments {
     await this.verifyPending();
   }
 
-  /** A status the chain service pushed: every payment of that transaction moves to it. */
+  /** A status the chain service pushed: every payment of that transaction moves to it (and is shown again only if that changes it). */
   async statusChanged(status: TransferStatus): Promise<void> {
     const changed = this.state().payments.filter(
-      (kept) => kept.transactionId === status.transactionId && kept.check.state !== 'invalid' && kept.check.state !== 'verifying',
+      (kept) =>
+        kept.transactionId === status.transactionId &&
+        kept.check.state !== 'invalid' &&
+        kept.check.state !== 'verifying' &&
+        !(kept.check.state === status.state && 'confirmations' in kept.check && kept.check.confirmations === status.confirmations),
     );
     if (changed.length === 0) return;
     for (const kept of changed) kept.check = { state: status.state, confirmations: status.confirmations };
