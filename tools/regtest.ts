@@ -7,6 +7,7 @@ import { startRegtestNode } from '@coming/regtest';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { closeOnSignal } from './close-on-signal';
 
 async function main() {
   const { values, positionals } = parseArgs({
@@ -24,14 +25,7 @@ async function main() {
   const dataDir = values.memory ? undefined : join(process.cwd(), '.coming', 'regtest');
   const node = await startRegtestNode({ port, dataDir });
   console.error(`bcoin regtest node at ${node.rpcUrl} (height ${node.height()}, ${dataDir ?? 'in memory'}); Ctrl-C stops it`);
-  const stop = () => {
-    node.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  closeOnSignal(() => node.close());
 }
 
 /** Asks the running node over JSON-RPC, as any client would. */

@@ -11,6 +11,7 @@ export NX_DAEMON=false NX_NO_CLOUD=true
 
 bash tools/ensure-services.sh
 [ -d libs/proto/src/generated ] || npm run -s proto
+[ -d libs/xbtc/src/generated ] || npm run -s contracts
 
 reports=dist/test-reports
 rm -rf "$reports"
