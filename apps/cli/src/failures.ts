@@ -34,10 +34,12 @@ function walletExitCode(code: WalletErrorCode): ExitCode {
     case WalletErrorCode.Dust:
     case WalletErrorCode.InvalidFeeRate:
     case WalletErrorCode.InvalidPsbt:
+    case WalletErrorCode.InvalidAuthorization:
       return ExitCode.Usage;
     case WalletErrorCode.BroadcastRejected:
       return ExitCode.Refused;
     case WalletErrorCode.InsufficientFunds:
+    case WalletErrorCode.FeeAboveMaximum:
     case WalletErrorCode.NotReplaceable:
     case WalletErrorCode.NoWallet:
     case WalletErrorCode.Unverifiable:

@@ -29,7 +29,7 @@ import type { ClientState, ClientStore } from './store/client-store';
 import { LoginApi } from './transport/login-api';
 import { ServerConnection } from './transport/server-connection';
 import { ServerChainApi, transferStatusOf } from './wallet/bitcoin/server-chain-api';
-import { type BitcoinOptions, walletOfState } from './wallet/wallet-of-state';
+import { type BitcoinOptions, type XbtcOptions, walletOfState, xbtcWalletOfState } from './wallet/wallet-of-state';
 import type { CurrencyAdapter } from './wallet/currency-adapter';
 
 export interface ComingClientOptions {
@@ -52,6 +52,8 @@ export interface ComingClientOptions {
    * no wallet (payment messages are still received, shown unverified).
    */
   bitcoin?: BitcoinOptions;
+  /** The X-BTC token and the chain service its wallet uses. Without it, the client has no X-BTC wallet. */
+  xbtc?: XbtcOptions;
 }
 
 export interface SendOptions {
@@ -96,6 +98,8 @@ export class ComingClient {
   private readonly deviceManager: DeviceManager;
   private currencyAdapter: CurrencyAdapter | undefined;
   private readonly openWallet: () => CurrencyAdapter;
+  private xbtcAdapter: CurrencyAdapter | undefined;
+  private readonly xbtc: XbtcOptions | undefined;
   /** Payment requests and payments in the chat. */
   readonly payments: Payments;
   /** The server's payments service: the chain the wallet uses unless `bitcoin.chain` names another. */
@@ -104,8 +108,9 @@ export class ComingClient {
   private constructor(
     private readonly keeper: StateKeeper,
     identity: DeviceIdentity,
-    { server, audience, receive = true, bitcoin }: ComingClientOptions,
+    { server, audience, receive = true, bitcoin, xbtc }: ComingClientOptions,
   ) {
+    this.xbtc = xbtc;
     const report = (error: Error) => this.events.emit('error', error);
     const signal = new SerialQueue();
     const signalStore = new ClientSignalStore(keeper, identity.identityKeyPair);
@@ -199,6 +204,14 @@ export class ComingClient {
    */
   get wallet(): CurrencyAdapter {
     return this.openWallet();
+  }
+
+  /**
+   * The account's X-BTC wallet, beside the Bitcoin one: on the primary device only. Throws
+   * NO_WALLET on a linked device or without `xbtc` options.
+   */
+  get xbtcWallet(): CurrencyAdapter {
+    return (this.xbtcAdapter ??= xbtcWalletOfState(this.keeper, this.xbtc));
   }
 
   /** The recovery phrase; only the account's primary device holds it. */

@@ -2,6 +2,7 @@ import type { PaymentsState } from '../payments/payment-entries';
 import type { SignalState } from '../signal/client-signal-store';
 import type { BitcoinNetwork } from '../wallet/bitcoin/bitcoin-network';
 import type { BitcoinWalletState } from '../wallet/bitcoin/bitcoin-wallet-state';
+import type { XbtcWalletState } from '../wallet/xbtc/xbtc-wallet-state';
 
 /** Tokens for one server, as auth issued them. */
 export interface StoredTokens {
@@ -48,10 +49,14 @@ export interface ClientState {
   /** Recently received messages, to drop redeliveries: server GUIDs and sender message keys. */
   seen: string[];
   /**
-   * The wallet's bookkeeping per network (next indexes, watched addresses, pending
-   * transactions), on the primary only. No key: keys derive from the mnemonic.
+   * The wallets' bookkeeping (next indexes, watched addresses, pending transactions), on
+   * the primary only: Bitcoin's per network, X-BTC's per token ("chainId:address", the
+   * address in lower case). No key: keys derive from the mnemonic.
    */
-  wallet?: { bitcoin?: Partial<Record<BitcoinNetwork['name'], BitcoinWalletState>> };
+  wallet?: {
+    bitcoin?: Partial<Record<BitcoinNetwork['name'], BitcoinWalletState>>;
+    xbtc?: Record<string, XbtcWalletState>;
+  };
   /** Payment requests and payments this device sent or received. */
   payments?: PaymentsState;
 }

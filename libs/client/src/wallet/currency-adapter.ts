@@ -1,17 +1,30 @@
 import type { Currency } from './currency';
 import type { TransferStatus } from './transfer-status';
 
-/** What a wallet holds, in base units: confirmed coins, and coins still in the mempool. */
+/**
+ * What a wallet holds, in base units: confirmed coins, and coins still in the mempool. For
+ * X-BTC, an account balance: confirmed is the balance at the latest block, and unconfirmed
+ * is what this wallet's transfers not yet in a block take from it (so zero or negative).
+ */
 export interface Balance {
   confirmed: bigint;
   unconfirmed: bigint;
 }
 
-/** A payment to make: the amount in base units; the fee rate (base units per vbyte for BTC) overrides the service's estimate. */
+/**
+ * A payment to make: the amount in base units. The fee rate overrides the service's
+ * estimate: base units per vbyte for BTC; for X-BTC, whose relayer asks one price per
+ * transfer, the fee itself.
+ */
 export interface TransferOrder {
   to: string;
   amount: bigint;
   feeRate?: bigint;
+  /**
+   * The most fee the payment may pay, in base units; more is refused with FEE_ABOVE_MAXIMUM.
+   * Default: none for BTC (its fee rate is bounded instead); DEFAULT_MAX_FEE for X-BTC.
+   */
+  maxFee?: bigint;
 }
 
 /** A transfer built and ready to sign, with what it costs, to show before it is sent. */

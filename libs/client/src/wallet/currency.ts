@@ -20,7 +20,10 @@ export interface Currency {
 /** Bitcoin: 1 BTC = 100,000,000 satoshis. */
 export const BTC: Currency = { wire: content.Currency.CURRENCY_BTC, symbol: 'BTC', unitName: 'sat', decimals: 8 };
 
-const CURRENCIES: readonly Currency[] = [BTC];
+/** X-BTC, the in-app ERC-20 on an EVM chain: 8 decimals, so that 1 base unit is 1 satoshi. */
+export const XBTC: Currency = { wire: content.Currency.CURRENCY_XBTC, symbol: 'X-BTC', unitName: 'sat', decimals: 8 };
+
+const CURRENCIES: readonly Currency[] = [BTC, XBTC];
 
 /** "0.001" BTC → 100000n sat, exactly; throws INVALID_AMOUNT naming what is wrong. */
 export function parseAmount(currency: Currency, text: string): bigint {

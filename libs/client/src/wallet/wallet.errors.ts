@@ -17,10 +17,14 @@ export enum WalletErrorCode {
   NoWallet = 'NO_WALLET',
   /** The chain service refused a transaction; the message carries the node's reason. */
   BroadcastRejected = 'BROADCAST_REJECTED',
-  /** A fee bump of a transaction that is confirmed, gone, or not this wallet's. */
+  /** A fee bump of a transaction that is confirmed, gone, or not this wallet's; or of any X-BTC transfer. */
   NotReplaceable = 'NOT_REPLACEABLE',
   /** The chain service knows the transaction but cannot show the outputs a check needs (they are spent). */
   Unverifiable = 'UNVERIFIABLE',
+  /** A fee above the most the payment allows: the order's maxFee, or X-BTC's default when it sets none. */
+  FeeAboveMaximum = 'FEE_ABOVE_MAXIMUM',
+  /** An X-BTC authorization that cannot be read, is not signed where it must be, or that this wallet cannot sign. */
+  InvalidAuthorization = 'INVALID_AUTHORIZATION',
 }
 
 /** A wallet operation refused; the message names the amounts or the value at fault. */

@@ -80,6 +80,19 @@ describe(BitcoinWallet.name, () => {
     });
   });
 
+  it('refuses a fee above the maximum the order allows, naming both', async () => {
+    const chain = new LocalBitcoinChain(BCOIN_REGTEST);
+    const { wallet } = walletOf(chain);
+    chain.fund(await wallet.freshReceiveAddress(), 1_000_000n);
+    const to = await wallet.freshReceiveAddress();
+    const { fee } = await wallet.prepare({ to, amount: 10_000n, feeRate: 10n });
+    expect((await wallet.prepare({ to, amount: 10_000n, feeRate: 10n, maxFee: fee })).fee).toBe(fee);
+    await expect(wallet.prepare({ to, amount: 10_000n, feeRate: 10n, maxFee: fee - 1n })).rejects.toMatchObject({
+      code: WalletErrorCode.FeeAboveMaximum,
+      message: expect.stringContaining(`the fee is ${fee} sat`),
+    });
+  });
+
   it('spends its own unconfirmed change, never a stranger’s unconfirmed payment, nor a coin twice', async () => {
     const chain = new LocalBitcoinChain(BCOIN_REGTEST);
     const { wallet } = walletOf(chain);

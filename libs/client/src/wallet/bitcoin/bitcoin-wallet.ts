@@ -10,6 +10,7 @@ import type {
   SentTransfer,
   TransferOrder,
 } from '../currency-adapter';
+import { checkMaxFee } from '../fee-limit';
 import { type TransferStatus, TransferState } from '../transfer-status';
 import { WalletError, WalletErrorCode } from '../wallet.errors';
 import { AddressChain, type Bip84Account, type WalletAddress } from './bip84-account';
@@ -86,7 +87,7 @@ export class BitcoinWallet implements CurrencyAdapter {
     return this.ownAddressOf(outputScriptOf(address, this.account.network), AddressChain.Receive) !== undefined;
   }
 
-  async prepare({ to, amount, feeRate }: TransferOrder): Promise<PreparedTransfer> {
+  async prepare({ to, amount, feeRate, maxFee }: TransferOrder): Promise<PreparedTransfer> {
     const script = outputScriptOf(to, this.account.network);
     const rate = checkFeeRate(feeRate ?? (await this.api.feeRate()));
     // Coins still in the mempool are spent only when they are this wallet's own change: a
@@ -100,6 +101,7 @@ export class BitcoinWallet implements CurrencyAdapter {
       fingerprint: this.account.fingerprint,
       network: this.account.network,
     });
+    checkMaxFee(BTC, built.fee, maxFee);
     return new BitcoinTransfer(built.tx, to, amount, built.fee, built.paymentOutputIndex);
   }
 
