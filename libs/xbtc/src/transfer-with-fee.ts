@@ -1,4 +1,4 @@
-import type { Address, Hex, TypedDataDomain } from 'viem';
+import type { Address, Hex } from 'viem';
 
 /**
  * The EIP-712 message an X-BTC sender signs (libs/xbtc/contracts/XBTC.sol): pay `to`
@@ -28,6 +28,6 @@ export const TRANSFER_WITH_FEE_TYPES = {
 } as const;
 
 /** The token's EIP-712 domain: a signature is good for one token on one chain only. */
-export function xbtcDomain(chainId: number, token: Address): TypedDataDomain {
-  return { name: 'X-BTC', version: '1', chainId, verifyingContract: token };
+export function xbtcDomain(chainId: number, token: Address) {
+  return { name: 'X-BTC', version: '1', chainId, verifyingContract: token } as const;
 }

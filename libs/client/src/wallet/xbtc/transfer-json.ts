@@ -1,7 +1,8 @@
 import type { Address, Hex } from 'viem';
 import { WalletError, WalletErrorCode } from '../wallet.errors';
 import { checkEvmAddress } from './evm-address';
-import { TRANSFER_WITH_FEE_TYPES, type TransferWithFee, domainOf, signerOf } from './transfer-with-fee';
+import { TRANSFER_WITH_FEE_TYPES, xbtcDomain } from '@coming/xbtc';
+import { type TransferWithFee, signerOf } from './transfer-with-fee';
 import type { XbtcToken } from './xbtc-chain-api';
 
 // eth_signTypedData_v4 wants the domain's type spelled out next to the message's.
@@ -30,7 +31,7 @@ interface TransferJson {
  */
 export function exportTransfer(token: XbtcToken, authorization: TransferWithFee, signature: Hex | undefined): string {
   const json: TransferJson = {
-    domain: domainOf(token),
+    domain: xbtcDomain(token.chainId, token.address),
     types: { EIP712Domain: EIP712_DOMAIN_TYPE, ...TRANSFER_WITH_FEE_TYPES },
     primaryType: 'TransferWithFee',
     message: {

@@ -1,46 +1,15 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { type Address, type Hex, bytesToHex, hashTypedData, hexToBytes } from 'viem';
 import { publicKeyToAddress } from 'viem/accounts';
+import { TRANSFER_WITH_FEE_TYPES, type TransferWithFee, xbtcDomain } from '@coming/xbtc';
 import type { XbtcToken } from './xbtc-chain-api';
 
-/**
- * An authorization the token contract's transferWithFee takes from whoever submits it:
- * `from` pays `to` `value` and the submitter `fee` (base units), once (`nonce`, 32 random
- * bytes, EIP-3009 style), strictly after `validAfter` and strictly before `validBefore`
- * (unix seconds).
- */
-export interface TransferWithFee {
-  from: Address;
-  to: Address;
-  value: bigint;
-  fee: bigint;
-  validAfter: bigint;
-  validBefore: bigint;
-  nonce: Hex;
-}
-
-/** The EIP-712 type the contract hashes, field for field in its order. */
-export const TRANSFER_WITH_FEE_TYPES = {
-  TransferWithFee: [
-    { name: 'from', type: 'address' },
-    { name: 'to', type: 'address' },
-    { name: 'value', type: 'uint256' },
-    { name: 'fee', type: 'uint256' },
-    { name: 'validAfter', type: 'uint256' },
-    { name: 'validBefore', type: 'uint256' },
-    { name: 'nonce', type: 'bytes32' },
-  ],
-} as const;
-
-/** The token's EIP-712 domain: it binds a signature to one chain and one contract. */
-export function domainOf(token: XbtcToken) {
-  return { name: 'X-BTC', version: '1', chainId: token.chainId, verifyingContract: token.address } as const;
-}
+export type { TransferWithFee };
 
 /** The typed data the payer signs, as viem's signTypedData and verifyTypedData take it. */
 export function typedDataOf(token: XbtcToken, authorization: TransferWithFee) {
   return {
-    domain: domainOf(token),
+    domain: xbtcDomain(token.chainId, token.address),
     types: TRANSFER_WITH_FEE_TYPES,
     primaryType: 'TransferWithFee',
     message: authorization,
