@@ -4,7 +4,6 @@ import { type Currency, currencyOfWire } from '../wallet/currency';
 
 export const REQUEST_ID_BYTES = 16;
 export const MAX_MEMO_BYTES = 256;
-const TXID = /^[0-9a-f]{64}$/;
 
 /** Who sent a payment message, and when: what the envelope says. */
 export interface MessageOrigin {
@@ -76,14 +75,16 @@ export function paymentOf(envelope: messaging.Envelope, payment: content.Payment
   if (payment.requestId.length !== 0 && payment.requestId.length !== REQUEST_ID_BYTES) {
     throw problem(`its request ID is not ${REQUEST_ID_BYTES} bytes`);
   }
-  if (!TXID.test(payment.transactionId)) throw problem('its transaction ID is not 64 lowercase hex digits');
-  if (payment.replacesTransactionId !== '' && !TXID.test(payment.replacesTransactionId)) {
-    throw problem('the transaction ID it replaces is not 64 lowercase hex digits');
+  const currency = currencyOf(payment.currency, problem);
+  const { pattern, described } = currency.transactionId;
+  if (!pattern.test(payment.transactionId)) throw problem(`its transaction ID is not ${described}`);
+  if (payment.replacesTransactionId !== '' && !pattern.test(payment.replacesTransactionId)) {
+    throw problem(`the transaction ID it replaces is not ${described}`);
   }
   return {
     ...from,
     requestId: payment.requestId.length === 0 ? undefined : Buffer.from(payment.requestId).toString('hex'),
-    currency: currencyOf(payment.currency, problem),
+    currency,
     amount: amountOf(payment.amount, problem),
     transactionId: payment.transactionId,
     outputIndex: payment.outputIndex,

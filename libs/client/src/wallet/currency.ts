@@ -15,13 +15,27 @@ export interface Currency {
   readonly unitName: string;
   /** Decimals of one whole coin: 10^decimals base units make one coin. */
   readonly decimals: number;
+  /** How its chain names a transaction, and the words for it in an error. */
+  readonly transactionId: { pattern: RegExp; described: string };
 }
 
 /** Bitcoin: 1 BTC = 100,000,000 satoshis. */
-export const BTC: Currency = { wire: content.Currency.CURRENCY_BTC, symbol: 'BTC', unitName: 'sat', decimals: 8 };
+export const BTC: Currency = {
+  wire: content.Currency.CURRENCY_BTC,
+  symbol: 'BTC',
+  unitName: 'sat',
+  decimals: 8,
+  transactionId: { pattern: /^[0-9a-f]{64}$/, described: '64 lowercase hex digits' },
+};
 
 /** X-BTC, the in-app ERC-20 on an EVM chain: 8 decimals, so that 1 base unit is 1 satoshi. */
-export const XBTC: Currency = { wire: content.Currency.CURRENCY_XBTC, symbol: 'X-BTC', unitName: 'sat', decimals: 8 };
+export const XBTC: Currency = {
+  wire: content.Currency.CURRENCY_XBTC,
+  symbol: 'X-BTC',
+  unitName: 'sat',
+  decimals: 8,
+  transactionId: { pattern: /^0x[0-9a-f]{64}$/, described: '0x and 64 lowercase hex digits' },
+};
 
 const CURRENCIES: readonly Currency[] = [BTC, XBTC];
 
