@@ -6,6 +6,12 @@ export type TransactionState = 'broadcast' | 'in_mempool' | 'confirmed' | 'repla
 /** bigint columns: strings from PostgreSQL, numbers or bigints from PGlite; read through Number(), written as numbers. */
 type Satoshis = ColumnType<string | number | bigint, number, number>;
 
+/** States of an X-BTC transfer, as stored: PaymentState's, EXPIRED for an authorization that lapsed unsubmitted. */
+export type XbtcTransferState = 'broadcast' | 'in_mempool' | 'confirmed' | 'dropped' | 'expired';
+
+/** bigint columns holding block numbers and Unix seconds; read through Number(). */
+type BigNumber = ColumnType<string | number | bigint, number, number>;
+
 /** The tables payments owns; kept in step with migrations/ by the service tests. */
 export interface PaymentsDatabase {
   watched_addresses: {
@@ -62,5 +68,37 @@ export interface PaymentsDatabase {
     id: number;
     holder: string;
     expires_at: Date;
+  };
+  xbtc_watched_addresses: {
+    address: string;
+    account_id: string;
+    device_id: number;
+    created_at: ColumnType<Date, Date | undefined, never>;
+  };
+  xbtc_transfers: {
+    id: ColumnType<string | number | bigint, never, never>;
+    account_id: string | null;
+    from_address: string;
+    to_address: string;
+    value_sat: Satoshis;
+    fee_sat: Satoshis;
+    nonce: string | null;
+    valid_after: ColumnType<string | number | bigint | null, number | null, number | null>;
+    valid_before: ColumnType<string | number | bigint | null, number | null, number | null>;
+    signature: string | null;
+    tx_hash: string | null;
+    raw_transaction: string | null;
+    log_index: number | null;
+    state: XbtcTransferState;
+    reason: ColumnType<string, string | undefined, string>;
+    block_number: ColumnType<string | number | bigint | null, number | null, number | null>;
+    block_hash: string | null;
+    confirmations: ColumnType<number, number | undefined, number>;
+    created_at: ColumnType<Date, Date, never>;
+    updated_at: Date;
+  };
+  xbtc_blocks: {
+    number: BigNumber;
+    hash: string;
   };
 }

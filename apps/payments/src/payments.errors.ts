@@ -6,6 +6,8 @@ export enum PaymentsErrorCode {
   Unavailable = 'UNAVAILABLE',
   /** The account already watches as many addresses as it may. */
   WatchLimitReached = 'WATCH_LIMIT_REACHED',
+  /** The account asked for more X-BTC relays than PAYMENTS_XBTC_RELAYS_PER_MINUTE allows. */
+  RateLimited = 'RATE_LIMITED',
 }
 
 export class PaymentsError extends DomainError<PaymentsErrorCode> {

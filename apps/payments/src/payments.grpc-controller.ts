@@ -6,6 +6,8 @@ import { BroadcastService } from './broadcast/broadcast.service';
 import { PaymentsError, PaymentsErrorCode } from './payments.errors';
 import { StatusesService } from './statuses/statuses.service';
 import { WatchListService } from './watch/watch-list.service';
+import { XbtcAccountsService } from './xbtc/xbtc-accounts.service';
+import { XbtcRelayService } from './xbtc/xbtc-relay.service';
 
 @Controller()
 @UseFilters(GrpcExceptionFilter)
@@ -15,6 +17,8 @@ export class PaymentsGrpcController implements payments.PaymentsServiceControlle
     private readonly watchList: WatchListService,
     private readonly statuses: StatusesService,
     private readonly broadcasts: BroadcastService,
+    private readonly xbtc: XbtcAccountsService,
+    private readonly xbtcRelays: XbtcRelayService,
   ) {}
 
   getChainInfo() {
@@ -52,6 +56,30 @@ export class PaymentsGrpcController implements payments.PaymentsServiceControlle
   broadcastTransaction(request: payments.BroadcastTransactionRequest) {
     return this.broadcasts.broadcast(request).catch(mapPaymentsError);
   }
+
+  getXbtcInfo() {
+    return this.xbtc.info().catch(mapPaymentsError);
+  }
+
+  watchXbtcAddresses(request: payments.WatchXbtcAddressesRequest) {
+    return this.xbtc.watch(request).catch(mapPaymentsError);
+  }
+
+  getXbtcBalance(request: payments.GetXbtcBalanceRequest) {
+    return this.xbtc.balance(request).catch(mapPaymentsError);
+  }
+
+  quoteXbtcFee() {
+    return this.xbtc.quote().catch(mapPaymentsError);
+  }
+
+  relayXbtcTransfer(request: payments.RelayXbtcTransferRequest) {
+    return this.xbtcRelays.relay(request).catch(mapPaymentsError);
+  }
+
+  getXbtcTransfers(request: payments.GetXbtcTransfersRequest) {
+    return this.xbtc.transfersOf(request).catch(mapPaymentsError);
+  }
 }
 
 const mapPaymentsError = domainErrorMapper(PaymentsError, statusOf);
@@ -64,6 +92,8 @@ function statusOf(code: PaymentsErrorCode): GrpcStatus {
       return GrpcStatus.UNAVAILABLE;
     case PaymentsErrorCode.WatchLimitReached:
       return GrpcStatus.FAILED_PRECONDITION;
+    case PaymentsErrorCode.RateLimited:
+      return GrpcStatus.RESOURCE_EXHAUSTED;
     default:
       return assertUnreachable(code);
   }

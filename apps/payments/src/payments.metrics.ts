@@ -10,6 +10,8 @@ export type PaymentStateLabel = (typeof PAYMENT_STATE_LABELS)[number];
 export class PaymentsMetrics {
   private readonly meter = metrics.getMeter('@coming/payments');
   private lagBlocks = 0;
+  private relayerBalanceEther: number | undefined;
+  private relayerLow = 0;
 
   /** Status changes, by the state entered: the flow through requested → … → confirmed / replaced / dropped / expired. */
   readonly transitions = this.meter.createCounter('coming.payments.transitions', {
@@ -35,12 +37,47 @@ export class PaymentsMetrics {
     unit: '{block}',
   });
 
+  /** X-BTC relays by outcome: submitted, pending_gas (taken, waiting for the relayer's gas), rejected. */
+  readonly xbtcRelays = this.meter.createCounter('coming.payments.xbtc.relays', {
+    description: 'X-BTC transfers asked to be relayed, by outcome',
+    unit: '{transfer}',
+  });
+
+  /** The fees relayed transfers paid the relayer once mined, in X-BTC satoshis. */
+  readonly xbtcFees = this.meter.createCounter('coming.payments.xbtc.fees', {
+    description: 'Relayer fees collected on mined X-BTC transfers',
+    unit: 'sat',
+  });
+
+  /** The relayer's native (gas) balance in whole coins, as of the follower's last pass. */
+  readonly relayerBalance = this.meter.createObservableGauge('coming.payments.xbtc.relayer.balance', {
+    description: "The X-BTC relayer's native gas balance",
+    unit: 'ETH',
+  });
+
+  /** 1 while the relayer's gas balance is below PAYMENTS_XBTC_LOW_GAS_WEI: what the low-gas alert watches. */
+  readonly relayerGasLow = this.meter.createObservableGauge('coming.payments.xbtc.relayer.gas_low', {
+    description: "1 while the X-BTC relayer's gas balance is below the configured threshold",
+    unit: '{flag}',
+  });
+
   constructor() {
     // The series exist from the first scrape, so that rates and alerts see 0 rather than nothing.
     for (const state of PAYMENT_STATE_LABELS) this.transitions.add(0, { state });
     for (const kind of ['unavailable', 'error']) this.backendErrors.add(0, { kind });
     for (const outcome of ['accepted', 'rejected']) this.broadcasts.add(0, { outcome });
     this.watcherLag.addCallback((result) => result.observe(this.lagBlocks));
+    for (const outcome of ['submitted', 'pending_gas', 'rejected']) this.xbtcRelays.add(0, { outcome });
+    this.xbtcFees.add(0);
+    this.relayerBalance.addCallback((result) => {
+      if (this.relayerBalanceEther !== undefined) result.observe(this.relayerBalanceEther);
+    });
+    this.relayerGasLow.addCallback((result) => result.observe(this.relayerLow));
+  }
+
+  setRelayerBalance(wei: bigint, lowBelowWei: bigint): void {
+    this.relayerBalanceEther = Number(wei) / 1e18;
+    this.relayerLow = wei < lowBelowWei ? 1 : 0;
   }
 
   setWatcherLag(blocks: number): void {

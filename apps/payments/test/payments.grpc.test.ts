@@ -6,53 +6,17 @@ import { createLogger } from '@coming/logging';
 import { events, payments } from '@coming/proto';
 import { REGTEST_SEGWIT_HEIGHT, type RegtestNode, RegtestWallet, type Spendable, startRegtestNode } from '@coming/regtest';
 import type { StartedService } from '@coming/runtime';
-import {
-  createTestInfrastructure,
-  type DeclaredColumns,
-  findFreePorts,
-  tableColumnMismatches,
-  type TestInfrastructure,
-} from '@coming/testing';
+import { createTestInfrastructure, findFreePorts, tableColumnMismatches, type TestInfrastructure } from '@coming/testing';
 import { sql } from 'kysely';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPayments } from '../src/payments.app';
 import { paymentsConfigSchema } from '../src/payments.config';
-import type { PaymentsDatabase } from '../src/payments.database';
+import { DECLARED_COLUMNS } from './declared-columns';
 
 const DEADLINE_MS = 30_000;
 const DEPTH = 3;
 const { PaymentState } = payments;
-
-const DECLARED_COLUMNS = {
-  watched_addresses: { script_pubkey: true, account_id: true, address: true, device_id: true, created_at: true },
-  chain_transactions: {
-    txid: true,
-    raw: true,
-    state: true,
-    block_height: true,
-    block_hash: true,
-    confirmations: true,
-    replaced_by: true,
-    first_seen_at: true,
-    updated_at: true,
-  },
-  transaction_inputs: { txid: true, vin: true, previous_txid: true, previous_vout: true },
-  transaction_outputs: { txid: true, vout: true, account_id: true, script_pubkey: true, address: true, value_sat: true },
-  account_transactions: { account_id: true, txid: true },
-  payment_requests: {
-    script_pubkey: true,
-    account_id: true,
-    address: true,
-    amount_sat: true,
-    expires_at: true,
-    expired: true,
-    created_at: true,
-    updated_at: true,
-  },
-  watcher_blocks: { height: true, hash: true },
-  watcher_lease: { id: true, holder: true, expires_at: true },
-} satisfies DeclaredColumns<PaymentsDatabase>;
 
 const newAccountId = () => accountKeyFromMnemonic(createMnemonic()).accountId;
 

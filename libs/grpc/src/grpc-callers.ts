@@ -40,6 +40,12 @@ export const grpcCallerPolicy: Record<string, Record<string, readonly string[]>>
       'registerPaymentRequest',
       'getFeeEstimate',
       'broadcastTransaction',
+      'getXbtcInfo',
+      'watchXbtcAddresses',
+      'getXbtcBalance',
+      'quoteXbtcFee',
+      'relayXbtcTransfer',
+      'getXbtcTransfers',
     ] satisfies Methods<payments.PaymentsServiceClient>,
   },
 };

@@ -20,7 +20,17 @@ export function createLogger({ service, level = 'info', destination }: LoggerOpt
       level,
       base: { service },
       redact: {
-        paths: ['*.authorization', '*.accessToken', '*.refreshToken', '*.signature', '*.mnemonic', '*.content'],
+        paths: [
+          '*.authorization',
+          '*.accessToken',
+          '*.refreshToken',
+          '*.signature',
+          '*.mnemonic',
+          '*.content',
+          '*.privateKey',
+          '*.relayerKey',
+          '*.PAYMENTS_XBTC_RELAYER_KEY',
+        ],
         censor: '[redacted]',
       },
       timestamp: pino.stdTimeFunctions.isoTime,

@@ -10,4 +10,9 @@ export class PaymentEventsRepository {
   publishStatus(accountId: string, status: payments.PaymentStatus): Promise<void> {
     return this.broker.publish(subjects.paymentStatus(accountId), events.PaymentStatusChanged.encode({ accountId, status }).finish());
   }
+
+  /** The same, for an X-BTC transfer: one subject per account carries both currencies. */
+  publishXbtcTransfer(accountId: string, xbtcTransfer: payments.XbtcTransferStatus): Promise<void> {
+    return this.broker.publish(subjects.paymentStatus(accountId), events.PaymentStatusChanged.encode({ accountId, xbtcTransfer }).finish());
+  }
 }

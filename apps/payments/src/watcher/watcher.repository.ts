@@ -7,6 +7,9 @@ import { unpaid } from './tracked-transactions.repository';
 /** Blocks the watcher remembers below its tip, enough to find the fork of any likely reorganisation. */
 const REMEMBERED_BLOCKS = 1_000;
 
+/** The leases in watcher_lease: one follower of each chain holds its own. */
+export const LEASES = { bitcoin: 1, xbtc: 2 } as const;
+
 /** The watcher's own state: its view of the recent best chain, its lease, and lapsing payment requests. */
 @Injectable()
 export class WatcherRepository {
@@ -47,11 +50,11 @@ export class WatcherRepository {
    * Takes or extends the lease that lets one replica follow the chain; true while this one
    * holds it. A replica that dies lets it lapse after `ttlMs`, and another takes over.
    */
-  async holdLease(holder: string, ttlMs: number, now: Date): Promise<boolean> {
+  async holdLease(holder: string, ttlMs: number, now: Date, lease: keyof typeof LEASES = 'bitcoin'): Promise<boolean> {
     const expiresAt = new Date(now.getTime() + ttlMs);
     const row = await this.db
       .insertInto('watcher_lease')
-      .values({ id: 1, holder, expires_at: expiresAt })
+      .values({ id: LEASES[lease], holder, expires_at: expiresAt })
       .onConflict((conflict) =>
         conflict
           .column('id')
