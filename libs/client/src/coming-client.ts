@@ -29,6 +29,7 @@ import type { ClientState, ClientStore } from './store/client-store';
 import { LoginApi } from './transport/login-api';
 import { ServerConnection } from './transport/server-connection';
 import { ServerChainApi, transferStatusOf } from './wallet/bitcoin/server-chain-api';
+import { XBTC } from './wallet/currency';
 import { type BitcoinOptions, type XbtcOptions, walletOfState, xbtcWalletOfState } from './wallet/wallet-of-state';
 import type { CurrencyAdapter } from './wallet/currency-adapter';
 
@@ -124,7 +125,7 @@ export class ComingClient {
       prepare: async (link) => {
         await keys.publishIfNew(link);
         // Status pushes are not stored for an absent device: ask what changed meanwhile.
-        if (bitcoin !== undefined) void this.payments.catchUp((txids) => this.chain.statuses(txids)).catch(report);
+        void this.payments.catchUp().catch(report);
       },
       pushes: {
         onDeliver: (envelope) => this.inbox.receive(envelope),
@@ -151,7 +152,13 @@ export class ComingClient {
     this.transcripts = new SyncTranscripts(this.outbox, identity.accountId, report);
     this.chain = new ServerChainApi(async () => (await connected()).requestChain);
     this.openWallet = () => (this.currencyAdapter ??= walletOfState(keeper, bitcoin, this.chain));
-    this.payments = new Payments(keeper, this.outbox, this.events, this.openWallet, report);
+    this.payments = new Payments(
+      keeper,
+      this.outbox,
+      this.events,
+      (currency) => (currency === XBTC ? this.xbtcWallet : this.openWallet()),
+      report,
+    );
     const reader = new EnvelopeReader(endToEnd, recipients, signal, identity.accountId);
     this.inbox = new Inbox(keeper, {
       accepting: () => this.takesMessages(),

@@ -166,7 +166,7 @@ export class LocalAccount implements Account {
 
   async payments(): Promise<PaymentView[]> {
     await this.drain(Date.now() + DEVICE_REQUEST_TIMEOUT_MS);
-    await this.client.payments.catchUp((txids) => this.client.chain.statuses(txids));
+    await this.client.payments.catchUp();
     const { payments } = this.client.payments.list();
     return Promise.all(payments.map(async (entry) => paymentView(entry, await this.home.contacts.nameOf(entry.counterparty))));
   }

@@ -7,6 +7,7 @@ import type { Outbox } from '../sending/outbox';
 import type { ContentBody } from '../signal/end-to-end';
 import type { StateKeeper } from '../state-keeper';
 import type { CurrencyAdapter } from '../wallet/currency-adapter';
+import { BTC, type Currency } from '../wallet/currency';
 import { TransferState, type TransferStatus } from '../wallet/transfer-status';
 import { WalletError, WalletErrorCode } from '../wallet/wallet.errors';
 import {
@@ -25,17 +26,23 @@ export const DEFAULT_REQUEST_LIFETIME_MS = 24 * 60 * 60 * 1000;
 const SEND_DEADLINE_MS = 60_000;
 
 export interface RequestOptions {
+  /** BTC unless told otherwise. */
+  currency?: Currency;
   memo?: string;
   /** 0 for a request that never expires. */
   lifetimeMs?: number;
 }
 
 export interface PayOptions {
+  /** BTC unless told otherwise; the request paid must ask for it. */
+  currency?: Currency;
   /** The request to pay (hex); by default the newest unpaid, unexpired one from the payee for this amount. */
   requestId?: string;
   memo?: string;
-  /** Overrides the chain service's estimate, in base units per vbyte (sat/vB). */
+  /** Overrides the chain service's estimate: sat/vB for BTC, the whole relayer fee in sat for X-BTC. */
   feeRate?: bigint;
+  /** The most the fee may be (base units); more is refused before anything is signed. */
+  maxFee?: bigint;
 }
 
 /**
@@ -51,8 +58,8 @@ export class Payments {
     /** The outbox, or anything that sends content the same way. */
     private readonly outbox: Pick<Outbox, 'send'>,
     private readonly events: ClientEvents,
-    /** The wallet; throws NO_WALLET on a device that has none. */
-    private readonly wallet: () => CurrencyAdapter,
+    /** The wallet of a currency; throws NO_WALLET on a device that has none. */
+    private readonly walletOf: (currency: Currency) => CurrencyAdapter,
     private readonly report: (error: Error) => void,
     private readonly now: () => number = Date.now,
   ) {}
@@ -61,11 +68,11 @@ export class Payments {
   async request(
     to: string,
     amount: bigint,
-    { memo = '', lifetimeMs = DEFAULT_REQUEST_LIFETIME_MS }: RequestOptions = {},
+    { currency = BTC, memo = '', lifetimeMs = DEFAULT_REQUEST_LIFETIME_MS }: RequestOptions = {},
   ): Promise<PaymentRequestEntry> {
     checkRecipient(to);
     if (amount <= 0n) throw new WalletError(WalletErrorCode.InvalidAmount, `${amount} is no amount to request: it must be positive`);
-    const wallet = this.wallet();
+    const wallet = this.walletOf(currency);
     const at = this.now();
     const expiresAtMs = lifetimeMs === 0 ? undefined : at + lifetimeMs;
     const address = await wallet.freshReceiveAddress();
@@ -104,11 +111,11 @@ export class Payments {
    * tells `to` in the chat. Resolves with the payment as sent, its chain state as the
    * service reported it.
    */
-  async pay(to: string, amount: bigint, { requestId, memo = '', feeRate }: PayOptions = {}): Promise<PaymentEntry> {
+  async pay(to: string, amount: bigint, { currency = BTC, requestId, memo = '', feeRate, maxFee }: PayOptions = {}): Promise<PaymentEntry> {
     checkRecipient(to);
-    const request = this.payableRequest(to, amount, requestId);
-    const wallet = this.wallet();
-    const sent = await wallet.send(wallet.sign(await wallet.prepare({ to: request.address, amount, feeRate })));
+    const request = this.payableRequest(to, currency, amount, requestId);
+    const wallet = this.walletOf(currency);
+    const sent = await wallet.send(wallet.sign(await wallet.prepare({ to: request.address, amount, feeRate, maxFee })));
     const at = this.now();
     const entry: PaymentEntry = {
       direction: 'outgoing',
@@ -137,7 +144,7 @@ export class Payments {
   async bump(transactionId: string, feeRate: bigint): Promise<PaymentEntry> {
     const kept = this.state().payments.find((candidate) => candidate.direction === 'outgoing' && candidate.transactionId === transactionId);
     if (kept === undefined) throw new ClientError(ClientErrorCode.InvalidArgument, `${transactionId} is no payment this account sent`);
-    const wallet = this.wallet();
+    const wallet = this.walletOf(entryOf<PaymentEntry>(kept).currency);
     const sent = await wallet.send(wallet.sign(await wallet.prepareReplacement(transactionId, feeRate)));
     kept.transactionId = sent.transactionId;
     kept.outputIndex = sent.outputIndex;
@@ -242,7 +249,7 @@ export class Payments {
    * the chain for every payment whose state can still change, then checks again what was
    * left unverified.
    */
-  async catchUp(statuses: (txids: readonly string[]) => Promise<TransferStatus[]>): Promise<void> {
+  async catchUp(): Promise<void> {
     const final: readonly string[] = [
       TransferState.Replaced,
       TransferState.Dropped,
@@ -251,9 +258,15 @@ export class Payments {
       'unverified',
       'verifying',
     ];
-    const live = this.state().payments.filter((kept) => !final.includes(kept.check.state));
-    const txids = [...new Set(live.map((kept) => kept.transactionId))];
-    for (const status of await statuses(txids)) await this.statusChanged(status);
+    const live = this.state()
+      .payments.filter((kept) => !final.includes(kept.check.state))
+      .map((kept) => entryOf<PaymentEntry>(kept));
+    for (const currency of new Set(live.map((entry) => entry.currency))) {
+      const wallet = this.walletOrWhyNot(currency);
+      if (typeof wallet === 'string') continue;
+      const txids = [...new Set(live.filter((entry) => entry.currency === currency).map((entry) => entry.transactionId))];
+      for (const status of await wallet.statuses(txids)) await this.statusChanged(status);
+    }
     await this.verifyPending();
   }
 
@@ -290,13 +303,8 @@ export class Payments {
 
   private async checkOnChain(entry: PaymentEntry): Promise<PaymentCheck> {
     // A linked device has no wallet, and the requests its primary made are not here either.
-    let wallet: CurrencyAdapter;
-    try {
-      wallet = this.wallet();
-    } catch (error) {
-      if (error instanceof WalletError && error.code === WalletErrorCode.NoWallet) return { state: 'unverified', reason: error.message };
-      throw error;
-    }
+    const wallet = this.walletOrWhyNot(entry.currency);
+    if (typeof wallet === 'string') return { state: 'unverified', reason: wallet };
     const request = this.state().requests.find(
       (kept) => kept.direction === 'outgoing' && kept.requestId === entry.requestId && kept.counterparty === entry.counterparty,
     );
@@ -308,16 +316,39 @@ export class Payments {
       return { state: 'invalid', reason: `it pays in ${entry.currency.symbol}; the request asked for ${asked.currency.symbol}` };
     if (entry.amount < asked.amount)
       return { state: 'invalid', reason: `wrong amount: it pays ${entry.amount} ${unit}; the request asked ${asked.amount} ${unit}` };
+    // An address may be paid more than once (X-BTC reuses its one address): a transaction
+    // counts for one request only, the first it was claimed for.
+    const claimed = this.state().payments.find(
+      (kept) =>
+        kept.direction === 'incoming' &&
+        kept.transactionId === entry.transactionId &&
+        kept.requestId !== entry.requestId &&
+        kept.check.state !== 'invalid' &&
+        kept.check.state !== 'verifying',
+    );
+    if (claimed !== undefined) return { state: 'invalid', reason: `${entry.transactionId} already paid another request` };
     const verification = await wallet.verifyPayment({ ...entry, address: asked.address });
     return verification.valid ? checkOfConfirmations(verification.confirmations) : { state: 'invalid', reason: verification.reason };
   }
 
-  private payableRequest(from: string, amount: bigint, requestId: string | undefined): PaymentRequestEntry {
+  /** The currency's wallet, or why this device has none (a linked device, or no such chain configured). */
+  private walletOrWhyNot(currency: Currency): CurrencyAdapter | string {
+    try {
+      return this.walletOf(currency);
+    } catch (error) {
+      if (error instanceof WalletError && error.code === WalletErrorCode.NoWallet) return error.message;
+      throw error;
+    }
+  }
+
+  private payableRequest(from: string, currency: Currency, amount: bigint, requestId: string | undefined): PaymentRequestEntry {
     const now = this.now();
     const { requests, payments } = this.state();
     const paid = new Set(payments.filter((kept) => kept.direction === 'outgoing').map((kept) => kept.requestId));
     const candidates = requests
-      .filter((kept) => kept.direction === 'incoming' && kept.counterparty === from)
+      .filter(
+        (kept) => kept.direction === 'incoming' && kept.counterparty === from && entryOf<PaymentRequestEntry>(kept).currency === currency,
+      )
       .filter((kept) =>
         requestId === undefined ? kept.amount === amount.toString() && !paid.has(kept.requestId) : kept.requestId === requestId,
       );
@@ -326,7 +357,7 @@ export class Payments {
       throw new ClientError(
         ClientErrorCode.InvalidArgument,
         requestId === undefined
-          ? `${from} has sent no unpaid payment request for ${amount} base units: ask them for one`
+          ? `${from} has sent no unpaid payment request for ${amount} ${currency.unitName} of ${currency.symbol}: ask them for one`
           : `${from} sent no payment request ${requestId}`,
       );
     }
