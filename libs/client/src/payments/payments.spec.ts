@@ -2,17 +2,19 @@ import { accountKeyFromMnemonic, createMnemonic } from '@coming/identity';
 import { messaging } from '@coming/proto';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { bytesToHex, getAddress } from 'viem';
 import { LocalBitcoinChain } from '../../test/local-bitcoin-chain';
+import { LocalXbtcChain } from '../../test/local-xbtc-chain';
 import { ClientEvents } from '../events/client-events';
 import { incomingOf } from '../receiving/incoming-content';
 import type { OutgoingMessage } from '../sending/outbox';
 import { StateKeeper } from '../state-keeper';
 import { MemoryClientStore } from '../store/memory-client-store';
 import { BCOIN_REGTEST } from '../wallet/bitcoin/bitcoin-network';
-import { BTC } from '../wallet/currency';
+import { BTC, XBTC } from '../wallet/currency';
 import { TransferState } from '../wallet/transfer-status';
 import { WalletErrorCode } from '../wallet/wallet.errors';
-import { walletOfState } from '../wallet/wallet-of-state';
+import { walletOfState, xbtcWalletOfState } from '../wallet/wallet-of-state';
 import type { PaymentEntry } from './payment-entries';
 import { Payments } from './payments';
 
@@ -25,6 +27,7 @@ type Tamper = (message: OutgoingMessage) => OutgoingMessage;
  */
 function twoAccounts(options: { payeeIsLinked?: boolean } = {}) {
   const chain = new LocalBitcoinChain(BCOIN_REGTEST);
+  const xbtcChain = new LocalXbtcChain({ chainId: 31337, address: getAddress(bytesToHex(randomBytes(20))) });
   const clock = { ms: Date.now() };
   const sides = new Map<string, ReturnType<typeof side>>();
   let tamper: Tamper = (message) => message;
@@ -60,21 +63,22 @@ function twoAccounts(options: { payeeIsLinked?: boolean } = {}) {
       },
     };
     const wallet = () => walletOfState(keeper, { network: BCOIN_REGTEST, chain });
+    const xbtcWallet = () => xbtcWalletOfState(keeper, { token: xbtcChain.token, chain: xbtcChain });
     const payments = new Payments(
       keeper,
       outbox,
       events,
-      wallet,
+      (currency) => (currency === XBTC ? xbtcWallet() : wallet()),
       (error) => errors.push(error),
       () => clock.ms,
     );
-    const entry = { accountId, payments, wallet, seen, errors, events };
+    const entry = { accountId, payments, wallet, xbtcWallet, seen, errors, events };
     sides.set(accountId, entry);
     return entry;
   };
   const alice = side(false);
   const bob = side(options.payeeIsLinked ?? false);
-  return { chain, clock, alice, bob, tamperWith: (next: Tamper) => (tamper = next) };
+  return { chain, xbtcChain, clock, alice, bob, tamperWith: (next: Tamper) => (tamper = next) };
 }
 
 /** Resolves with the next `payment` event whose check is no longer "verifying". */
@@ -121,6 +125,32 @@ describe(Payments.name, () => {
     expect(fee).toBeGreaterThan(0n);
     expect(await bob.wallet().balance()).toEqual({ confirmed: 100_000n, unconfirmed: 0n });
     expect(bob.payments.list().payments).toHaveLength(1);
+  });
+
+  it('requests and pays in X-BTC through the same messages, and counts one transfer for one request only', async () => {
+    const { xbtcChain, alice, bob } = twoAccounts();
+    xbtcChain.mint(await alice.xbtcWallet().freshReceiveAddress(), 1_000_000n);
+    const requested = new Promise((resolve) => alice.events.on('paymentRequest', resolve));
+    const request = await bob.payments.request(alice.accountId, 100_000n, { currency: XBTC });
+    expect(await requested).toMatchObject({ currency: XBTC, amount: 100_000n, address: request.address });
+    await expect(alice.payments.pay(bob.accountId, 100_000n)).rejects.toThrow(/no unpaid payment request for 100000 sat of BTC/);
+
+    const bobSees = checked(bob);
+    const paid = await alice.payments.pay(bob.accountId, 100_000n, { currency: XBTC, maxFee: 1_000n });
+    expect(paid.transactionId).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(await bobSees).toMatchObject({ currency: XBTC, transactionId: paid.transactionId, check: { state: TransferState.InMempool } });
+    xbtcChain.mine();
+    expect(await bob.xbtcWallet().balance()).toEqual({ confirmed: 100_000n, unconfirmed: 0n });
+    expect((await alice.xbtcWallet().balance()).confirmed).toBe(1_000_000n - 100_000n - xbtcChain.feeQuoteSat);
+
+    // A second request to the same (reused) address, answered with the transfer of the first.
+    const again = await bob.payments.request(alice.accountId, 100_000n, { currency: XBTC });
+    expect(again.address).toBe(request.address);
+    const reused = checked(bob);
+    bob.payments.received({
+      payment: { ...paid, from: alice.accountId, fromDevice: 1, sentAt: Date.now(), requestId: again.requestId, currency: XBTC },
+    } as unknown as Parameters<Payments['received']>[0]);
+    expect((await reused).check).toEqual({ state: 'invalid', reason: `${paid.transactionId} already paid another request` });
   });
 
   it('shows a payment whose message overstates the amount as invalid, with the reason', async () => {
