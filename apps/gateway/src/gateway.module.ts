@@ -30,11 +30,18 @@ import { GetPaymentStatusesFrameHandler } from './frames/get-payment-statuses.fr
 import { RegisterPaymentRequestFrameHandler } from './frames/register-payment-request.frame-handler';
 import { GetFeeEstimateFrameHandler } from './frames/get-fee-estimate.frame-handler';
 import { BroadcastTransactionFrameHandler } from './frames/broadcast-transaction.frame-handler';
+import { GetXbtcInfoFrameHandler } from './frames/get-xbtc-info.frame-handler';
+import { WatchXbtcAddressesFrameHandler } from './frames/watch-xbtc-addresses.frame-handler';
+import { GetXbtcBalanceFrameHandler } from './frames/get-xbtc-balance.frame-handler';
+import { QuoteXbtcFeeFrameHandler } from './frames/quote-xbtc-fee.frame-handler';
+import { RelayXbtcTransferFrameHandler } from './frames/relay-xbtc-transfer.frame-handler';
+import { GetXbtcTransfersFrameHandler } from './frames/get-xbtc-transfers.frame-handler';
 import { GatewayMetrics } from './gateway.metrics';
 import { ChainWatchService } from './payments/chain-watch.service';
 import { PaymentEventsRepository } from './payments/payment-events.repository';
 import { PaymentStatusNotifier } from './payments/payment-status.notifier';
 import { PaymentsRepository } from './payments/payments.repository';
+import { XbtcRelayService } from './payments/xbtc-relay.service';
 import { KeyDirectoryService } from './keys/key-directory.service';
 import { KeysRepository } from './keys/keys.repository';
 import { AuthRepository } from './login/auth.repository';
@@ -100,6 +107,13 @@ export class GatewayModule {
         RegisterPaymentRequestFrameHandler,
         GetFeeEstimateFrameHandler,
         BroadcastTransactionFrameHandler,
+        GetXbtcInfoFrameHandler,
+        WatchXbtcAddressesFrameHandler,
+        GetXbtcBalanceFrameHandler,
+        QuoteXbtcFeeFrameHandler,
+        RelayXbtcTransferFrameHandler,
+        GetXbtcTransfersFrameHandler,
+        XbtcRelayService,
       ],
     };
   }

@@ -6,6 +6,9 @@ export class DeviceSocket {
   readonly delivered: wire.Deliver[] = [];
   /** Payment statuses the gateway pushed, in arrival order. */
   readonly paymentStatuses: NonNullable<wire.ServerFrame['paymentStatus']>[] = [];
+  /** X-BTC transfer statuses the gateway pushed, in arrival order. */
+  readonly xbtcTransferStatuses: NonNullable<wire.ServerFrame['xbtcTransferStatus']>[] = [];
+  private xbtcWaiters: (() => boolean)[] = [];
   private readonly answers = new Map<number, (response: wire.Response) => void>();
   private nextRequestId = 1;
 
@@ -35,6 +38,20 @@ export class DeviceSocket {
     });
   }
 
+  /** Resolves with the first pushed X-BTC transfer status, already here or still to come, that matches. */
+  xbtcTransferStatus(
+    matches: (status: NonNullable<wire.ServerFrame['xbtcTransferStatus']>) => boolean,
+  ): Promise<NonNullable<wire.ServerFrame['xbtcTransferStatus']>> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const found = this.xbtcTransferStatuses.find(matches);
+        if (found !== undefined) resolve(found);
+        return found !== undefined;
+      };
+      if (!check()) this.xbtcWaiters.push(check);
+    });
+  }
+
   /** Acknowledges everything pushed so far, and from now on each envelope as it comes. */
   acknowledgeAll() {
     this.acknowledging = true;
@@ -56,6 +73,10 @@ export class DeviceSocket {
       if (this.acknowledging) void this.acknowledge(frame.deliver.envelope.serverGuid);
     }
     if (frame.paymentStatus !== undefined) this.paymentStatuses.push(frame.paymentStatus);
+    if (frame.xbtcTransferStatus !== undefined) {
+      this.xbtcTransferStatuses.push(frame.xbtcTransferStatus);
+      this.xbtcWaiters = this.xbtcWaiters.filter((waiter) => !waiter());
+    }
     if (frame.response !== undefined) {
       this.answers.get(frame.response.requestId)?.(frame.response);
       this.answers.delete(frame.response.requestId);

@@ -21,6 +21,12 @@ import { GetPaymentStatusesFrameHandler } from './get-payment-statuses.frame-han
 import { RegisterPaymentRequestFrameHandler } from './register-payment-request.frame-handler';
 import { GetFeeEstimateFrameHandler } from './get-fee-estimate.frame-handler';
 import { BroadcastTransactionFrameHandler } from './broadcast-transaction.frame-handler';
+import { GetXbtcInfoFrameHandler } from './get-xbtc-info.frame-handler';
+import { WatchXbtcAddressesFrameHandler } from './watch-xbtc-addresses.frame-handler';
+import { GetXbtcBalanceFrameHandler } from './get-xbtc-balance.frame-handler';
+import { QuoteXbtcFeeFrameHandler } from './quote-xbtc-fee.frame-handler';
+import { RelayXbtcTransferFrameHandler } from './relay-xbtc-transfer.frame-handler';
+import { GetXbtcTransfersFrameHandler } from './get-xbtc-transfers.frame-handler';
 
 /** One handler per request kind; the compiler refuses a ClientFrame request without one. */
 type FrameHandlers = { readonly [Kind in FrameKind]: FrameHandler<Kind> };
@@ -51,6 +57,12 @@ export class FrameHandlerRegistry {
     registerPaymentRequest: RegisterPaymentRequestFrameHandler,
     getFeeEstimate: GetFeeEstimateFrameHandler,
     broadcastTransaction: BroadcastTransactionFrameHandler,
+    getXbtcInfo: GetXbtcInfoFrameHandler,
+    watchXbtcAddresses: WatchXbtcAddressesFrameHandler,
+    getXbtcBalance: GetXbtcBalanceFrameHandler,
+    quoteXbtcFee: QuoteXbtcFeeFrameHandler,
+    relayXbtcTransfer: RelayXbtcTransferFrameHandler,
+    getXbtcTransfers: GetXbtcTransfersFrameHandler,
   ) {
     this.handlers = {
       sendMessage,
@@ -72,6 +84,12 @@ export class FrameHandlerRegistry {
       registerPaymentRequest,
       getFeeEstimate,
       broadcastTransaction,
+      getXbtcInfo,
+      watchXbtcAddresses,
+      getXbtcBalance,
+      quoteXbtcFee,
+      relayXbtcTransfer,
+      getXbtcTransfers,
     };
     this.kinds = Object.keys(this.handlers) as FrameKind[];
   }

@@ -1,7 +1,7 @@
 import type { AccessClaims } from '@coming/access-token';
 import type { payments, wire } from '@coming/proto';
 import { Injectable } from '@nestjs/common';
-import { FrameError, FrameErrorCode } from '../frames/frame.errors';
+import { refuseForeign, required } from './payments-answers';
 import { PaymentsRepository } from './payments.repository';
 
 /**
@@ -54,18 +54,4 @@ export class ChainWatchService {
   ): Promise<payments.BroadcastResult> {
     return required((await this.payments.broadcast({ accountId, deviceId, rawTransaction })).result, 'result');
   }
-}
-
-/** The answers' one expected refusal, addresses of another account, becomes FORBIDDEN naming them. */
-function refuseForeign<Response extends { foreignAddresses?: payments.ForeignAddresses | undefined }>(response: Response): Response {
-  if (response.foreignAddresses !== undefined) {
-    throw new FrameError(FrameErrorCode.Forbidden, `watched by another account: ${response.foreignAddresses.addresses.join(', ')}`);
-  }
-  return response;
-}
-
-/** A response field the payments service always sets; its absence is a fault, not a client error. */
-function required<Value>(value: Value | undefined, field: string): Value {
-  if (value === undefined) throw new Error(`payments answered without ${field}`);
-  return value;
 }

@@ -42,4 +42,28 @@ export class PaymentsRepository {
   broadcast(request: payments.BroadcastTransactionRequest) {
     return this.client.broadcastTransaction(request);
   }
+
+  xbtcInfo() {
+    return this.client.getXbtcInfo({});
+  }
+
+  watchXbtc(request: payments.WatchXbtcAddressesRequest) {
+    return this.client.watchXbtcAddresses(request);
+  }
+
+  xbtcBalance(request: payments.GetXbtcBalanceRequest) {
+    return this.client.getXbtcBalance(request);
+  }
+
+  quoteXbtcFee() {
+    return this.client.quoteXbtcFee({});
+  }
+
+  relayXbtc(request: payments.RelayXbtcTransferRequest) {
+    return this.client.relayXbtcTransfer(request);
+  }
+
+  xbtcTransfers(request: payments.GetXbtcTransfersRequest) {
+    return this.client.getXbtcTransfers(request);
+  }
 }
