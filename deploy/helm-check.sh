@@ -50,6 +50,12 @@ if helm template coming "$chart" "${values[@]}" --set payments.xbtcRelayer.key=0
   exit 1
 fi
 
+echo "== helm template refuses mainnet without the X-BTC chain settings"
+if helm template coming "$chart" "${values[@]}" --set payments.config.network=mainnet >/dev/null 2>&1; then
+  echo "helm-check: mainnet without payments.config.xbtc.rpcUrl, token and chainId should have been refused" >&2
+  exit 1
+fi
+
 echo "== helm template refuses missing secrets"
 if helm template coming "$chart" >/dev/null 2>&1; then
   echo "helm-check: rendering without secrets.* and backend URLs should have failed" >&2

@@ -316,6 +316,11 @@ describe('Helm chart deploy/helm/coming', () => {
       '(and .Values.payments.xbtcRelayer.key (not .Values.payments.xbtcRelayer.existingSecret.name))',
     );
     expect(template('secret.yaml')).toContain('fail "payments.xbtcRelayer.key must be 0x and 64 hex digits"');
+    // payments does not start off regtest without the key or the chain settings: rendering refuses first.
+    expect(template('secret.yaml')).toContain('required "payments.xbtcRelayer.key is required off regtest');
+    for (const value of ['rpcUrl', 'token', 'chainId']) {
+      expect(template('payments-configmap.yaml')).toContain(`required "payments.config.xbtc.${value} is required off regtest`);
+    }
   });
 
   it('defines its alerts in a PrometheusRule that is off unless asked for', () => {
