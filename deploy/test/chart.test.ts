@@ -276,6 +276,63 @@ describe('Helm chart deploy/helm/coming', () => {
     }
   });
 
+  it('puts every ConfigMap setting under data', () => {
+    for (const name of templateFiles.filter((file) => file.endsWith('configmap.yaml'))) {
+      const text = template(name);
+      const dataAt = text.search(/^data:$/m);
+      const first = text.search(/^ {2}[A-Z][A-Z0-9_]*:/m);
+      if (first !== -1) expect(dataAt, `${name}: a setting above "data:"`).toBeGreaterThan(-1);
+      if (first !== -1) expect(first, `${name}: a setting above "data:"`).toBeGreaterThan(dataAt);
+    }
+  });
+
+  it('takes every secret value from a Secret, never from a ConfigMap', () => {
+    // The keys the chart's Secrets hold are the secret variables.
+    const secretVariables = [...new Set(['secret.yaml', 'credentials-secrets.yaml'].flatMap((name) => variablesSetIn(template(name))))];
+    expect(secretVariables).toEqual(expect.arrayContaining(['AUTH_SIGNING_KEY', 'PAYMENTS_BACKEND_URL', 'PAYMENTS_XBTC_RELAYER_KEY']));
+    const configMaps = templateFiles.filter((file) => file.endsWith('configmap.yaml'));
+    for (const name of configMaps) {
+      const set = variablesSetIn(template(name));
+      expect(
+        secretVariables.filter((variable) => set.includes(variable)),
+        `${name} sets a secret`,
+      ).toEqual([]);
+    }
+    // A container reads each of them through a secretKeyRef, never as a literal value.
+    for (const [name, text] of templates) {
+      if (!name.endsWith('deployment.yaml')) continue;
+      for (const variable of secretVariables) {
+        for (const match of expand(text).matchAll(new RegExp(`- name: ${variable}\\n([^\\n]*)\\n([^\\n]*)`, 'g'))) {
+          expect(`${match[1]}\n${match[2]}`, `${name}: ${variable}`).toMatch(/^\s*valueFrom:\n\s*secretKeyRef:$/);
+        }
+      }
+    }
+    const payments = template('payments-deployment.yaml');
+    expect(payments).toMatch(
+      /- name: PAYMENTS_XBTC_RELAYER_KEY\n\s*valueFrom:\n\s*secretKeyRef:\n\s*\{\{-? include "coming.backendSecretRef" \(dict "root" \$ "name" "PAYMENTS_XBTC_RELAYER_KEY" "backend" \.Values\.payments\.xbtcRelayer\)/,
+    );
+    // An operator may keep the key in a Secret of their own; then the chart creates none for it.
+    expect(defined.get('coming.createSecret')).toContain(
+      '(and .Values.payments.xbtcRelayer.key (not .Values.payments.xbtcRelayer.existingSecret.name))',
+    );
+    expect(template('secret.yaml')).toContain('fail "payments.xbtcRelayer.key must be 0x and 64 hex digits"');
+    // payments does not start off regtest without the key or the chain settings: rendering refuses first.
+    expect(template('secret.yaml')).toContain('required "payments.xbtcRelayer.key is required off regtest');
+    for (const value of ['rpcUrl', 'token', 'chainId']) {
+      expect(template('payments-configmap.yaml')).toContain(`required "payments.config.xbtc.${value} is required off regtest`);
+    }
+  });
+
+  it('defines its alerts in a PrometheusRule that is off unless asked for', () => {
+    const rule = template('prometheusrule.yaml');
+    expect(rule).toMatch(/^\{\{- if \.Values\.prometheusRule\.enabled \}\}\n/);
+    expect(rule).toMatch(/^apiVersion: monitoring\.coreos\.com\/v1\nkind: PrometheusRule$/m);
+    expect((parse(valuesText) as { prometheusRule: { enabled: boolean } }).prometheusRule.enabled).toBe(false);
+    const readme = readFileSync(join(DEPLOY_DIR, 'README.md'), 'utf8');
+    expect(readme).toContain('prometheusRule.enabled');
+    expect(readme).toContain('ComingXbtcRelayerGasLow');
+  });
+
   it('permits on NATS exactly what libs/broker permits, and keeps passwords out of the authorization ConfigMap', () => {
     const file = JSON.parse(readFileSync(join(CHART_DIR, 'files', 'nats-permissions.json'), 'utf8')) as unknown;
     expect(file).toEqual(natsPermissions);

@@ -79,13 +79,16 @@ app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 
 {{/*
 Whether the chart must create its own Secret: for the signing keys when no
-existingSecret is named, and for each backend URL given inline.
+existingSecret is named, for each backend URL given inline, and for the X-BTC relayer's key given inline.
 */}}
 {{- define "coming.createSecret" -}}
-{{- if or (not .Values.secrets.existingSecret) (not .Values.database.existingSecret.name) (not .Values.redis.existingSecret.name) (not .Values.nats.existingSecret.name) (and .Values.payments.backend.url (not .Values.payments.backend.existingSecret.name)) }}true{{ end }}
+{{- if or (not .Values.secrets.existingSecret) (not .Values.database.existingSecret.name) (not .Values.redis.existingSecret.name) (not .Values.nats.existingSecret.name) (and .Values.payments.backend.url (not .Values.payments.backend.existingSecret.name)) (and .Values.payments.xbtcRelayer.key (not .Values.payments.xbtcRelayer.existingSecret.name)) }}true{{ end }}
 {{- end }}
 
-{{/* Where a backend's URL is: its existingSecret, or the chart's Secret. Takes (dict "root" $ "name" "DATABASE_URL" "backend" .Values.database). */}}
+{{/*
+Where a secret value (a backend's URL, the X-BTC relayer's key) is: its existingSecret, or the chart's Secret.
+Takes (dict "root" $ "name" "DATABASE_URL" "backend" .Values.database), "backend" being any value with existingSecret.name and .key.
+*/}}
 {{- define "coming.backendSecretRef" -}}
 {{- if .backend.existingSecret.name -}}
 name: {{ .backend.existingSecret.name }}
