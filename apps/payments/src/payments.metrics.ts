@@ -70,7 +70,9 @@ export class PaymentsMetrics {
     for (const outcome of ['submitted', 'pending_gas', 'rejected']) this.xbtcRelays.add(0, { outcome });
     this.xbtcFees.add(0);
     this.relayerBalance.addCallback((result) => {
-      if (this.relayerBalanceEther !== undefined) result.observe(this.relayerBalanceEther);
+      // Not read yet (no EVM backend so far): NaN, which Prometheus keeps as "no value", so that
+      // the series exists from the start, as the counters do, without claiming an empty wallet.
+      result.observe(this.relayerBalanceEther ?? Number.NaN);
     });
     this.relayerGasLow.addCallback((result) => result.observe(this.relayerLow));
   }

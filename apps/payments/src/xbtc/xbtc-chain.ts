@@ -15,7 +15,7 @@ export class EvmChainMismatchError extends Error {
 
 /** A client of the EVM backend that fails fast: the follower's next pass is the retry. */
 export function createEvmClient(rpcUrl: string, timeoutMs: number): PublicClient {
-  return createPublicClient({ transport: http(rpcUrl, { retryCount: 0, timeout: timeoutMs }) });
+  return createPublicClient({ cacheTime: 0, transport: http(rpcUrl, { retryCount: 0, timeout: timeoutMs }) });
 }
 
 /** Checks the backend's chain ID; throws EvmChainMismatchError naming both when it is another chain. */
