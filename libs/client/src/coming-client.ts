@@ -29,6 +29,7 @@ import type { ClientState, ClientStore } from './store/client-store';
 import { LoginApi } from './transport/login-api';
 import { ServerConnection } from './transport/server-connection';
 import { ServerChainApi, transferStatusOf } from './wallet/bitcoin/server-chain-api';
+import { ServerXbtcChainApi, xbtcTransferStatusOf } from './wallet/xbtc/server-xbtc-chain-api';
 import { XBTC } from './wallet/currency';
 import { type BitcoinOptions, type XbtcOptions, walletOfState, xbtcWalletOfState } from './wallet/wallet-of-state';
 import type { CurrencyAdapter } from './wallet/currency-adapter';
@@ -105,6 +106,8 @@ export class ComingClient {
   readonly payments: Payments;
   /** The server's payments service: the chain the wallet uses unless `bitcoin.chain` names another. */
   readonly chain: ServerChainApi;
+  /** The payments service's X-BTC side: the X-BTC wallet's chain unless `xbtc.chain` names another. */
+  readonly xbtcChain: ServerXbtcChainApi;
 
   private constructor(
     private readonly keeper: StateKeeper,
@@ -135,6 +138,10 @@ export class ComingClient {
           const status = transferStatusOf(pushed);
           if (status !== undefined) void this.payments.statusChanged(status).catch(report);
         },
+        onXbtcTransferStatus: (pushed) => {
+          const status = xbtcTransferStatusOf(pushed);
+          if (status !== undefined) void this.payments.statusChanged(status).catch(report);
+        },
         onKeysLow: () => {
           this.connection
             .connected()
@@ -151,6 +158,7 @@ export class ComingClient {
     this.outbox = new Outbox(keeper, connected, endToEnd, recipients, this.refusedCopies, signal);
     this.transcripts = new SyncTranscripts(this.outbox, identity.accountId, report);
     this.chain = new ServerChainApi(async () => (await connected()).requestChain);
+    this.xbtcChain = new ServerXbtcChainApi(async () => (await connected()).requestChain);
     this.openWallet = () => (this.currencyAdapter ??= walletOfState(keeper, bitcoin, this.chain));
     this.payments = new Payments(
       keeper,
@@ -218,7 +226,8 @@ export class ComingClient {
    * NO_WALLET on a linked device or without `xbtc` options.
    */
   get xbtcWallet(): CurrencyAdapter {
-    return (this.xbtcAdapter ??= xbtcWalletOfState(this.keeper, this.xbtc));
+    const { xbtc } = this;
+    return (this.xbtcAdapter ??= xbtcWalletOfState(this.keeper, xbtc && { token: xbtc.token, chain: xbtc.chain ?? this.xbtcChain }));
   }
 
   /** The recovery phrase; only the account's primary device holds it. */

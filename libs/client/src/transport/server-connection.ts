@@ -124,6 +124,7 @@ export class ServerConnection implements ServerLink {
     else if (frame.keysLow?.count !== undefined) handlers.onKeysLow(frame.keysLow.count);
     else if (frame.devicesRemoved !== undefined) handlers.onDevicesRemoved(frame.devicesRemoved.removed);
     else if (frame.paymentStatus !== undefined) handlers.onPaymentStatus(frame.paymentStatus);
+    else if (frame.xbtcTransferStatus !== undefined) handlers.onXbtcTransferStatus(frame.xbtcTransferStatus);
     else if (frame.response !== undefined) this.onResponse(frame.response);
   }
 

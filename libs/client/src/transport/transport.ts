@@ -13,6 +13,8 @@ export interface TransportEvents {
   onDevicesRemoved(removed: devices.RemovedDevice[]): void;
   /** A payment of this account changed state (only a server carrier sends this; missed ones are asked for on connect). */
   onPaymentStatus(status: payments.PaymentStatus): void;
+  /** An X-BTC transfer of this account changed state (as onPaymentStatus). */
+  onXbtcTransferStatus(transfer: payments.XbtcTransferStatus): void;
   /** The carrier closed, with a WebSocket-style code (see wire.CloseCode). */
   onClose(code: number, reason: string): void;
 }

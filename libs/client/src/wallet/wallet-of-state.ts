@@ -21,9 +21,10 @@ export interface BitcoinOptions {
 
 /** Which X-BTC the wallet holds (chain and token contract), and the chain service it asks. */
 export interface XbtcOptions {
+  /** The token the wallet holds; a chain service serving another is refused (WRONG_NETWORK). */
   token: XbtcToken;
-  /** Required for now: the server's payments service does not serve X-BTC yet. */
-  chain: XbtcChainApi;
+  /** Default: the server's payments service, through the client's connection. */
+  chain?: XbtcChainApi;
 }
 
 /**
@@ -45,7 +46,7 @@ export function walletOfState(keeper: StateKeeper, bitcoin: BitcoinOptions | und
 }
 
 /** Opens the account's X-BTC wallet from the client state; like the Bitcoin one, on the primary device only. */
-export function xbtcWalletOfState(keeper: StateKeeper, xbtc: XbtcOptions | undefined): CurrencyAdapter {
+export function xbtcWalletOfState(keeper: StateKeeper, xbtc: Required<XbtcOptions> | undefined): CurrencyAdapter {
   const mnemonic = mnemonicOfPrimary(keeper);
   if (xbtc === undefined)
     throw new WalletError(WalletErrorCode.NoWallet, 'no X-BTC token and chain service are configured for this client');

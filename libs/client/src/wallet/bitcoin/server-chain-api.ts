@@ -20,9 +20,14 @@ const STATES: Readonly<Record<number, TransferState>> = {
   [PaymentState.PAYMENT_STATE_EXPIRED]: TransferState.Expired,
 };
 
+/** The service's state in the wallet's one model; undefined for a state this client does not know (a newer server). */
+export function transferStateOf(state: payments.PaymentState): TransferState | undefined {
+  return STATES[state];
+}
+
 /** The service's status in the wallet's one model; undefined for a state this client does not know (a newer server). */
 export function transferStatusOf(status: payments.PaymentStatus): TransferStatus | undefined {
-  const state = STATES[status.state];
+  const state = transferStateOf(status.state);
   if (state === undefined) return undefined;
   return {
     transactionId: status.txid,
