@@ -124,7 +124,9 @@ describe('payments gRPC service on a regtest chain', () => {
 
     const payment = alice.wallet.spend([coins[0]!], [{ address, valueSat: 100_000 }], 2_000);
     const result = await broadcast(alice.accountId, payment.raw);
-    expect(result?.accepted).toMatchObject({ txid: payment.txid, state: PaymentState.PAYMENT_STATE_BROADCAST });
+    // BROADCAST, or already IN_MEMPOOL when a watcher pass saw it there before the answer.
+    expect(result?.accepted).toMatchObject({ txid: payment.txid });
+    expect([PaymentState.PAYMENT_STATE_BROADCAST, PaymentState.PAYMENT_STATE_IN_MEMPOOL]).toContain(result?.accepted?.state);
 
     const seen = await statusEvent(
       bob.accountId,
@@ -174,7 +176,7 @@ describe('payments gRPC service on a regtest chain', () => {
     const payment = alice.wallet.spend([coins[1]!], [{ address: freshAddress(), valueSat: 50_000 }], 2_000);
     const first = await broadcast(alice.accountId, payment.raw);
     const again = await broadcast(alice.accountId, payment.raw);
-    expect(again?.accepted?.txid).toBe(first?.accepted?.txid);
+    expect(again?.accepted?.txid, JSON.stringify(again?.rejected)).toBe(first?.accepted?.txid);
     const { history } = await call((c) => c.getHistory({ accountId: alice.accountId, addresses: [], limit: 0 }));
     expect(history?.statuses.filter(({ txid }) => txid === payment.txid)).toHaveLength(1);
 
