@@ -182,9 +182,10 @@ describe('payments X-BTC relaying on a local EVM chain', () => {
       expect(balance).toMatchObject({ balanceSat: Number(before), pendingOutSat: 100_000 + authorization.feeSat });
 
       await chain.mine(1);
-      const mined = await transferEvent(alice.accountId, (status) => status.txHash === txHash && status.confirmations === 1);
+      // A pass may first see it a block later: confirmed, at 1 or more.
+      const mined = await transferEvent(alice.accountId, (status) => status.txHash === txHash && status.confirmations >= 1);
       expect(mined).toMatchObject({ state: PaymentState.PAYMENT_STATE_CONFIRMED, from: aliceSigner.address, to: bob });
-      expect(mined.blockNumber).toBe(Number(await chain.client.getBlockNumber()));
+      expect(mined.blockNumber).toBeLessThanOrEqual(Number(await chain.client.getBlockNumber()));
       await chain.mine(DEPTH);
       await transferEvent(alice.accountId, (status) => status.txHash === txHash && status.confirmations === DEPTH);
       expect(await balanceOf(aliceSigner.address)).toBe(before - 100_000n - BigInt(authorization.feeSat));
@@ -207,7 +208,7 @@ describe('payments X-BTC relaying on a local EVM chain', () => {
   it('sends a reorganised-out transfer back to pending, submits it again, and confirms it anew', async () => {
     const snapshot = await chain.snapshot();
     const { accepted } = await relay(await authorize(aliceSigner, { value: 7_000n }));
-    const confirmed = await transferEvent(alice.accountId, (status) => status.txHash === accepted!.txHash && status.confirmations === 1);
+    const confirmed = await transferEvent(alice.accountId, (status) => status.txHash === accepted!.txHash && status.confirmations >= 1);
     await chain.revert(snapshot);
     const back = await transferEvent(
       alice.accountId,
@@ -220,7 +221,7 @@ describe('payments X-BTC relaying on a local EVM chain', () => {
     const again = await transferEvent(
       alice.accountId,
       (status) =>
-        status.nonce.length === 32 && status.valueSat === 7_000 && status.confirmations === 1 && status.updatedAtMs > back.updatedAtMs,
+        status.nonce.length === 32 && status.valueSat === 7_000 && status.confirmations >= 1 && status.updatedAtMs > back.updatedAtMs,
     );
     expect(again.state).toBe(PaymentState.PAYMENT_STATE_CONFIRMED);
     expect(await balanceOf(bob)).toBe(107_000n);
