@@ -63,6 +63,13 @@ export function positiveInteger(value: string): number {
   return number;
 }
 
+/** Commander argument parser for amounts that may be zero, such as a fee cap. */
+export function nonNegativeInteger(value: string): number {
+  const number = Number(value);
+  if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(number)) throw new InvalidArgumentError(`a whole number, 0 or more, not "${value}"`);
+  return number;
+}
+
 /** Commander argument parser for --timeout: seconds, fractions allowed. */
 export function seconds(value: string): number {
   const number = Number(value);

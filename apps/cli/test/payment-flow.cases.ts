@@ -8,9 +8,16 @@ import type { CliResult, ComingRun } from './support/run-coming';
 /** Blocks a coinbase output waits before it may be spent. */
 export const COINBASE_MATURITY = 100;
 
-export type WalletJson = { confirmedSat: number; unconfirmedSat: number; address: string };
+export type WalletJson = {
+  confirmedSat: number;
+  unconfirmedSat: number;
+  address: string;
+  xbtcSat: number | null;
+  evmAddress: string | null;
+};
 export type PaymentJson = {
   type?: string;
+  currency: string;
   direction: string;
   counterparty: string;
   amountSat: number;

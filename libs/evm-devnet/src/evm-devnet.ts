@@ -22,8 +22,13 @@ export interface EvmDevnet {
   client: PublicClient;
   /** Mints `units` X-BTC satoshis to `to`, as the bridge does against locked BTC; returns the transaction hash once mined. */
   mint(to: Address, units: bigint): Promise<Hex>;
-  /** Mines `count` empty blocks. */
+  /** Mines `count` blocks, the first taking what waits in the mempool. */
   mine(count: number): Promise<void>;
+  /**
+   * On (from the start), every transaction is mined at once into its own block; off, it
+   * waits in the mempool for `mine`, as on a chain with a block interval.
+   */
+  setAutomine(on: boolean): Promise<void>;
   /** Sets an address's native (gas) balance, in wei: how a test funds a relayer, or empties it. */
   setNativeBalance(address: Address, wei: bigint): Promise<void>;
   /** The chain state now, to go back to with `revert`: a reorganisation, for the followers of the chain. */
@@ -41,7 +46,8 @@ const READY = 'Started HTTP and WebSocket JSON-RPC server';
 /**
  * A real EVM chain on loopback, hardhat's in-memory network served by `hardhat node` in a
  * child process (about 100 MB), with X-BTC deployed. Every transaction is mined at once into
- * its own block; `mine`, `snapshot` and `revert` move the chain on or back.
+ * its own block unless `setAutomine(false)`; `mine`, `snapshot` and `revert` move the chain
+ * on or back.
  */
 export async function startEvmDevnet({ port }: EvmDevnetOptions): Promise<EvmDevnet> {
   const child = spawn(
@@ -85,6 +91,7 @@ export async function startEvmDevnet({ port }: EvmDevnetOptions): Promise<EvmDev
       return hash;
     },
     mine: (count) => rpc('hardhat_mine', [`0x${count.toString(16)}`]),
+    setAutomine: (on) => rpc('evm_setAutomine', [on]),
     setNativeBalance: (address, wei) => rpc('hardhat_setBalance', [address, `0x${wei.toString(16)}`]),
     snapshot: () => rpc<Hex>('evm_snapshot', []),
     revert: async (snapshot) => {

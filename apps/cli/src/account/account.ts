@@ -2,6 +2,20 @@ import type { Contact } from '../contacts/contact-book';
 import type { PaymentEventView, PaymentRequestView, PaymentView, WalletView } from '../wallet/payment-views';
 import type { DevicesView, RemovedDeviceView } from './device-views';
 
+/** How the command line and the daemon name a currency. */
+export type CurrencyName = 'btc' | 'xbtc';
+
+export interface PayChoices {
+  currency: CurrencyName;
+  memo: string;
+  /** BTC: sat/vB, instead of the service's estimate. */
+  feeRate?: number;
+  /** X-BTC: the relayer fee to sign, in sat, instead of the service's quote now (e.g. the quote the user agreed to). */
+  fee?: number;
+  /** The most fee the payment may pay, in sat; more is refused before anything is signed. */
+  maxFee?: number;
+}
+
 /** A received message as `listen --json` prints it and the daemon notifies it. */
 export interface MessageView {
   from: string;
@@ -67,10 +81,12 @@ export interface Account {
   approveLink(linkCode: string): Promise<void>;
   /** Primary only: the balance and a fresh receive address. */
   wallet(): Promise<WalletView>;
-  /** Primary only: asks `contact` for `amountBtc` (decimal BTC) at a fresh address, in the chat. */
-  requestPayment(contact: string, amountBtc: string, memo: string): Promise<PaymentRequestView>;
-  /** Primary only: pays `contact`'s newest unpaid request for `amountBtc`; resolves once broadcast. */
-  pay(contact: string, amountBtc: string, options: { memo: string; feeRate?: number }): Promise<PaymentView>;
+  /** Primary only: asks `contact` for `amount` (decimal, in `currency`) at an address of this wallet, in the chat. */
+  requestPayment(contact: string, amount: string, options: { currency: CurrencyName; memo: string }): Promise<PaymentRequestView>;
+  /** Primary only: pays `contact`'s newest unpaid request for `amount`; resolves once broadcast (relayed, for X-BTC). */
+  pay(contact: string, amount: string, options: PayChoices): Promise<PaymentView>;
+  /** Primary only: the relayer's fee for an X-BTC transfer now, in sat: what `pay` signs unless told otherwise. */
+  xbtcFeeQuote(): Promise<number>;
   /** Primary only: replaces an unconfirmed payment this account sent with one at `feeRate` sat/vB, and tells the payee. */
   bump(txid: string, feeRate: number): Promise<PaymentView>;
   /** Payments sent and received, their states brought up to date. */

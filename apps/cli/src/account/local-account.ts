@@ -1,4 +1,13 @@
-import { BTC, type BitcoinNetwork, ClientError, ClientErrorCode, ComingClient, parseAmount, type ReceivedMessage } from '@coming/client';
+import {
+  type BitcoinNetwork,
+  ClientError,
+  ClientErrorCode,
+  ComingClient,
+  parseAmount,
+  type ReceivedMessage,
+  WalletError,
+  XBTC,
+} from '@coming/client';
 import { wire } from '@coming/proto';
 import { CliError } from '../cli.errors';
 import type { CliIo } from '../cli-io';
@@ -6,11 +15,12 @@ import type { Contact } from '../contacts/contact-book';
 import { ExitCode } from '../exit-codes';
 import type { UnlockedHome } from '../home/home';
 import { escapeForTerminal } from '../output/safe-text';
-import type { Account, HistoryView, SendView, Subscriber } from './account';
+import type { Account, CurrencyName, HistoryView, PayChoices, SendView, Subscriber } from './account';
 import { connectWithin } from './connect-within';
 import { type DevicesView, devicesView, removedDeviceView } from './device-views';
 import { historyView, messageView, sendView } from './message-views';
 import { bitcoinNetworkOf, NETWORK_VARIABLE } from '../wallet/bitcoin-network-of';
+import { currencyOf, XBTC_CHAIN_ID_VARIABLE, XBTC_TOKEN_VARIABLE, xbtcTokenOf } from '../wallet/currency-of';
 import { type PaymentRequestView, type PaymentView, paymentRequestView, paymentView, type WalletView } from '../wallet/payment-views';
 
 // Device management is one request each way; a server silent this long is down.
@@ -36,13 +46,22 @@ export class LocalAccount implements Account {
     private readonly io: CliIo,
     private readonly server: string,
     private readonly network: BitcoinNetwork,
+    private readonly hasXbtc: boolean,
   ) {}
 
   static async open(home: UnlockedHome, { io, server, receive }: LocalAccountOptions): Promise<LocalAccount> {
-    const bitcoin = { network: bitcoinNetworkOf(io.env[NETWORK_VARIABLE]) };
-    const client = await ComingClient.open({ store: home.store, server, receive, bitcoin });
+    const networkName = io.env[NETWORK_VARIABLE];
+    const bitcoin = { network: bitcoinNetworkOf(networkName) };
+    const token = xbtcTokenOf(io.env, networkName ?? 'regtest');
+    const client = await ComingClient.open({
+      store: home.store,
+      server,
+      receive,
+      bitcoin,
+      ...(token === undefined ? {} : { xbtc: { token } }),
+    });
     reportWarnings(client, io);
-    const account = new LocalAccount(home, client, io, server, bitcoin.network);
+    const account = new LocalAccount(home, client, io, server, bitcoin.network, token !== undefined);
     // This device's sends and, while listening, the account's other devices' (sync
     // transcripts) go into one history.
     client.on('sent', ({ to, text, sentAt }) =>
@@ -134,28 +153,48 @@ export class LocalAccount implements Account {
       confirmedSat: Number(confirmed),
       unconfirmedSat: Number(unconfirmed),
       address: await this.client.wallet.freshReceiveAddress(),
+      ...(await this.xbtcBalance()),
     };
   }
 
-  async requestPayment(contact: string, amountBtc: string, memo: string): Promise<PaymentRequestView> {
-    const amount = parseAmount(BTC, amountBtc);
+  async requestPayment(
+    contact: string,
+    amount: string,
+    { currency, memo }: { currency: CurrencyName; memo: string },
+  ): Promise<PaymentRequestView> {
+    const chosen = this.currency(currency);
+    const units = parseAmount(chosen, amount);
     const accountId = await this.home.contacts.resolve(contact);
     await this.onServerNetwork();
-    const entry = await this.client.payments.request(accountId, amount, { memo });
+    const entry = await this.client.payments.request(accountId, units, { currency: chosen, memo });
     return paymentRequestView(entry, await this.home.contacts.nameOf(accountId));
   }
 
-  async pay(contact: string, amountBtc: string, { memo, feeRate }: { memo: string; feeRate?: number }): Promise<PaymentView> {
-    const amount = parseAmount(BTC, amountBtc);
+  async pay(contact: string, amount: string, { currency, memo, feeRate, fee, maxFee }: PayChoices): Promise<PaymentView> {
+    const chosen = this.currency(currency);
+    const units = parseAmount(chosen, amount);
+    // Each currency has its own kind of fee: a rate for BTC, a whole fee to sign for X-BTC.
+    if (chosen === XBTC && feeRate !== undefined) {
+      throw new CliError(ExitCode.Usage, "--fee-rate is BTC's: an X-BTC transfer pays the relayer's fee (cap it with --max-fee)");
+    }
     const accountId = await this.home.contacts.resolve(contact);
     // The payee's request may still be on the server: take what is waiting first.
     await this.drain(Date.now() + DEVICE_REQUEST_TIMEOUT_MS);
     await this.onServerNetwork();
-    const entry = await this.client.payments.pay(accountId, amount, {
+    const chosenFee = chosen === XBTC ? fee : feeRate;
+    const entry = await this.client.payments.pay(accountId, units, {
+      currency: chosen,
       memo,
-      ...(feeRate === undefined ? {} : { feeRate: BigInt(feeRate) }),
+      ...(chosenFee === undefined ? {} : { feeRate: BigInt(chosenFee) }),
+      ...(maxFee === undefined ? {} : { maxFee: BigInt(maxFee) }),
     });
     return paymentView(entry, await this.home.contacts.nameOf(accountId));
+  }
+
+  async xbtcFeeQuote(): Promise<number> {
+    this.currency('xbtc');
+    await this.connected();
+    return Number(await this.client.xbtcChain.feeQuote());
   }
 
   async bump(txid: string, feeRate: number): Promise<PaymentView> {
@@ -174,6 +213,36 @@ export class LocalAccount implements Account {
   async close(): Promise<void> {
     await this.client.close();
     await this.received;
+  }
+
+  /** The currency a command names, refused when this home has no X-BTC token configured. */
+  private currency(name: CurrencyName) {
+    const currency = currencyOf(name);
+    if (currency === XBTC && !this.hasXbtc) {
+      throw new CliError(
+        ExitCode.Usage,
+        `no X-BTC on ${this.network.name} unless ${XBTC_TOKEN_VARIABLE} and ${XBTC_CHAIN_ID_VARIABLE} name the token (regtest has a default)`,
+      );
+    }
+    return currency;
+  }
+
+  /**
+   * The X-BTC side of `wallet`: its balance and address. A server whose X-BTC chain does not
+   * answer leaves the BTC balance readable: the balance is then null, and stderr says why.
+   */
+  private async xbtcBalance(): Promise<Pick<WalletView, 'xbtcSat' | 'evmAddress'>> {
+    if (!this.hasXbtc) return { xbtcSat: null, evmAddress: null };
+    const wallet = this.client.xbtcWallet;
+    const evmAddress = await wallet.freshReceiveAddress();
+    try {
+      const { confirmed, unconfirmed } = await wallet.balance();
+      return { xbtcSat: Number(confirmed + unconfirmed), evmAddress };
+    } catch (error) {
+      if (!(error instanceof ClientError || error instanceof WalletError)) throw error;
+      this.io.stderr.write(`warning: no X-BTC balance: ${escapeForTerminal(error.message)}\n`);
+      return { xbtcSat: null, evmAddress };
+    }
   }
 
   private connected(): Promise<void> {

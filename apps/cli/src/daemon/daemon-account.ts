@@ -1,6 +1,6 @@
 import { JSONRPCClient, JSONRPCErrorException } from 'json-rpc-2.0';
 import { connect, type Socket } from 'node:net';
-import type { Account, HistoryView, MessageView, SendView, Subscriber } from '../account/account';
+import type { Account, CurrencyName, HistoryView, MessageView, PayChoices, SendView, Subscriber } from '../account/account';
 import type { DevicesView, RemovedDeviceView } from '../account/device-views';
 import { CliError } from '../cli.errors';
 import type { Contact } from '../contacts/contact-book';
@@ -88,12 +88,16 @@ export class DaemonAccount implements Account {
     return this.call('wallet', {}) as Promise<WalletView>;
   }
 
-  requestPayment(contact: string, amountBtc: string, memo: string): Promise<PaymentRequestView> {
-    return this.call('request', { contact, amountBtc, memo }) as Promise<PaymentRequestView>;
+  requestPayment(contact: string, amount: string, options: { currency: CurrencyName; memo: string }): Promise<PaymentRequestView> {
+    return this.call('request', { contact, amount, ...options }) as Promise<PaymentRequestView>;
   }
 
-  pay(contact: string, amountBtc: string, options: { memo: string; feeRate?: number }): Promise<PaymentView> {
-    return this.call('pay', { contact, amountBtc, ...options }) as Promise<PaymentView>;
+  pay(contact: string, amount: string, options: PayChoices): Promise<PaymentView> {
+    return this.call('pay', { contact, amount, ...options }) as Promise<PaymentView>;
+  }
+
+  async xbtcFeeQuote(): Promise<number> {
+    return ((await this.call('xbtcFeeQuote', {})) as { feeSat: number }).feeSat;
   }
 
   bump(txid: string, feeRate: number): Promise<PaymentView> {

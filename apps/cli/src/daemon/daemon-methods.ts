@@ -26,6 +26,7 @@ export const DAEMON_METHODS = [
   'wallet',
   'request',
   'pay',
+  'xbtcFeeQuote',
   'bump',
   'payments',
 ] as const;
@@ -40,8 +41,14 @@ const historyParams = z.object({ contact: z.string(), limit: z.number().int().po
 const deviceRemoveParams = z.object({ id: z.number().int().positive() });
 const deviceNameParams = z.object({ name: z.string() });
 const approveParams = z.object({ linkCode: z.string() });
-const requestParams = z.object({ contact: z.string(), amountBtc: z.string(), memo: z.string().optional() });
-const payParams = requestParams.extend({ feeRate: z.number().int().positive().optional() });
+const requestParams = z.object({
+  contact: z.string(),
+  amount: z.string(),
+  currency: z.enum(['btc', 'xbtc']).optional(),
+  memo: z.string().optional(),
+});
+const sat = z.number().int().nonnegative();
+const payParams = requestParams.extend({ feeRate: z.number().int().positive().optional(), fee: sat.optional(), maxFee: sat.optional() });
 const bumpParams = z.object({ txid: z.string(), feeRate: z.number().int().positive() });
 
 /** A notification to one connection: a message, a payment event, "caught up", or devices removed from the account. */
@@ -84,10 +91,13 @@ export function daemonMethods(account: Account, subscriptions: Subscriptions, no
   method('deviceName', deviceNameParams, ({ name }) => account.nameThisDevice(name));
   method('approve', approveParams, ({ linkCode }) => account.approveLink(linkCode));
   method('wallet', none, () => account.wallet());
-  method('request', requestParams, ({ contact, amountBtc, memo }) => account.requestPayment(contact, amountBtc, memo ?? ''));
-  method('pay', payParams, ({ contact, amountBtc, memo, feeRate }) =>
-    account.pay(contact, amountBtc, { memo: memo ?? '', ...(feeRate === undefined ? {} : { feeRate }) }),
+  method('request', requestParams, ({ contact, amount, currency, memo }) =>
+    account.requestPayment(contact, amount, { currency: currency ?? 'btc', memo: memo ?? '' }),
   );
+  method('pay', payParams, ({ contact, amount, currency, memo, ...fees }) =>
+    account.pay(contact, amount, { currency: currency ?? 'btc', memo: memo ?? '', ...fees }),
+  );
+  method('xbtcFeeQuote', none, async () => ({ feeSat: await account.xbtcFeeQuote() }));
   method('bump', bumpParams, ({ txid, feeRate }) => account.bump(txid, feeRate));
   method('payments', none, () => account.payments());
   return server;

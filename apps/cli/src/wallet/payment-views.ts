@@ -6,10 +6,20 @@ export interface WalletView {
   unconfirmedSat: number;
   /** A fresh receive address, watched from now on. */
   address: string;
+  /**
+   * The X-BTC balance in sat, less what this wallet's transfers not yet in a block spend;
+   * null when this home has no X-BTC token configured or the server's X-BTC chain does not
+   * answer (said on stderr).
+   */
+  xbtcSat: number | null;
+  /** The X-BTC wallet's one address (reused: see the README), null with no X-BTC token configured. */
+  evmAddress: string | null;
 }
 
 /** A payment request as `coming request --json` prints it: sent, or received from a contact. */
 export interface PaymentRequestView {
+  /** BTC or X-BTC. */
+  currency: string;
   direction: 'sent' | 'received';
   counterparty: string;
   counterpartyName: string | null;
@@ -30,6 +40,8 @@ export type PaymentEventView =
 
 /** One payment of `coming payments --json`, and what `coming pay --json` prints. */
 export interface PaymentView {
+  /** BTC or X-BTC. */
+  currency: string;
   direction: 'sent' | 'received';
   counterparty: string;
   counterpartyName: string | null;
@@ -46,6 +58,7 @@ export interface PaymentView {
 
 export function paymentRequestView(entry: PaymentRequestEntry, counterpartyName: string | undefined): PaymentRequestView {
   return {
+    currency: entry.currency.symbol,
     direction: entry.direction === 'outgoing' ? 'sent' : 'received',
     counterparty: entry.counterparty,
     counterpartyName: counterpartyName ?? null,
@@ -60,6 +73,7 @@ export function paymentRequestView(entry: PaymentRequestEntry, counterpartyName:
 export function paymentView(entry: PaymentEntry, counterpartyName: string | undefined): PaymentView {
   const { check } = entry;
   return {
+    currency: entry.currency.symbol,
     direction: entry.direction === 'outgoing' ? 'sent' : 'received',
     counterparty: entry.counterparty,
     counterpartyName: counterpartyName ?? null,

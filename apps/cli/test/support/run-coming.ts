@@ -105,12 +105,15 @@ export class ComingRun {
  * A `coming` bound to a server and passphrase: `coming('alice', 'send', 'bob', 'hi')`. The
  * server may differ by home (each home on its own gateway of a scaled stack).
  */
-export function comingFor(base: () => { server: string | ((home: string) => string); scratch: string; passphrase?: string }) {
+export function comingFor(
+  base: () => { server: string | ((home: string) => string); scratch: string; passphrase?: string; env?: Record<string, string> },
+) {
   const envOf = (home: string, extra: Record<string, string> = {}) => {
-    const { server, passphrase } = base();
+    const { server, passphrase, env } = base();
     return {
       COMING_SERVER: typeof server === 'string' ? server : server(home),
       ...(passphrase === undefined ? {} : { COMING_PASSPHRASE: passphrase }),
+      ...env,
       ...extra,
     };
   };

@@ -14,8 +14,8 @@ const WIF_PREFIXES = [0x80, 0xef, 0x5a];
 /**
  * Every text form in which a secret of this recovery phrase could leak: the phrase and
  * its words in a row, the seed, the account and Signal identity keys, the BIP-32 master
- * and BIP-84 account keys as xprv or tprv, and the first receive and change keys in hex
- * and WIF.
+ * and BIP-84 account keys as xprv or tprv, the first receive and change keys in hex
+ * and WIF, and the X-BTC wallet's EVM key (BIP-44 m/44'/60'/0'/0/0) in hex.
  */
 export function secretFormsOf(mnemonic: string): string[] {
   const seed = seedFromMnemonic(mnemonic);
@@ -34,5 +34,6 @@ export function secretFormsOf(mnemonic: string): string[] {
       }
     }
   }
+  forms.push(hex.encode(HDKey.fromMasterSeed(seed).derive("m/44'/60'/0'/0/0").privateKey!));
   return [...new Set(forms)];
 }
