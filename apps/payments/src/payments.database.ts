@@ -94,6 +94,8 @@ export interface PaymentsDatabase {
     block_number: ColumnType<string | number | bigint | null, number | null, number | null>;
     block_hash: string | null;
     confirmations: ColumnType<number, number | undefined, number>;
+    /** While set and ahead of the clock, only the submitter that set it may send the transfer. */
+    submitting_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
     created_at: ColumnType<Date, Date, never>;
     updated_at: Date;
   };

@@ -50,6 +50,7 @@ export const DECLARED_COLUMNS = {
     block_number: true,
     block_hash: true,
     confirmations: true,
+    submitting_until: true,
     created_at: true,
     updated_at: true,
   },

@@ -287,6 +287,34 @@ describe('payments X-BTC relaying on a local EVM chain', () => {
     expect(await balanceOf(aliceSigner.address)).toBe(aliceBefore - 3_000n - BigInt(accepted!.feeSat));
   });
 
+  it('sends each relayed transfer once, though the follower passes while the relays are still sending', async () => {
+    const dave = { accountId: newAccountId(), signer: privateKeyToAccount(generatePrivateKey()) };
+    await chain.mint(dave.signer.address, 1_000_000n);
+    await call((c) => c.watchXbtcAddresses({ accountId: dave.accountId, deviceId: 1, addresses: [dave.signer.address] }));
+    const sentBefore = await chain.client.getTransactionCount({ address: relayer, blockTag: 'pending' });
+    const authorizations = await Promise.all(Array.from({ length: RELAYS_PER_MINUTE }, () => authorize(dave.signer, { value: 1_000n })));
+    await rpc('evm_setAutomine', [false]);
+    try {
+      // Submissions queue behind each other in the relayer, while passes come every 100 ms.
+      const relayed = await Promise.all(authorizations.map((authorization) => relay(authorization, dave.accountId)));
+      expect(relayed.map(({ accepted }) => accepted?.state)).toEqual(authorizations.map(() => PaymentState.PAYMENT_STATE_BROADCAST));
+      await transferEvent(dave.accountId, (status) => status.state === PaymentState.PAYMENT_STATE_IN_MEMPOOL);
+      await chain.mine(1);
+      for (const { accepted } of relayed) {
+        await transferEvent(dave.accountId, (status) => status.txHash === accepted!.txHash && status.confirmations >= 1);
+      }
+      // Passes ran all along: still one transaction per authorization, and none refused.
+      expect(await chain.client.getTransactionCount({ address: relayer, blockTag: 'pending' })).toBe(sentBefore + RELAYS_PER_MINUTE);
+      const daves = published.filter((event) => event.accountId === dave.accountId).map((event) => event.xbtcTransfer?.reason ?? '');
+      expect(daves.filter((reason) => /refused/.test(reason))).toEqual([]);
+      expect(await balanceOf(dave.signer.address)).toBe(
+        1_000_000n - BigInt(RELAYS_PER_MINUTE) * (1_000n + BigInt(authorizations[0]!.feeSat)),
+      );
+    } finally {
+      await rpc('evm_setAutomine', [true]);
+    }
+  });
+
   it('limits relays per account', async () => {
     const carol = { accountId: newAccountId(), signer: privateKeyToAccount(generatePrivateKey()) };
     await call((c) => c.watchXbtcAddresses({ accountId: carol.accountId, deviceId: 1, addresses: [carol.signer.address] }));

@@ -10,7 +10,7 @@ import { PaymentsMetrics } from '../payments.metrics';
 import { WatcherRepository } from '../watcher/watcher.repository';
 import { XbtcChain } from './xbtc-chain';
 import { XbtcNotifier } from './xbtc-notifier';
-import { XbtcRelayer } from './xbtc-relayer';
+import { SUBMISSION_CLAIM_MS, XbtcRelayer } from './xbtc-relayer';
 import { type FollowedLog, type XbtcTransferRow, XbtcTransfersRepository } from './xbtc-transfers.repository';
 import { XbtcWatchListRepository } from './xbtc-watch-list.repository';
 
@@ -145,7 +145,8 @@ export class XbtcFollower implements OnApplicationBootstrap, OnApplicationShutdo
       const change = await this.settle(transfer, chainTime);
       if (change === undefined || !(await this.transfers.change(transfer.id, change, this.clock.now()))) continue;
       changed.add(transfer.id);
-      // Collected again if a reorganisation undoes it and it is mined anew, as it is on chain.
+      // Counted at each time it is mined: one a reorganisation undid and that is mined anew
+      // counts twice here, though it paid once; the relayer's token balance is the exact sum.
       if (change.state === 'confirmed') this.metrics.xbtcFees.add(Number(transfer.fee_sat));
     }
   }
@@ -157,6 +158,9 @@ export class XbtcFollower implements OnApplicationBootstrap, OnApplicationShutdo
     const lapsed = BigInt(transfer.valid_before ?? 0) <= chainTime;
     if (transfer.tx_hash === null || transfer.raw_transaction === null) {
       if (lapsed) return { state: 'expired', reason: 'the authorization expired before the relayer could submit it' };
+      // The relay that recorded it may be sending it right now: sent twice, the second would revert.
+      const now = this.clock.now();
+      if (!(await this.transfers.claimSubmission(transfer.id, now, new Date(now.getTime() + SUBMISSION_CLAIM_MS)))) return undefined;
       return this.submit(transfer);
     }
     const hash = transfer.tx_hash as Hex;
@@ -192,9 +196,9 @@ export class XbtcFollower implements OnApplicationBootstrap, OnApplicationShutdo
       },
       signature: transfer.signature as Hex,
     });
-    if (submission.kind === 'waiting') return { state: 'in_mempool', reason: submission.reason };
+    if (submission.kind === 'waiting') return { state: 'in_mempool', reason: submission.reason, submitting_until: null };
     this.metrics.xbtcRelays.add(1, { outcome: 'submitted' });
-    return { state: 'broadcast', reason: '', tx_hash: submission.txHash, raw_transaction: submission.raw };
+    return { state: 'broadcast', reason: '', tx_hash: submission.txHash, raw_transaction: submission.raw, submitting_until: null };
   }
 }
 

@@ -13,7 +13,7 @@ import type { SignedAuthorization } from './xbtc-authorization';
 import { XbtcChain } from './xbtc-chain';
 import { XbtcFees } from './xbtc-fees';
 import { XbtcNotifier } from './xbtc-notifier';
-import { XbtcRelayer } from './xbtc-relayer';
+import { SUBMISSION_CLAIM_MS, XbtcRelayer } from './xbtc-relayer';
 import { xbtcStatusOf } from './xbtc-status';
 import { type XbtcTransferRow, XbtcTransfersRepository } from './xbtc-transfers.repository';
 import { XbtcWatchListRepository } from './xbtc-watch-list.repository';
@@ -86,6 +86,8 @@ export class XbtcRelayService {
         signature: signed.signature,
         state: 'in_mempool',
         reason: 'waiting to be submitted',
+        // Sent by this relay: the follower's pass, seeing it unsent meanwhile, leaves it alone.
+        submitting_until: new Date(now.getTime() + SUBMISSION_CLAIM_MS),
       },
       now,
     );
@@ -95,11 +97,11 @@ export class XbtcRelayService {
     if (submission.kind === 'submitted') {
       await this.transfers.change(
         row.id,
-        { state: 'broadcast', reason: '', tx_hash: submission.txHash, raw_transaction: submission.raw },
+        { state: 'broadcast', reason: '', tx_hash: submission.txHash, raw_transaction: submission.raw, submitting_until: null },
         now,
       );
     } else {
-      await this.transfers.change(row.id, { reason: submission.reason }, now);
+      await this.transfers.change(row.id, { reason: submission.reason, submitting_until: null }, now);
     }
     this.metrics.xbtcRelays.add(1, { outcome: submission.kind === 'submitted' ? 'submitted' : 'pending_gas' });
     await this.notifier.changed([row.id]);

@@ -6,6 +6,12 @@ import { GAS_PER_TRANSFER, type SignedAuthorization } from './xbtc-authorization
 import { isUnreachable, XbtcChain } from './xbtc-chain';
 
 export const RELAYER_GAS_LOW = "the relayer's gas balance is too low";
+/**
+ * How long one submitter holds the sending of a transfer (XbtcTransfersRepository's
+ * claimSubmission): well beyond a submission's few requests to the node, so that the
+ * follower takes over only from a relay that died between recording a transfer and sending it.
+ */
+export const SUBMISSION_CLAIM_MS = 30_000;
 
 export type Submission = { kind: 'submitted'; txHash: Hex; raw: Hex } | { kind: 'waiting'; reason: string };
 

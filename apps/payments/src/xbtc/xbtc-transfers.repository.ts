@@ -57,6 +57,23 @@ export class XbtcTransfersRepository {
     return true;
   }
 
+  /**
+   * Claims, until `until`, the sending of a relayed transfer not yet sent; false when it was
+   * sent, or another submitter's claim still holds. The relay that records a transfer holds
+   * the first claim from its insert.
+   */
+  async claimSubmission(id: XbtcTransferRow['id'], now: Date, until: Date): Promise<boolean> {
+    const claimed = await this.db
+      .updateTable('xbtc_transfers')
+      .set({ submitting_until: until })
+      .where('id', '=', id)
+      .where('tx_hash', 'is', null)
+      .where((eb) => eb.or([eb('submitting_until', 'is', null), eb('submitting_until', '<', now)]))
+      .returning('id')
+      .executeTakeFirst();
+    return claimed !== undefined;
+  }
+
   /** Relayed transfers not yet mined (or waiting for gas): what each pass settles. */
   openRelayed(): Promise<XbtcTransferRow[]> {
     return this.db
