@@ -50,7 +50,7 @@ describe('gasless X-BTC payments in the chat, on the scaled stack and a local EV
     await chain?.close();
   });
 
-  it('Alice, holding X-BTC and no gas coin, pays Bob 0.001 X-BTC; Bob sees it pending then confirmed; balances exact, the fee as signed', async () => {
+  it('Alice, holding X-BTC and no gas coin, pays Bob 0.001 X-BTC; Bob sees it pending then confirmed; balances exact, the fee as signed; a claim the chain does not bear out is invalid', async () => {
     const [alice, bob] = await Promise.all([client(0), client(1)]);
     const bobPayments: PaymentEntry[] = [];
     bob.on('payment', (payment) => bobPayments.push(payment));
@@ -86,6 +86,19 @@ describe('gasless X-BTC payments in the chat, on the scaled stack and a local EV
     expect(receipt.input).toContain(fee.toString(16).padStart(64, '0'));
     expect(await chain.client.getBalance({ address: aliceAddress })).toBe(0n);
     await eventually(async () => (await bob.xbtcWallet.balance()).confirmed === 100_000n, "Bob's X-BTC balance");
+
+    // A payment message claiming what the chain does not bear out is not believed: Bob's
+    // wallet asks the server's follower about the claimed transaction, on the real chain.
+    const claim = { transactionId: paid.transactionId, outputIndex: 0, amount: 100_000n, address: request.address };
+    expect(await bob.xbtcWallet.verifyPayment(claim)).toMatchObject({ valid: true });
+    expect(await bob.xbtcWallet.verifyPayment({ ...claim, transactionId: `0x${'ab'.repeat(32)}` })).toMatchObject({
+      valid: false,
+      reason: expect.stringContaining('unknown transaction'),
+    });
+    expect(await bob.xbtcWallet.verifyPayment({ ...claim, amount: 200_000n })).toMatchObject({
+      valid: false,
+      reason: expect.stringContaining('less than the 200000 sat stated'),
+    });
     await Promise.all([alice.close(), bob.close()]);
   }, 120_000);
 });
