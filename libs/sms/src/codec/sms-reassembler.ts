@@ -33,6 +33,9 @@ export interface SmsReassemblyLimits {
 export const PART_OVERHEAD_BYTES = 64;
 export const MESSAGE_OVERHEAD_BYTES = 256;
 
+/** An 8-bit concatenation element (5 octets) and the header's length octet: no concatenated part carries more than the rest. */
+const SMALLEST_CONCATENATED_HEADER_OCTETS = 6;
+
 export const DEFAULT_SMS_REASSEMBLY_LIMITS: SmsReassemblyLimits = {
   maxMessageBytes: 16_384,
   maxPendingPerSender: 8,
@@ -121,8 +124,7 @@ export class SmsReassembler {
     if (size > partCapacity(part.body.coding, part.udh.length + 1)) return this.drop(SmsDropReason.PartTooLarge, from);
     const { concatenation, ports } = header;
     if (!concatenation) return this.whole(from, part.body, ports, size);
-    // Every concatenated part has at least a 6-octet header, so none carries more than this.
-    if (concatenation.total * partCapacity(part.body.coding, 6) > this.limits.maxMessageBytes) {
+    if (concatenation.total * partCapacity(part.body.coding, SMALLEST_CONCATENATED_HEADER_OCTETS) > this.limits.maxMessageBytes) {
       return this.drop(SmsDropReason.Oversized, from);
     }
     const key = `${concatenation.referenceBits}:${concatenation.reference}:${from}`;
@@ -150,7 +152,8 @@ export class SmsReassembler {
       this.pending.set(key, message);
       this.holdingsOf(from).messages.set(key, message);
     }
-    message.parts.set(concatenation.sequence, part.body.coding === 'gsm7' ? part.body.text : part.body.bytes);
+    // A copy: the carrier's octets may be a view into a larger buffer, which holding would keep alive uncounted.
+    message.parts.set(concatenation.sequence, part.body.coding === 'gsm7' ? part.body.text : part.body.bytes.slice());
     this.charge(message, charge);
     if (message.parts.size < message.total) return undefined;
 
