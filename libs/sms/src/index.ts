@@ -1,2 +1,22 @@
+export { ConcatenationReferences } from './codec/concatenation-references';
+export { SmsCodecError, SmsCodecErrorCode } from './codec/sms-codec.errors';
+export { SmsDropReason } from './codec/sms-drop-reason';
+export {
+  type DecodedSmsMessage,
+  type SmsMessageMode,
+  SMS_BINARY_MAGIC,
+  SMS_TEXT_MARKER,
+  decodeSmsMessage,
+  encodeSmsMessage,
+} from './codec/sms-message';
+export {
+  type ReassembledSms,
+  type SmsReassemblerStats,
+  type SmsReassemblyLimits,
+  DEFAULT_SMS_REASSEMBLY_LIMITS,
+  SmsReassembler,
+} from './codec/sms-reassembler';
+export { type SplitOptions, MAX_SMS_PARTS, partCapacity, splitIntoParts } from './codec/split-into-parts';
+export type { SmsPorts } from './codec/user-data-header';
 export type { PhoneNumber, SmsCarrier } from './sms-carrier';
 export type { SmsBody, SmsPart } from './sms-part';
