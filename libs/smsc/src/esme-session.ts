@@ -79,8 +79,7 @@ export class EsmeSession implements Recipient {
     });
     session.on('error', () => {
       // Unparseable input leaves the stream out of step: say so (sequence unknown), then hang up.
-      const nack = new smpp.PDU('generic_nack', { command_status: SmppStatus.InvalidCommandLength });
-      if (this.closed || !session.send(nack, undefined, () => this.end())) this.end();
+      this.end(new smpp.PDU('generic_nack', { command_status: SmppStatus.InvalidCommandLength }));
     });
     session.on('close', () => this.end());
   }
@@ -119,8 +118,12 @@ export class EsmeSession implements Recipient {
     });
   }
 
-  /** Ends the connection once: detached from the router, deliveries out returned to the store. */
-  private end() {
+  /**
+   * Ends the connection once, after a last word when there is one: detached from the router
+   * and its deliveries returned to the store before that word goes out, so a peer that read
+   * it (an unbind_resp, say) knows they will go to the next session bound for its number.
+   */
+  private end(lastWord?: SmppPdu) {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.bindTimer);
@@ -128,7 +131,7 @@ export class EsmeSession implements Recipient {
     const ended = new Error(`the connection of ${this.number || 'an unbound ESME'} ended`);
     for (const lost of [...this.deliveries]) lost(ended);
     this.deliveries.clear();
-    this.session.destroy();
+    if (lastWord === undefined || !this.session.send(lastWord, undefined, () => this.session.destroy())) this.session.destroy();
   }
 
   private receives(): boolean {
@@ -153,8 +156,7 @@ export class EsmeSession implements Recipient {
       case 'enquire_link':
         return this.respond(pdu, SmppStatus.Ok);
       case 'unbind':
-        this.session.send(pdu.response(), () => this.end());
-        return;
+        return this.end(pdu.response());
       case 'submit_sm': {
         const { status, messageId } = this.submit(pdu);
         return this.respond(pdu, status, { message_id: messageId });
@@ -171,8 +173,7 @@ export class EsmeSession implements Recipient {
     const status = this.authenticate(pdu.system_id ?? '', pdu.password ?? '', number);
     if (status !== SmppStatus.Ok || number === undefined) {
       // One guess per connection slows down a password guesser.
-      this.session.send(pdu.response({ command_status: status }), () => this.end());
-      return;
+      return this.end(pdu.response({ command_status: status }));
     }
     clearTimeout(this.bindTimer);
     this.mode = mode;
