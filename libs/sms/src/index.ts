@@ -20,3 +20,5 @@ export { type SplitOptions, MAX_SMS_PARTS, partCapacity, splitIntoParts } from '
 export type { SmsPorts } from './codec/user-data-header';
 export type { PhoneNumber, SmsCarrier } from './sms-carrier';
 export type { SmsBody, SmsPart } from './sms-part';
+export { SmsCarrierError, SmsCarrierErrorCode } from './sms-carrier.errors';
+export * from './adapters/smpp';
