@@ -39,6 +39,8 @@ export class LocalAccount implements Account {
   private received: Promise<void> = Promise.resolve();
   /** Set once subscribed (listen, the daemon): messages then flow and are recorded already. */
   private listening = false;
+  /** What was stored on the server, taken into the history; see drain. */
+  private drained: Promise<void> | undefined;
 
   private constructor(
     private readonly home: UnlockedHome,
@@ -193,6 +195,8 @@ export class LocalAccount implements Account {
 
   async xbtcFeeQuote(): Promise<number> {
     this.currency('xbtc');
+    // As `pay` does, which follows: the payee's request may be waiting on the server.
+    await this.drain(Date.now() + DEVICE_REQUEST_TIMEOUT_MS);
     await this.connected();
     return Number(await this.client.xbtcChain.feeQuote());
   }
@@ -262,8 +266,14 @@ export class LocalAccount implements Account {
    * Takes everything stored for this device (payment requests and payments among it), the
    * messages into the history, so that a payment command acts on what contacts sent.
    */
-  private async drain(deadline: number): Promise<void> {
-    if (this.listening) return;
+  private drain(deadline: number): Promise<void> {
+    if (this.listening) return Promise.resolve();
+    // Once: the server hands stored messages over, and says so, once a connection; a second
+    // wait for "caught up" would never end.
+    return (this.drained ??= this.drainOnce(deadline));
+  }
+
+  private async drainOnce(deadline: number): Promise<void> {
     const caughtUp = new Promise<void>((resolve) => this.client.onQueueEmpty(resolve));
     this.client.onMessage((message) => this.inOrder(() => this.record(message)));
     await connectWithin(this.client, this.io, this.server, deadline);
