@@ -41,12 +41,14 @@ export default tseslint.config(
             { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:client', 'scope:identity', 'scope:protocol'] },
             { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform', 'scope:protocol', 'scope:identity'] },
             { sourceTag: 'scope:ops', onlyDependOnLibsWithTags: ['scope:platform', 'scope:protocol'] },
-            // The load generator logs in and speaks the wire protocol as a client would, and runs the stack.
+            // The load generator logs in and speaks the wire protocol as a client would, runs the
+            // stack, and reads the chains its payments went to.
             {
               sourceTag: 'scope:load',
               onlyDependOnLibsWithTags: [
                 'scope:ops',
                 'scope:platform',
+                'scope:chain',
                 'scope:protocol',
                 'scope:identity',
                 'scope:client',

@@ -1,7 +1,14 @@
 import { PartInbox, type Smsc, startSmsc } from '@coming/smsc';
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type DeliveryReceipt, SmppCarrier, type SmppCarrierOptions, SmsCarrierError, SmsCarrierErrorCode, type SmsPart } from '../src';
+import {
+  type DeliveryReceipt,
+  SmppCarrier,
+  type SmppCarrierOptions,
+  SmsCarrierError,
+  SmsCarrierErrorCode,
+  type SmsPart,
+} from '@coming/sms';
 
 const ALICE = '+15550001';
 const BOB = '+15550002';
