@@ -20,3 +20,8 @@ export { type SplitOptions, MAX_SMS_PARTS, partCapacity, splitIntoParts } from '
 export type { SmsPorts } from './codec/user-data-header';
 export type { PhoneNumber, SmsCarrier } from './sms-carrier';
 export type { SmsBody, SmsPart } from './sms-part';
+export { type ModemCarrierOptions, ModemCarrier } from './adapters/modem/modem-carrier';
+export { type DecodedDeliver, decodeSmsDeliver, encodeSmsDeliver } from './adapters/modem/sms-deliver-pdu';
+export { type DecodedSubmit, type SubmitPdu, decodeSmsSubmit, encodeSmsSubmit } from './adapters/modem/sms-submit-pdu';
+export { septetsToText, textToSeptets } from './adapters/gsm-septets';
+export { SmsCarrierError, SmsCarrierErrorCode } from './adapters/sms-carrier.errors';

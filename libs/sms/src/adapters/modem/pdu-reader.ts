@@ -39,3 +39,27 @@ export function octetsFromHex(hex: string): Uint8Array {
 export function hexFromOctets(octets: Uint8Array): string {
   return Buffer.from(octets).toString('hex').toUpperCase();
 }
+
+/** TP-MTI, the low two bits of a TPDU's first octet (3GPP TS 23.040 §9.2.3.1). */
+export enum MessageType {
+  Deliver = 0,
+  Submit = 1,
+}
+
+/**
+ * Opens a PDU as modems show them: skips the SMSC address field in front of the TPDU and
+ * reads the TPDU's first octet, which must be of the expected message type.
+ */
+export function openTpdu(octets: Uint8Array, expected: MessageType): { reader: PduReader; firstOctet: number } {
+  const reader = new PduReader(octets);
+  reader.take(reader.octet('SMSC address length'), 'SMSC address');
+  const firstOctet = reader.octet('first octet');
+  const type = firstOctet & 0x03;
+  if (type !== Number(expected)) {
+    throw new SmsCarrierError(
+      SmsCarrierErrorCode.MalformedInput,
+      `message type ${type} is not SMS-${MessageType[expected].toUpperCase()} (${expected})`,
+    );
+  }
+  return { reader, firstOctet };
+}

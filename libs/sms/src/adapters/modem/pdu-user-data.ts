@@ -62,10 +62,10 @@ export function decodeUserData(dataCoding: number, headerIndicator: boolean, rea
   return { kind: 'part', part: udh ? { udh, body: body.body } : { body: body.body } };
 }
 
-type Alphabet = SmsBody['coding'] | 'ucs2' | 'compressed';
+export type Alphabet = SmsBody['coding'] | 'ucs2' | 'compressed';
 
 /** The alphabet a TP-DCS names (TS 23.038 §4); reserved values count as the GSM 7-bit default alphabet, as the spec asks. */
-function alphabetOf(dataCoding: number): Alphabet {
+export function alphabetOf(dataCoding: number): Alphabet {
   const group = dataCoding >> 4;
   if (group < 0x8) {
     if (dataCoding & 0x20) return 'compressed';
@@ -76,19 +76,20 @@ function alphabetOf(dataCoding: number): Alphabet {
   return 'gsm7';
 }
 
-function bodyOf(
-  alphabet: Exclude<Alphabet, 'compressed'>,
-  length: number,
-  headerOctets: number,
-  data: Uint8Array,
-): { kind: 'body'; body: SmsBody } | { kind: 'discarded'; reason: string } {
+type BodyOrDiscard = { readonly kind: 'body'; readonly body: SmsBody } | { readonly kind: 'discarded'; readonly reason: string };
+
+function bodyOf(alphabet: Exclude<Alphabet, 'compressed'>, length: number, headerOctets: number, data: Uint8Array): BodyOrDiscard {
   if (alphabet === 'gsm7') {
     const septets = length - Math.ceil((headerOctets * 8) / 7);
     const text = septetsToText(unpackSeptets(data.subarray(headerOctets), septets, fillBitsAfter(headerOctets)));
     return { kind: 'body', body: { coding: 'gsm7', text } };
   }
   if (data.length < length) malformed(`a user data length of ${length} octets, only ${data.length} present`);
-  const bytes = data.slice(headerOctets, length);
+  return octetBody(alphabet, data.slice(headerOctets, length));
+}
+
+/** The body of 8-bit or UCS2 user data, once the header is off. */
+export function octetBody(alphabet: 'binary' | 'ucs2', bytes: Uint8Array): BodyOrDiscard {
   if (alphabet === 'binary') return { kind: 'body', body: { coding: 'binary', bytes } };
   if (bytes.length % 2 !== 0) malformed(`UCS2 text of an odd ${bytes.length} octets`);
   // A route that recoded GSM text as UCS2 hands back the same characters; other UCS2 text

@@ -1,13 +1,10 @@
 import { concatBytes } from '../../codec/bytes';
 import type { SmsPart } from '../../sms-part';
-import { SmsCarrierError, SmsCarrierErrorCode } from '../sms-carrier.errors';
 import { decodeAddress, encodeAddress } from './pdu-address';
-import { PduReader } from './pdu-reader';
+import { MessageType, openTpdu } from './pdu-reader';
 import { type DecodedUserData, decodeUserData, encodeUserData } from './pdu-user-data';
 
-// First octet of an SMS-DELIVER (3GPP TS 23.040 §9.2.2.1): TP-MTI 00; TP-MMS set means no more messages wait.
-const MESSAGE_TYPE_DELIVER = 0x00;
-const MESSAGE_TYPE_MASK = 0x03;
+// First octet of an SMS-DELIVER (3GPP TS 23.040 §9.2.2.1): TP-MMS set means no more messages wait.
 const NO_MORE_MESSAGES = 0x04;
 const HEADER_INDICATOR = 0x40;
 const TIMESTAMP_OCTETS = 7;
@@ -21,12 +18,7 @@ export type DecodedDeliver = { readonly from: string } & DecodedUserData;
  * numbers, or an alphanumeric sender's name.
  */
 export function decodeSmsDeliver(octets: Uint8Array): DecodedDeliver {
-  const reader = new PduReader(octets);
-  reader.take(reader.octet('SMSC address length'), 'SMSC address');
-  const firstOctet = reader.octet('first octet');
-  if ((firstOctet & MESSAGE_TYPE_MASK) !== MESSAGE_TYPE_DELIVER) {
-    throw new SmsCarrierError(SmsCarrierErrorCode.MalformedInput, `message type ${firstOctet & MESSAGE_TYPE_MASK} is not SMS-DELIVER (0)`);
-  }
+  const { reader, firstOctet } = openTpdu(octets, MessageType.Deliver);
   const from = decodeAddress(reader, 'originating address');
   reader.octet('protocol identifier');
   const dataCoding = reader.octet('data coding scheme');
@@ -38,7 +30,7 @@ export function decodeSmsDeliver(octets: Uint8Array): DecodedDeliver {
 export function encodeSmsDeliver(from: string, part: SmsPart, at: Date): Uint8Array {
   const userData = encodeUserData(part);
   return concatBytes(
-    Uint8Array.of(0x00, MESSAGE_TYPE_DELIVER | NO_MORE_MESSAGES | (userData.headerIndicator ? HEADER_INDICATOR : 0)),
+    Uint8Array.of(0x00, MessageType.Deliver | NO_MORE_MESSAGES | (userData.headerIndicator ? HEADER_INDICATOR : 0)),
     encodeAddress(from),
     Uint8Array.of(0x00, userData.dataCoding),
     timestamp(at),

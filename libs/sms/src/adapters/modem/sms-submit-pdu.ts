@@ -1,14 +1,11 @@
 import { concatBytes } from '../../codec/bytes';
 import type { PhoneNumber } from '../../sms-carrier';
 import type { SmsPart } from '../../sms-part';
-import { SmsCarrierError, SmsCarrierErrorCode } from '../sms-carrier.errors';
 import { decodeAddress, encodeAddress } from './pdu-address';
-import { PduReader } from './pdu-reader';
+import { MessageType, openTpdu } from './pdu-reader';
 import { type DecodedUserData, decodeUserData, encodeUserData } from './pdu-user-data';
 
-// First octet of an SMS-SUBMIT (3GPP TS 23.040 §9.2.2.2): TP-MTI 01, TP-VPF 10 (relative).
-const MESSAGE_TYPE_SUBMIT = 0x01;
-const MESSAGE_TYPE_MASK = 0x03;
+// First octet of an SMS-SUBMIT (3GPP TS 23.040 §9.2.2.2): TP-VPF 10 (relative validity).
 const VALIDITY_RELATIVE = 0x10;
 const VALIDITY_FORMAT_MASK = 0x18;
 const HEADER_INDICATOR = 0x40;
@@ -30,7 +27,7 @@ export interface SubmitPdu {
 export function encodeSmsSubmit(to: PhoneNumber, part: SmsPart): SubmitPdu {
   const userData = encodeUserData(part);
   const tpdu = concatBytes(
-    Uint8Array.of(MESSAGE_TYPE_SUBMIT | VALIDITY_RELATIVE | (userData.headerIndicator ? HEADER_INDICATOR : 0), 0x00),
+    Uint8Array.of(MessageType.Submit | VALIDITY_RELATIVE | (userData.headerIndicator ? HEADER_INDICATOR : 0), 0x00),
     encodeAddress(to),
     Uint8Array.of(0x00, userData.dataCoding, VALIDITY_ONE_DAY, userData.length),
     userData.octets,
@@ -43,12 +40,7 @@ export type DecodedSubmit = { readonly to: string } & DecodedUserData;
 
 /** Reads an SMS-SUBMIT that starts with its SMSC address field, as `AT+CMGS` hands it over. */
 export function decodeSmsSubmit(octets: Uint8Array): DecodedSubmit {
-  const reader = new PduReader(octets);
-  reader.take(reader.octet('SMSC address length'), 'SMSC address');
-  const firstOctet = reader.octet('first octet');
-  if ((firstOctet & MESSAGE_TYPE_MASK) !== MESSAGE_TYPE_SUBMIT) {
-    throw new SmsCarrierError(SmsCarrierErrorCode.MalformedInput, `message type ${firstOctet & MESSAGE_TYPE_MASK} is not SMS-SUBMIT (1)`);
-  }
+  const { reader, firstOctet } = openTpdu(octets, MessageType.Submit);
   reader.octet('message reference');
   const to = decodeAddress(reader, 'destination address');
   reader.octet('protocol identifier');

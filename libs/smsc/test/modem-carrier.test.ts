@@ -1,0 +1,157 @@
+import {
+  ModemCarrier,
+  SmsCarrierErrorCode,
+  SmsReassembler,
+  decodeSmsMessage,
+  encodeSmsMessage,
+  splitIntoParts,
+  type SmsPart,
+} from '@coming/sms';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GsmNetwork, ModemSimulator } from '../src';
+import { PartInbox } from './support/part-inbox';
+
+const ALICE = '+4915550001';
+const BOB = '+4915550002';
+
+const started: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const thing of started.splice(0).reverse()) await thing.close();
+});
+
+async function simulator(network: GsmNetwork, number: string): Promise<ModemSimulator> {
+  const modem = await ModemSimulator.start({ network, number });
+  started.push({ close: () => modem.stop() });
+  return modem;
+}
+
+async function carrier(modem: ModemSimulator, mode: 'pdu' | 'text' = 'pdu', discards: string[] = []): Promise<ModemCarrier> {
+  const opened = await ModemCarrier.open(`serial://${modem.path}?baud=115200&mode=${mode}`, {
+    onDiscard: (reason) => discards.push(reason),
+  });
+  started.push(opened);
+  return opened;
+}
+
+function reassemble(parts: readonly { from: string; part: SmsPart }[]): Uint8Array {
+  const reassembler = new SmsReassembler();
+  const messages = parts.flatMap(({ from, part }) => reassembler.accept(from, part) ?? []);
+  expect(messages).toHaveLength(1);
+  const decoded = decodeSmsMessage(messages[0]!.body);
+  if (decoded.kind !== 'coming') throw new Error('not a Coming message');
+  return decoded.bytes;
+}
+
+describe(ModemCarrier.name, () => {
+  it('exchanges multi-part text and binary messages both ways in PDU mode, rebuilt exactly', async () => {
+    const network = new GsmNetwork();
+    const [alice, bob] = await Promise.all([carrier(await simulator(network, ALICE)), carrier(await simulator(network, BOB))]);
+    const [aliceInbox, bobInbox] = [new PartInbox(alice), new PartInbox(bob)];
+    const textBytes = Uint8Array.from(randomBytes(400));
+    const binaryBytes = Uint8Array.from(randomBytes(300));
+    const textParts = splitIntoParts(encodeSmsMessage(textBytes), { reference: 7 });
+    const binaryParts = splitIntoParts(encodeSmsMessage(binaryBytes, { mode: 'binary' }), { reference: 8 });
+    expect(textParts.length).toBeGreaterThan(2);
+    expect(binaryParts.length).toBeGreaterThan(2);
+
+    await Promise.all([alice.send(BOB, textParts), bob.send(ALICE, binaryParts)]);
+    const [atBob, atAlice] = await Promise.all([bobInbox.next(textParts.length), aliceInbox.next(binaryParts.length)]);
+
+    expect(atBob).toEqual(textParts.map((part) => ({ from: ALICE, part })));
+    expect(atAlice).toEqual(binaryParts.map((part) => ({ from: BOB, part })));
+    expect(reassemble(atBob)).toEqual(textBytes);
+    expect(reassemble(atAlice)).toEqual(binaryBytes);
+
+    await bob.send(ALICE, textParts);
+    expect(reassemble(await aliceInbox.next(textParts.length, binaryParts.length))).toEqual(textBytes);
+    expect(network.log.map(({ from, to, outcome }) => `${from}>${to}:${outcome}`)).toEqual(
+      expect.arrayContaining([`${ALICE}>${BOB}:delivered`, `${BOB}>${ALICE}:delivered`]),
+    );
+    expect(network.log).toHaveLength(textParts.length * 2 + binaryParts.length);
+  });
+
+  it('sends and receives single text parts in text mode, with characters outside ASCII', async () => {
+    const network = new GsmNetwork();
+    const [alice, bob] = await Promise.all([
+      carrier(await simulator(network, ALICE), 'text'),
+      carrier(await simulator(network, BOB), 'text'),
+    ]);
+    const bobInbox = new PartInbox(bob);
+    const aliceInbox = new PartInbox(alice);
+    const hello: SmsPart = { body: { coding: 'gsm7', text: '@£$¥ Hello_ΔΩ ' } };
+
+    await alice.send(BOB, [hello]);
+    await bob.send(ALICE, [{ body: { coding: 'gsm7', text: 'back' } }]);
+
+    expect(await bobInbox.next(1)).toEqual([{ from: ALICE, part: hello }]);
+    expect(await aliceInbox.next(1)).toEqual([{ from: BOB, part: { body: { coding: 'gsm7', text: 'back' } } }]);
+  });
+
+  it('refuses in text mode a part with a header, or binary, before sending anything', async () => {
+    const network = new GsmNetwork();
+    const alice = await carrier(await simulator(network, ALICE), 'text');
+    await simulator(network, BOB);
+    const parts = splitIntoParts(encodeSmsMessage(Uint8Array.from(randomBytes(200))), { reference: 1 });
+
+    await expect(alice.send(BOB, parts)).rejects.toMatchObject({
+      code: SmsCarrierErrorCode.InvalidPart,
+      message: expect.stringContaining('use mode=pdu'),
+    });
+    await expect(alice.send(BOB, [{ body: { coding: 'binary', bytes: Uint8Array.of(1) } }])).rejects.toMatchObject({
+      code: SmsCarrierErrorCode.InvalidPart,
+    });
+    expect(network.log).toEqual([]);
+  });
+
+  it('reads and deletes the messages stored while no carrier was running', async () => {
+    const network = new GsmNetwork();
+    const bobModem = await simulator(network, BOB);
+    const alice = await carrier(await simulator(network, ALICE));
+    const parts = splitIntoParts(encodeSmsMessage(Uint8Array.from(randomBytes(250))), { reference: 3 });
+    await alice.send(BOB, parts);
+    expect(bobModem.storedCount).toBe(parts.length);
+
+    const bob = await carrier(bobModem);
+    const received = await new PartInbox(bob).next(parts.length);
+
+    expect(received).toEqual(parts.map((part) => ({ from: ALICE, part })));
+    // The deletions follow each read; one more command round trip shows them all done.
+    await bob.send(ALICE, [{ body: { coding: 'gsm7', text: 'ok' } }]);
+    expect(bobModem.storedCount).toBe(0);
+  });
+
+  it('reports a message the network refuses with the +CMS ERROR and its meaning', async () => {
+    const alice = await carrier(await simulator(new GsmNetwork(), ALICE));
+
+    await expect(alice.send('+4915559999', [{ body: { coding: 'gsm7', text: 'hi' } }])).rejects.toMatchObject({
+      code: SmsCarrierErrorCode.SendRejected,
+      message: 'AT+CMGS=15 answered +CMS ERROR: 1 (unassigned number)',
+    });
+  });
+
+  it('refuses a destination that is not E.164, naming it', async () => {
+    const alice = await carrier(await simulator(new GsmNetwork(), ALICE));
+
+    await expect(alice.send('0049 1555', [{ body: { coding: 'gsm7', text: 'hi' } }])).rejects.toMatchObject({
+      code: SmsCarrierErrorCode.InvalidNumber,
+      message: expect.stringContaining('"0049 1555"'),
+    });
+  });
+
+  it('keeps working through garbage lines, an endless line and bogus indications from the modem', async () => {
+    const network = new GsmNetwork();
+    const aliceModem = await simulator(network, ALICE);
+    const discards: string[] = [];
+    const alice = await carrier(aliceModem, 'pdu', discards);
+    const bob = await carrier(await simulator(network, BOB));
+    const inbox = new PartInbox(alice);
+
+    aliceModem.writeRaw('\r\nNOISE\r\n+CMTI: "SM",notanumber\r\n' + '#'.repeat(100_000) + '\r\n\u0000\u00ff\r\n+CMTI: "SM",29\r\n');
+    const hello: SmsPart = { body: { coding: 'gsm7', text: 'still here' } };
+    await bob.send(ALICE, [hello]);
+
+    expect(await inbox.next(1)).toEqual([{ from: BOB, part: hello }]);
+    expect(discards).toEqual([]);
+  });
+});
