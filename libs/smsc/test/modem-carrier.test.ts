@@ -1,28 +1,19 @@
-import {
-  ModemCarrier,
-  SmsCarrierErrorCode,
-  SmsReassembler,
-  decodeSmsMessage,
-  encodeSmsMessage,
-  splitIntoParts,
-  type SmsPart,
-} from '@coming/sms';
+import { ModemCarrier, SmsCarrierErrorCode, encodeSmsMessage, splitIntoParts, type SmsPart } from '@coming/sms';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GsmNetwork, ModemSimulator } from '../src';
+import { Started, multiPartMessages, reassembleOne } from './support/carrier-test-kit';
 import { PartInbox } from './support/part-inbox';
 
 const ALICE = '+4915550001';
 const BOB = '+4915550002';
 
-const started: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  for (const thing of started.splice(0).reverse()) await thing.close();
-});
+const started = new Started();
+afterEach(() => started.closeAll());
 
 async function simulator(network: GsmNetwork, number: string): Promise<ModemSimulator> {
   const modem = await ModemSimulator.start({ network, number });
-  started.push({ close: () => modem.stop() });
+  started.add({ close: () => modem.stop() });
   return modem;
 }
 
@@ -30,17 +21,8 @@ async function carrier(modem: ModemSimulator, mode: 'pdu' | 'text' = 'pdu', disc
   const opened = await ModemCarrier.open(`serial://${modem.path}?baud=115200&mode=${mode}`, {
     onDiscard: (reason) => discards.push(reason),
   });
-  started.push(opened);
+  started.add(opened);
   return opened;
-}
-
-function reassemble(parts: readonly { from: string; part: SmsPart }[]): Uint8Array {
-  const reassembler = new SmsReassembler();
-  const messages = parts.flatMap(({ from, part }) => reassembler.accept(from, part) ?? []);
-  expect(messages).toHaveLength(1);
-  const decoded = decodeSmsMessage(messages[0]!.body);
-  if (decoded.kind !== 'coming') throw new Error('not a Coming message');
-  return decoded.bytes;
 }
 
 describe(ModemCarrier.name, () => {
@@ -48,23 +30,18 @@ describe(ModemCarrier.name, () => {
     const network = new GsmNetwork();
     const [alice, bob] = await Promise.all([carrier(await simulator(network, ALICE)), carrier(await simulator(network, BOB))]);
     const [aliceInbox, bobInbox] = [new PartInbox(alice), new PartInbox(bob)];
-    const textBytes = Uint8Array.from(randomBytes(400));
-    const binaryBytes = Uint8Array.from(randomBytes(300));
-    const textParts = splitIntoParts(encodeSmsMessage(textBytes), { reference: 7 });
-    const binaryParts = splitIntoParts(encodeSmsMessage(binaryBytes, { mode: 'binary' }), { reference: 8 });
-    expect(textParts.length).toBeGreaterThan(2);
-    expect(binaryParts.length).toBeGreaterThan(2);
+    const { textBytes, binaryBytes, textParts, binaryParts } = multiPartMessages();
 
     await Promise.all([alice.send(BOB, textParts), bob.send(ALICE, binaryParts)]);
     const [atBob, atAlice] = await Promise.all([bobInbox.next(textParts.length), aliceInbox.next(binaryParts.length)]);
 
     expect(atBob).toEqual(textParts.map((part) => ({ from: ALICE, part })));
     expect(atAlice).toEqual(binaryParts.map((part) => ({ from: BOB, part })));
-    expect(reassemble(atBob)).toEqual(textBytes);
-    expect(reassemble(atAlice)).toEqual(binaryBytes);
+    expect(reassembleOne(atBob)).toEqual(textBytes);
+    expect(reassembleOne(atAlice)).toEqual(binaryBytes);
 
     await bob.send(ALICE, textParts);
-    expect(reassemble(await aliceInbox.next(textParts.length, binaryParts.length))).toEqual(textBytes);
+    expect(reassembleOne(await aliceInbox.next(textParts.length, binaryParts.length))).toEqual(textBytes);
     expect(network.log.map(({ from, to, outcome }) => `${from}>${to}:${outcome}`)).toEqual(
       expect.arrayContaining([`${ALICE}>${BOB}:delivered`, `${BOB}>${ALICE}:delivered`]),
     );
