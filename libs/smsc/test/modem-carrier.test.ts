@@ -98,6 +98,39 @@ describe(ModemCarrier.name, () => {
     expect(bobModem.storedCount).toBe(0);
   });
 
+  it('discards and deletes what a hostile network stores (malformed, lying about lengths, foreign UCS2), then goes on', async () => {
+    const network = new GsmNetwork();
+    const aliceModem = await simulator(network, ALICE);
+    const discards: string[] = [];
+    const alice = await carrier(aliceModem, 'pdu', discards);
+    const inbox = new PartInbox(alice);
+    const bob = await carrier(await simulator(network, BOB));
+    // An empty SMSC address, then DELIVER fields from a sender +4912345678 with a time stamp.
+    const deliver = (firstOctet: string, rest: string) => Uint8Array.from(Buffer.from(`00${firstOctet}0A91942143658700${rest}`, 'hex'));
+    const stamp = '62202121544000';
+    const hostile = [
+      deliver('04', `00${stamp}A1${'00'.repeat(141)}`),
+      deliver('44', `04${stamp}050800000000`),
+      deliver('04', `08${stamp}020416`),
+      Uint8Array.of(0x00, 0x04, 0x0a, 0x91),
+    ];
+    for (const pdu of hostile) expect(aliceModem.storeRaw(pdu)).toBe(true);
+
+    const hello: SmsPart = { body: { coding: 'gsm7', text: 'after the noise' } };
+    await bob.send(ALICE, [hello]);
+
+    // Slots are read in the order announced: the hostile ones came first.
+    expect(await inbox.next(1)).toEqual([{ from: BOB, part: hello }]);
+    expect(discards).toEqual([
+      expect.stringContaining('a user data length of 161 exceeds the 160'),
+      expect.stringContaining('a user data header of 9 octets is longer than the user data length of 5'),
+      expect.stringMatching(/from \+4912345678: UCS2 text outside the GSM alphabet/),
+      expect.stringContaining('the PDU ends at octet 4, inside its originating address'),
+    ]);
+    await alice.send(BOB, [hello]);
+    expect(aliceModem.storedCount).toBe(0);
+  });
+
   it('reports a message the network refuses with the +CMS ERROR and its meaning', async () => {
     const alice = await carrier(await simulator(new GsmNetwork(), ALICE));
 

@@ -44,6 +44,11 @@ export class ModemSimulator {
     return this.modem.storedCount;
   }
 
+  /** Stores an SMS-DELIVER PDU as given, as a hostile or broken network could deliver it; false when storage is full. */
+  storeRaw(pdu: Uint8Array): boolean {
+    return this.modem.storeRaw(pdu);
+  }
+
   /** Writes raw characters down the line, as a noisy modem or cable would. */
   writeRaw(data: string): void {
     this.relay.write(data);

@@ -6,10 +6,10 @@ const ESCAPE = '\u001b';
 /** The most a line or a message typed after the prompt may hold: a real modem's buffer is about this size. */
 const MAX_INPUT = 1024;
 
+/** A stored SMS-DELIVER; `sent` is what the network knew of it, absent for one stored raw (see storeRaw). */
 interface StoredMessage {
-  readonly from: PhoneNumber;
-  readonly part: SmsPart;
-  readonly at: Date;
+  readonly pdu: Uint8Array;
+  readonly sent?: { readonly from: PhoneNumber; readonly part: SmsPart; readonly at: Date };
   read: boolean;
 }
 
@@ -38,10 +38,23 @@ export class SimulatedModem {
 
   /** Stores a message from the network; false when every slot is taken. */
   receive(from: PhoneNumber, part: SmsPart): boolean {
+    const at = new Date();
+    return this.store({ pdu: encodeSmsDeliver(from, part, at), sent: { from, part, at }, read: false });
+  }
+
+  /**
+   * Stores an SMS-DELIVER as given, well-formed or not, as a hostile or broken network could
+   * deliver it. Text mode shows it as 8-bit data from an unknown sender.
+   */
+  storeRaw(pdu: Uint8Array): boolean {
+    return this.store({ pdu, read: false });
+  }
+
+  private store(message: StoredMessage): boolean {
     let index = 1;
     while (this.slots.has(index)) index++;
     if (index > this.capacity) return false;
-    this.slots.set(index, { from, part, at: new Date(), read: false });
+    this.slots.set(index, message);
     if (this.indications) this.output(`\r\n+CMTI: "SM",${index}\r\n`);
     return true;
   }
@@ -165,20 +178,17 @@ export class SimulatedModem {
 
   /** A stored message as AT+CMGR or AT+CMGL shows it: a header line, then the PDU or (in text mode) the data. */
   private show(prefix: string, message: StoredMessage): string {
-    const pdu = encodeSmsDeliver(message.from, message.part, message.at);
-    if (!this.textMode) {
-      return `${prefix} ${message.read ? 1 : 0},,${pdu.length - 1}\r\n${Buffer.from(pdu).toString('hex').toUpperCase()}`;
-    }
-    const { body, udh } = message.part;
+    const hex = (octets: Uint8Array) => Buffer.from(octets).toString('hex').toUpperCase();
+    if (!this.textMode) return `${prefix} ${message.read ? 1 : 0},,${message.pdu.length - 1 - message.pdu[0]!}\r\n${hex(message.pdu)}`;
+    const { from, part, at } = message.sent ?? { from: '', part: { body: { coding: 'binary', bytes: message.pdu } }, at: new Date(0) };
+    const { body, udh } = part;
     const status = message.read ? '"REC READ"' : '"REC UNREAD"';
     const firstOctet = udh ? 0x44 : 0x04;
     const data =
       body.coding === 'gsm7' && !udh
         ? String.fromCharCode(...textToSeptets(body.text))
-        : Buffer.from(body.coding === 'gsm7' ? body.text : body.bytes)
-            .toString('hex')
-            .toUpperCase();
-    const header = `${status},"${message.from}",,"${stamp(message.at)}",145,${firstOctet},0,${body.coding === 'gsm7' ? 0 : 4},"+000",145,${data.length}`;
+        : hex(body.coding === 'gsm7' ? Buffer.from(body.text) : body.bytes);
+    const header = `${status},"${from}",,"${stamp(at)}",145,${firstOctet},0,${body.coding === 'gsm7' ? 0 : 4},"+000",145,${data.length}`;
     return `${prefix}${prefix.endsWith(',') ? '' : ' '}${header}\r\n${data}`;
   }
 }

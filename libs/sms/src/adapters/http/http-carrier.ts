@@ -37,12 +37,12 @@ const MIN_SECRET_LENGTH = 16;
  */
 export class HttpCarrier implements SmsCarrier {
   private listener: ((from: PhoneNumber, part: SmsPart) => void) | undefined;
-  private webhook: SmsWebhookServer | undefined;
   private closed = false;
 
   private constructor(
     private readonly endpoint: GatewayEndpoint,
     private readonly options: HttpCarrierOptions,
+    private readonly webhook: SmsWebhookServer,
   ) {}
 
   static async open(options: HttpCarrierOptions): Promise<HttpCarrier> {
@@ -54,24 +54,28 @@ export class HttpCarrier implements SmsCarrier {
         `the webhook secret has ${options.webhook.secret.length} characters, fewer than ${MIN_SECRET_LENGTH}`,
       );
     }
-    const carrier = new HttpCarrier(endpoint, options);
-    carrier.webhook = await SmsWebhookServer.start({
+    // The webhook starts first, so that its URL is known; it hands parts on once the carrier exists.
+    let handOn = (_from: string, _parts: SmsPart[]): void => undefined;
+    const webhook = await SmsWebhookServer.start({
       host: options.webhook.host ?? '127.0.0.1',
       port: options.webhook.port ?? 0,
       secret: options.webhook.secret,
-      onMessage: (from, parts) => {
-        for (const part of parts) carrier.listener?.(from, part);
-      },
+      onMessage: (from, parts) => handOn(from, parts),
     });
+    const carrier = new HttpCarrier(endpoint, options, webhook);
+    handOn = (from, parts) => {
+      for (const part of parts) carrier.listener?.(from, part);
+    };
     return carrier;
   }
 
   /** The address to register with the gateway as the webhook. */
   get webhookUrl(): string {
-    return this.webhook!.url;
+    return this.webhook.url;
   }
 
   async send(to: PhoneNumber, parts: readonly SmsPart[]): Promise<void> {
+    if (this.closed) throw new SmsCarrierError(SmsCarrierErrorCode.Closed, 'the HTTP carrier is closed');
     checkPhoneNumber(to, 'destination');
     parts.forEach(checkPartSize);
     const body = JSON.stringify({ to, ...(this.options.from && { from: this.options.from }), parts: parts.map(partToJson) });
@@ -94,7 +98,7 @@ export class HttpCarrier implements SmsCarrier {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.webhook?.close();
+    await this.webhook.close();
   }
 
   /** Undefined once the gateway took the message; a retryable failure otherwise. A refusal for good throws. */

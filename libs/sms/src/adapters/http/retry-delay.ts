@@ -4,6 +4,7 @@ export function retryDelayMs(attempt: number, retryAfter: string | null, now: nu
   if (retryAfter === null) return backoff;
   const trimmed = retryAfter.trim();
   if (/^[0-9]+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
+  // An HTTP date names its weekday and month; Date.parse would also take "-5" for a year.
+  const date = /[A-Za-z]/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
   return Number.isNaN(date) ? backoff : Math.max(0, date - now);
 }

@@ -11,6 +11,7 @@ export const WEBHOOK_SECRET_HEADER = 'x-sms-webhook-secret';
 /** 255 parts of 280 hex digits and their keys fit well under this; anything larger is not from a gateway. */
 export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
 const PATH = '/sms';
+const MAX_CONNECTIONS = 64;
 
 export interface SmsWebhookOptions {
   readonly host: string;
@@ -42,6 +43,8 @@ export class SmsWebhookServer {
     // A slow or idle client is cut off rather than holding a socket.
     server.requestTimeout = 10_000;
     server.headersTimeout = 5_000;
+    // With the body cap, this bounds what requests in flight can hold: 64 × 64 KiB.
+    server.maxConnections = MAX_CONNECTIONS;
     server.listen(options.port, options.host);
     await once(server, 'listening');
     const { address, port } = server.address() as AddressInfo;

@@ -147,6 +147,8 @@ export class ModemCarrier implements SmsCarrier {
       })
       .finally(() => {
         this.reading = false;
+        // Work that came in as the loop ended is not left waiting for the next indication.
+        if (this.listener && (this.pendingReads.size > 0 || this.listingWanted)) this.readPending();
       });
   }
 
