@@ -140,6 +140,19 @@ describe(ModemCarrier.name, () => {
     });
   });
 
+  it('fails to open, naming the command, on a modem that refuses its setup, and on a port that is not there', async () => {
+    const modem = await simulator(new GsmNetwork(), ALICE);
+
+    await expect(ModemCarrier.open(`serial://${modem.path}?storage=ME`)).rejects.toMatchObject({
+      code: SmsCarrierErrorCode.CommandFailed,
+      message: 'AT+CPMS="ME","ME","ME" answered ERROR',
+    });
+    await expect(ModemCarrier.open(`serial://${modem.path}-missing`)).rejects.toMatchObject({
+      code: SmsCarrierErrorCode.Unavailable,
+      message: expect.stringContaining(`cannot open ${modem.path}-missing`),
+    });
+  });
+
   it('refuses a destination that is not E.164, naming it', async () => {
     const alice = await carrier(await simulator(new GsmNetwork(), ALICE));
 

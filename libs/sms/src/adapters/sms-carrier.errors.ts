@@ -13,7 +13,7 @@ export enum SmsCarrierErrorCode {
   CommandFailed = 'COMMAND_FAILED',
   /** The network or gateway refused the message for good (+CMS ERROR, an HTTP 4xx); the message names why. */
   SendRejected = 'SEND_REJECTED',
-  /** A gateway still busy or failing (429, 5xx, no connection) after every retry. */
+  /** A modem port that cannot be opened, or a gateway still busy or failing (429, 5xx, no connection) after every retry. */
   Unavailable = 'UNAVAILABLE',
   /** The carrier was closed, or its link went away, before the operation finished. */
   Closed = 'CLOSED',

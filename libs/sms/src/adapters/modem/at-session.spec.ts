@@ -49,6 +49,16 @@ describe(AtSession.name, () => {
     expect(unsolicited).toEqual(['+CMTI: "SM",2']);
   });
 
+  it('keeps in the answer a text line that only starts like an unsolicited code', async () => {
+    const { at, unsolicited } = session();
+    const reading = at.run(command('AT+CMGR=1'));
+    at.receiveLine('+CMGR: "REC UNREAD","+49",,"26/02/12,12:45:04+00",145,4,0,0,"+44",145,11');
+    at.receiveLine('RINGO STARR');
+    at.receiveLine('OK');
+    expect(await reading).toHaveLength(2);
+    expect(unsolicited).toEqual([]);
+  });
+
   it('types the payload and Ctrl-Z only at the prompt', async () => {
     const { at, written } = session();
     const sending = at.run(command('AT+CMGS=18', { payload: '0011' }));

@@ -2,7 +2,7 @@ import { SmsCarrierError, SmsCarrierErrorCode } from '../sms-carrier.errors';
 import { describeCmsError } from './cms-errors';
 
 /** Result codes a modem sends of its own accord (TS 27.005 §3.4.1, TS 27.007); never part of a command's answer. */
-const UNSOLICITED = /^(\+CMTI|\+CDSI|\+CMT|\+CDS|\+CBM|\+CREG|\+CGREG|\+CEREG|\+CIEV|\+CRING|RING|\^[A-Z]+):?/;
+const UNSOLICITED = /^(?:(?:\+CMTI|\+CDSI|\+CMT|\+CDS|\+CBM|\+CREG|\+CGREG|\+CEREG|\+CIEV|\+CRING|\^[A-Z]+):|RING$)/;
 const FINAL_ERROR = /^(ERROR|\+CME ERROR:.*|\+CMS ERROR:.*)$/;
 /** The most lines one answer may have: a full SIM listed by AT+CMGL is two lines a message, 255 messages at most. */
 export const MAX_ANSWER_LINES = 520;

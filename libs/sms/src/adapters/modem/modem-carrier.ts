@@ -69,7 +69,7 @@ export class ModemCarrier implements SmsCarrier {
     await new Promise<void>((resolve, reject) =>
       port.open((error) =>
         error
-          ? reject(new SmsCarrierError(SmsCarrierErrorCode.Closed, `cannot open ${settings.path}: ${error.message}`, { cause: error }))
+          ? reject(new SmsCarrierError(SmsCarrierErrorCode.Unavailable, `cannot open ${settings.path}: ${error.message}`, { cause: error }))
           : resolve(),
       ),
     );

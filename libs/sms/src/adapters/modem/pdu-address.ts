@@ -57,7 +57,8 @@ export function decodeAddress(reader: PduReader, field: string): string {
   const type = reader.octet(`${field} type`);
   const value = reader.take(Math.ceil(semiOctets / 2), field);
   if ((type & TYPE_OF_NUMBER_MASK) === (ALPHANUMERIC & TYPE_OF_NUMBER_MASK)) {
-    return septetsToText(unpackSeptets(value, Math.floor((semiOctets * 4) / 7)));
+    // A sender's name is shown and logged: its line breaks and other control characters become spaces.
+    return septetsToText(unpackSeptets(value, Math.floor((semiOctets * 4) / 7))).replace(/\p{Cc}/gu, ' ');
   }
   let digits = '';
   for (let index = 0; index < semiOctets; index++) {

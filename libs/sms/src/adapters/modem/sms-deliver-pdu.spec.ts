@@ -30,6 +30,11 @@ describe(decodeSmsDeliver.name, () => {
     });
   });
 
+  it('turns control characters in an alphanumeric sender into spaces', () => {
+    // "A\nB": septets 41 0A 42, packed 41 85 10 (21 bits; 6 semi-octets).
+    expect(decodeSmsDeliver(deliver('04', '06D0418510', '00', '00'))).toMatchObject({ from: 'A B' });
+  });
+
   it('keeps a national number as its digits, without a plus', () => {
     expect(decodeSmsDeliver(deliver('04', '0481' + '1032', '00', '00'))).toMatchObject({ from: '0123', part: { body: { text: '' } } });
   });
