@@ -1,4 +1,4 @@
-import { HttpCarrier, MAX_WEBHOOK_BODY_BYTES, SmsCarrierErrorCode, WEBHOOK_SECRET_HEADER, type SmsPart } from '@coming/sms';
+import { HttpCarrier, MAX_WEBHOOK_BODY_BYTES, SmsCarrierErrorCode, WEBHOOK_SECRET_HEADER, splitIntoParts, type SmsPart } from '@coming/sms';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpGatewaySimulator } from '../src';
@@ -65,6 +65,23 @@ describe(HttpCarrier.name, () => {
         [ALICE, BOB, binaryParts.length, 204],
       ]),
     );
+  });
+
+  it('sends a message of 255 parts, the most there can be, in requests a webhook takes whole', async () => {
+    const simulator = await gateway();
+    const alice = await carrier(simulator, ALICE);
+    const bob = await carrier(simulator, BOB);
+    const parts = splitIntoParts({ coding: 'binary', bytes: Uint8Array.from(randomBytes(134 * 255)) }, { reference: 9 });
+    expect(parts).toHaveLength(255);
+
+    await alice.carrier.send(BOB, parts);
+
+    expect(await bob.inbox.next(255)).toEqual(parts.map((part) => ({ from: ALICE, part })));
+    expect(simulator.log.map((record) => [record.parts.length, record.webhookStatus])).toEqual([
+      [100, 204],
+      [100, 204],
+      [55, 204],
+    ]);
   });
 
   it("retries after a 429 as long as the gateway's Retry-After says, and backs off on a 503 without one", async () => {

@@ -28,10 +28,16 @@ export interface HttpCarrierOptions {
 }
 
 const EXCERPT_BYTES = 200;
+/**
+ * Parts in one request: 100 of the largest (8-bit, about 310 bytes of JSON each) keep a
+ * gateway that forwards a request whole under the 64 KiB the recipient's webhook takes.
+ */
+const MAX_PARTS_PER_REQUEST = 100;
 const MIN_SECRET_LENGTH = 16;
 
 /**
- * An HTTP SMS gateway as a carrier: each send is one POST of the message's parts, retried
+ * An HTTP SMS gateway as a carrier: each send is one POST of the message's parts (more for
+ * over 100 parts), retried
  * with backoff while the gateway is busy or failing, and incoming SMS arrive on a webhook
  * this carrier serves. Retries can deliver a message twice; the reassembler drops repeats.
  */
@@ -78,7 +84,22 @@ export class HttpCarrier implements SmsCarrier {
     if (this.closed) throw new SmsCarrierError(SmsCarrierErrorCode.Closed, 'the HTTP carrier is closed');
     checkPhoneNumber(to, 'destination');
     parts.forEach(checkPartSize);
-    const body = JSON.stringify({ to, ...(this.options.from && { from: this.options.from }), parts: parts.map(partToJson) });
+    for (let start = 0; start < parts.length; start += MAX_PARTS_PER_REQUEST) {
+      const batch = parts.slice(start, start + MAX_PARTS_PER_REQUEST).map(partToJson);
+      await this.postWithRetries(JSON.stringify({ to, ...(this.options.from && { from: this.options.from }), parts: batch }));
+    }
+  }
+
+  onPart(listener: (from: PhoneNumber, part: SmsPart) => void): void {
+    this.listener = listener;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.webhook.close();
+  }
+
+  private async postWithRetries(body: string): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       const failure = await this.post(body);
@@ -90,15 +111,6 @@ export class HttpCarrier implements SmsCarrier {
       await (this.options.wait ?? sleep)(delay);
       if (this.closed) throw new SmsCarrierError(SmsCarrierErrorCode.Closed, 'the HTTP carrier was closed while retrying');
     }
-  }
-
-  onPart(listener: (from: PhoneNumber, part: SmsPart) => void): void {
-    this.listener = listener;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.webhook.close();
   }
 
   /** Undefined once the gateway took the message; a retryable failure otherwise. A refusal for good throws. */
