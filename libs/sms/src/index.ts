@@ -26,5 +26,5 @@ export { type DecodedSubmit, type SubmitPdu, decodeSmsSubmit, encodeSmsSubmit } 
 export { septetsToText, textToSeptets } from './adapters/gsm-septets';
 export { SmsCarrierError, SmsCarrierErrorCode } from './adapters/sms-carrier.errors';
 export { type HttpCarrierOptions, HttpCarrier } from './adapters/http/http-carrier';
-export { type SmsPartJson, gatewayRequestSchema, partFromJson, partToJson, webhookRequestSchema } from './adapters/http/http-sms-json';
+export { type SmsPartJson, gatewayRequestSchema } from './adapters/http/http-sms-json';
 export { MAX_WEBHOOK_BODY_BYTES, WEBHOOK_SECRET_HEADER } from './adapters/http/sms-webhook-server';

@@ -1,6 +1,10 @@
 import type { PhoneNumber, SmsPart } from '@coming/sms';
 
-/** What the network did with one message: handed it to the recipient's modem, or not. */
+/**
+ * What the network did with one message: handed it to the recipient's modem, or not. The
+ * sender hears only of an unknown number; a message for a full modem is lost, where a real
+ * SMSC would hold it and retry once the phone reports free memory.
+ */
 export type GsmNetworkOutcome = 'delivered' | 'unknown-number' | 'memory-full';
 
 /** One message that crossed the network, as an eavesdropper on it would see it. */
