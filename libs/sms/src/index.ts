@@ -20,5 +20,12 @@ export { type SplitOptions, MAX_SMS_PARTS, partCapacity, splitIntoParts } from '
 export type { SmsPorts } from './codec/user-data-header';
 export type { PhoneNumber, SmsCarrier } from './sms-carrier';
 export type { SmsBody, SmsPart } from './sms-part';
-export { SmsCarrierError, SmsCarrierErrorCode } from './sms-carrier.errors';
 export * from './adapters/smpp';
+export { type ModemCarrierOptions, ModemCarrier } from './adapters/modem/modem-carrier';
+export { type DecodedDeliver, decodeSmsDeliver, encodeSmsDeliver } from './adapters/modem/sms-deliver-pdu';
+export { type DecodedSubmit, type SubmitPdu, decodeSmsSubmit, encodeSmsSubmit } from './adapters/modem/sms-submit-pdu';
+export { septetsToText, textToSeptets } from './adapters/gsm-septets';
+export { SmsCarrierError, SmsCarrierErrorCode } from './adapters/sms-carrier.errors';
+export { type HttpCarrierOptions, HttpCarrier } from './adapters/http/http-carrier';
+export { type SmsPartJson, gatewayRequestSchema } from './adapters/http/http-sms-json';
+export { MAX_WEBHOOK_BODY_BYTES, WEBHOOK_SECRET_HEADER } from './adapters/http/sms-webhook-server';

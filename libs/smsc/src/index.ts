@@ -5,3 +5,6 @@ export { type Smsc, type SmscOptions, startSmsc } from './smsc';
 export { type SmscLogEntry } from './smsc-log';
 export { SmscError, SmscErrorCode } from './smsc.errors';
 export { PartInbox, type ReceivedPart } from './part-inbox';
+export { type GsmNetworkOutcome, type GsmNetworkRecord, GsmNetwork } from './modem/gsm-network';
+export { type ModemSimulatorOptions, ModemSimulator } from './modem/modem-simulator';
+export { type GatewayAccount, type GatewayRecord, HttpGatewaySimulator } from './http/http-gateway-simulator';

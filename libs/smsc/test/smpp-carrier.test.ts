@@ -138,7 +138,7 @@ describe(SmppCarrier.name, () => {
       code: SmsCarrierErrorCode.InvalidPart,
       message: expect.stringMatching(/part 2 .*GSM 03\.38/),
     });
-    await expect(alice.send('15550002', [text(undefined, 'x')])).rejects.toMatchObject({ code: SmsCarrierErrorCode.InvalidRecipient });
+    await expect(alice.send('15550002', [text(undefined, 'x')])).rejects.toMatchObject({ code: SmsCarrierErrorCode.InvalidNumber });
     await expect(alice.send(BOB, [binary(concatenation(1, 1, 1), new Uint8Array(250))])).rejects.toThrow(/over SMPP's 254/);
     expect(sentByAlice()).toBe(before);
   });
@@ -165,7 +165,7 @@ describe(SmppCarrier.name, () => {
     });
   });
 
-  it('fails a send with UNREACHABLE when no bind comes within the wait', async () => {
+  it('fails a send with UNAVAILABLE when no bind comes within the wait', async () => {
     const closedPort = await startSmsc({ accounts: ACCOUNTS });
     const url = closedPort.url.replace('smpp://', 'smpp://alice:a-secret@');
     const alice = await SmppCarrier.connect({ url, ownNumber: ALICE, bindWaitMs: 200, reconnectBackoff: { initialMs: 10, maxMs: 50 } });
@@ -174,7 +174,7 @@ describe(SmppCarrier.name, () => {
     await closedPort.stop();
 
     await expect(alice.send(BOB, [text(undefined, 'lost')])).rejects.toMatchObject({
-      code: SmsCarrierErrorCode.Unreachable,
+      code: SmsCarrierErrorCode.Unavailable,
       message: expect.stringMatching(/not bound to the SMSC at smpp:\/\/127\.0\.0\.1:\d+ within 200 ms/),
     });
   });

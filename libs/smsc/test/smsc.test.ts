@@ -111,7 +111,7 @@ describe('startSmsc', () => {
         return settled;
       };
       const refused = expect.objectContaining({
-        code: SmsCarrierErrorCode.Refused,
+        code: SmsCarrierErrorCode.SendRejected,
         message: expect.stringContaining('ESME_RMSGQFUL (0x14)'),
       });
 

@@ -1,6 +1,6 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import type { PhoneNumber, SmsCarrier } from '../../sms-carrier';
-import { SmsCarrierError, SmsCarrierErrorCode } from '../../sms-carrier.errors';
+import { SmsCarrierError, SmsCarrierErrorCode } from '../sms-carrier.errors';
 import type { SmsPart } from '../../sms-part';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import { type DeliveryReceipt, readReceiptText } from './delivery-receipt';
@@ -92,7 +92,7 @@ export class SmppCarrier implements SmsCarrier {
     );
   }
 
-  /** A carrier bound to the SMSC; rejects when the first bind fails (BIND_REFUSED or UNREACHABLE). */
+  /** A carrier bound to the SMSC; rejects when the first bind fails (BIND_REFUSED or UNAVAILABLE). */
   static async connect(options: SmppCarrierOptions): Promise<SmppCarrier> {
     if (!isPhoneNumber(options.ownNumber))
       throw new SmsCarrierError(
@@ -133,7 +133,7 @@ export class SmppCarrier implements SmsCarrier {
 
   private submitFields(to: PhoneNumber, part: SmsPart, index: number): SmppPduFields {
     if (!isPhoneNumber(to))
-      throw new SmsCarrierError(SmsCarrierErrorCode.InvalidRecipient, `recipient "${to}" is not in E.164 form (+ and up to 15 digits)`);
+      throw new SmsCarrierError(SmsCarrierErrorCode.InvalidNumber, `recipient "${to}" is not in E.164 form (+ and up to 15 digits)`);
     const invalid = (reason: string) => new SmsCarrierError(SmsCarrierErrorCode.InvalidPart, `part ${index + 1} to ${to} ${reason}`);
     let body: Uint8Array;
     if (part.body.coding === 'gsm7') {
@@ -169,13 +169,13 @@ export class SmppCarrier implements SmsCarrier {
         response = await this.link.request(session, 'submit_sm', fields);
       } catch (error) {
         // Dropped mid-request: the SMSC may or may not hold the part, so it goes again after the rebind.
-        if (error instanceof SmsCarrierError && error.code === SmsCarrierErrorCode.Unreachable && attempt < this.maxAttempts) continue;
+        if (error instanceof SmsCarrierError && error.code === SmsCarrierErrorCode.Unavailable && attempt < this.maxAttempts) continue;
         throw error;
       }
       if (response.command_status === SmppStatus.Ok) return response.message_id ?? '';
       if (response.command_status !== SmppStatus.Throttled)
         throw new SmsCarrierError(
-          SmsCarrierErrorCode.Refused,
+          SmsCarrierErrorCode.SendRejected,
           `the SMSC refused a part to ${to}: ${commandStatusName(response.command_status)}`,
         );
       if (attempt >= this.maxAttempts)

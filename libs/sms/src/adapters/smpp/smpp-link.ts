@@ -1,4 +1,4 @@
-import { SmsCarrierError, SmsCarrierErrorCode } from '../../sms-carrier.errors';
+import { SmsCarrierError, SmsCarrierErrorCode } from '../sms-carrier.errors';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import {
   commandStatusName,
@@ -38,7 +38,7 @@ interface BindWaiter {
 /**
  * One transceiver bind to an SMSC, kept up: it rebinds after the connection drops (waits
  * doubling up to a bound), sends enquire_link while idle and drops a connection that stops
- * answering. Requests in flight when a connection drops fail with UNREACHABLE; whether the
+ * answering. Requests in flight when a connection drops fail with UNAVAILABLE; whether the
  * SMSC took them is unknown, so the caller may send them again (the codec drops duplicates).
  */
 export class SmppLink {
@@ -76,7 +76,7 @@ export class SmppLink {
     });
   }
 
-  /** The bound session, once there is one; UNREACHABLE when none comes within `timeoutMs`. */
+  /** The bound session, once there is one; UNAVAILABLE when none comes within `timeoutMs`. */
   whenBound(timeoutMs: number): Promise<SmppSession> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.bound && this.session !== undefined) return Promise.resolve(this.session);
@@ -97,7 +97,7 @@ export class SmppLink {
         () =>
           waiter.reject(
             new SmsCarrierError(
-              SmsCarrierErrorCode.Unreachable,
+              SmsCarrierErrorCode.Unavailable,
               `not bound to the SMSC at ${this.where} within ${timeoutMs} ms: ${this.lastProblem}`,
             ),
           ),
@@ -261,7 +261,7 @@ export class SmppLink {
       return;
     }
     if (this.firstBind !== undefined) {
-      this.fail(new SmsCarrierError(SmsCarrierErrorCode.Unreachable, `could not bind to the SMSC at ${this.where}: ${this.lastProblem}`));
+      this.fail(new SmsCarrierError(SmsCarrierErrorCode.Unavailable, `could not bind to the SMSC at ${this.where}: ${this.lastProblem}`));
       this.markClosed();
       return;
     }
@@ -271,7 +271,7 @@ export class SmppLink {
 
   private connectionLost(what: string): SmsCarrierError {
     return new SmsCarrierError(
-      SmsCarrierErrorCode.Unreachable,
+      SmsCarrierErrorCode.Unavailable,
       `the connection to ${this.where} dropped before ${what} was answered: ${this.lastProblem}`,
     );
   }

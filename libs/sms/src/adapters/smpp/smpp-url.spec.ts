@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SmsCarrierErrorCode } from '../../sms-carrier.errors';
+import { SmsCarrierErrorCode } from '../sms-carrier.errors';
 import { parseSmppUrl } from './smpp-url';
 
 describe(parseSmppUrl.name, () => {

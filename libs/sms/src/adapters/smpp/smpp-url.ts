@@ -1,4 +1,4 @@
-import { SmsCarrierError, SmsCarrierErrorCode } from '../../sms-carrier.errors';
+import { SmsCarrierError, SmsCarrierErrorCode } from '../sms-carrier.errors';
 
 /** Where an SMSC is and which account to bind with. */
 export interface SmppAccount {

@@ -1,0 +1,210 @@
+import { SerialPort } from 'serialport';
+import type { PhoneNumber, SmsCarrier } from '../../sms-carrier';
+import type { SmsPart } from '../../sms-part';
+import { checkPhoneNumber } from '../phone-number';
+import { SmsCarrierError, SmsCarrierErrorCode } from '../sms-carrier.errors';
+import { AtLineReader } from './at-line-reader';
+import { type AtCommand, AtSession } from './at-session';
+import { type ModemSettings, parseModemUrl } from './modem-url';
+import { TEXT_MODE_PARAMETERS, parseTextModeMessage, textModePayload, textModeSendCommand } from './modem-text-mode';
+import { hexFromOctets, octetsFromHex } from './pdu-reader';
+import type { DecodedUserData } from './pdu-user-data';
+import { decodeSmsDeliver } from './sms-deliver-pdu';
+import { encodeSmsSubmit } from './sms-submit-pdu';
+
+export interface ModemCarrierOptions {
+  /** How long a command may take; 10 s. */
+  readonly commandTimeoutMs?: number;
+  /** How long AT+CMGS may take, as the modem waits for the network; 60 s. */
+  readonly sendTimeoutMs?: number;
+  /**
+   * Told about each stored message read and deleted without becoming a part (a PDU that
+   * does not parse, UCS2 text outside the GSM alphabet…) and each failed read; by default
+   * written to the console.
+   */
+  readonly onDiscard?: (reason: string) => void;
+}
+
+/** Slots waiting to be read: past this, further +CMTI are not queued, and a listing (AT+CMGL) finds them later. */
+const MAX_PENDING_READS = 256;
+const NEW_MESSAGE = /^\+CMTI:\s*"[A-Z]{2}",\s*(\d{1,5})$/;
+const LISTED = /^\+CMGL:\s*(\d{1,5}),/;
+
+/**
+ * An AT-command GSM modem on a serial port as an SMS carrier (3GPP TS 27.005). Messages the
+ * modem stores are read, handed to the listener and deleted: on `+CMTI` indications, and all
+ * those already stored when the listener registers, so that nothing sent while the client
+ * was down is lost. Every stored message is deleted once read, a foreign one too, or the
+ * storage would fill up: the modem should be one given to Coming.
+ */
+export class ModemCarrier implements SmsCarrier {
+  private listener: ((from: PhoneNumber, part: SmsPart) => void) | undefined;
+  private readonly pendingReads = new Set<number>();
+  private reading = false;
+  private listingWanted = false;
+
+  private readonly session: AtSession;
+
+  private constructor(
+    private readonly settings: ModemSettings,
+    private readonly port: SerialPort,
+    private readonly options: Required<ModemCarrierOptions>,
+  ) {
+    this.session = new AtSession(
+      (data) => port.write(Buffer.from(data, 'latin1')),
+      (line) => this.unsolicited(line),
+    );
+    const reader = new AtLineReader(
+      (line) => this.session.receiveLine(line),
+      () => this.session.receivePrompt(),
+    );
+    port.on('data', (chunk: Buffer) => reader.push(chunk.toString('latin1')));
+    port.on('close', () => this.session.close(new SmsCarrierError(SmsCarrierErrorCode.Closed, `${settings.path} closed`)));
+  }
+
+  /** Opens `serial:///dev/ttyUSB0?baud=115200&mode=pdu|text&storage=SM|ME|MT` and sets the modem up. */
+  static async open(url: string, options: ModemCarrierOptions = {}): Promise<ModemCarrier> {
+    const settings = parseModemUrl(url);
+    const port = new SerialPort({ path: settings.path, baudRate: settings.baudRate, autoOpen: false });
+    await new Promise<void>((resolve, reject) =>
+      port.open((error) =>
+        error
+          ? reject(new SmsCarrierError(SmsCarrierErrorCode.Unavailable, `cannot open ${settings.path}: ${error.message}`, { cause: error }))
+          : resolve(),
+      ),
+    );
+    const carrier = new ModemCarrier(settings, port, {
+      commandTimeoutMs: options.commandTimeoutMs ?? 10_000,
+      sendTimeoutMs: options.sendTimeoutMs ?? 60_000,
+      onDiscard: options.onDiscard ?? ((reason) => console.warn(`SMS modem ${settings.path}: ${reason}`)),
+    });
+    try {
+      await carrier.initialize();
+    } catch (error) {
+      await carrier.close();
+      throw error;
+    }
+    return carrier;
+  }
+
+  async send(to: PhoneNumber, parts: readonly SmsPart[]): Promise<void> {
+    checkPhoneNumber(to, 'destination');
+    // Every part is checked before the first goes, so a bad one sends nothing.
+    const commands = parts.map((part): AtCommand => {
+      const failure = SmsCarrierErrorCode.SendRejected;
+      const timeoutMs = this.options.sendTimeoutMs;
+      if (this.settings.mode === 'text') return { command: textModeSendCommand(to), payload: textModePayload(part), timeoutMs, failure };
+      const pdu = encodeSmsSubmit(to, part);
+      return { command: `AT+CMGS=${pdu.tpduLength}`, payload: hexFromOctets(pdu.octets), timeoutMs, failure };
+    });
+    for (const command of commands) await this.session.run(command);
+  }
+
+  /** Registers the listener and reads every message already stored. */
+  onPart(listener: (from: PhoneNumber, part: SmsPart) => void): void {
+    this.listener = listener;
+    this.listingWanted = true;
+    this.readPending();
+  }
+
+  async close(): Promise<void> {
+    this.session.close(new SmsCarrierError(SmsCarrierErrorCode.Closed, `the modem carrier on ${this.settings.path} was closed`));
+    if (!this.port.isOpen) return;
+    await new Promise<void>((resolve) => this.port.close(() => resolve()));
+  }
+
+  private async initialize(): Promise<void> {
+    const { mode, storage } = this.settings;
+    const setup = [
+      'AT',
+      'ATE0',
+      'AT+CMEE=1',
+      mode === 'pdu' ? 'AT+CMGF=0' : 'AT+CMGF=1',
+      ...(mode === 'text' ? ['AT+CSCS="GSM"', 'AT+CSDH=1', TEXT_MODE_PARAMETERS] : []),
+      `AT+CPMS="${storage}","${storage}","${storage}"`,
+      // New messages are stored and announced with +CMTI, not pushed whole (TS 27.005 §3.4.1).
+      'AT+CNMI=2,1,0,0,0',
+    ];
+    for (const command of setup) await this.run(command);
+  }
+
+  private unsolicited(line: string): void {
+    const index = NEW_MESSAGE.exec(line)?.[1];
+    if (index === undefined || !this.listener) return;
+    if (this.pendingReads.size < MAX_PENDING_READS) this.pendingReads.add(Number(index));
+    else this.listingWanted = true;
+    this.readPending();
+  }
+
+  /** Reads, hands on and deletes the pending slots one by one; one loop at a time. */
+  private readPending(): void {
+    if (this.reading) return;
+    this.reading = true;
+    this.drain()
+      .catch((error: unknown) => {
+        if (!(error instanceof SmsCarrierError && error.code === SmsCarrierErrorCode.Closed))
+          this.options.onDiscard(`reading stopped: ${String(error)}`);
+      })
+      .finally(() => {
+        this.reading = false;
+        // Work that came in as the loop ended is not left waiting for the next indication.
+        if (this.listener && (this.pendingReads.size > 0 || this.listingWanted)) this.readPending();
+      });
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      if (this.listingWanted) {
+        this.listingWanted = false;
+        const lines = await this.run(this.settings.mode === 'pdu' ? 'AT+CMGL=4' : 'AT+CMGL="ALL"');
+        for (const line of lines) {
+          const index = LISTED.exec(line)?.[1];
+          if (index !== undefined) this.pendingReads.add(Number(index));
+        }
+      }
+      const [index] = this.pendingReads;
+      if (index === undefined) return;
+      this.pendingReads.delete(index);
+      await this.readSlot(index);
+    }
+  }
+
+  private async readSlot(index: number): Promise<void> {
+    let message: ({ readonly from: string } & DecodedUserData) | undefined;
+    try {
+      message = this.parseMessage(await this.run(`AT+CMGR=${index}`));
+    } catch (error) {
+      if (!(error instanceof SmsCarrierError) || error.code === SmsCarrierErrorCode.Closed) throw error;
+      this.options.onDiscard(`slot ${index}: ${error.message}`);
+    }
+    if (message?.kind === 'part') this.handOn(index, message.from, message.part);
+    else if (message) this.options.onDiscard(`slot ${index}, from ${message.from}: ${message.reason}`);
+    await this.run(`AT+CMGD=${index}`);
+  }
+
+  /** A listener that throws must not stop reading, nor keep the message in storage to be read again forever. */
+  private handOn(index: number, from: string, part: SmsPart): void {
+    try {
+      this.listener?.(from, part);
+    } catch (error) {
+      this.options.onDiscard(`slot ${index}: the listener threw ${String(error)}`);
+    }
+  }
+
+  private parseMessage(lines: string[]): ({ readonly from: string } & DecodedUserData) | undefined {
+    if (this.settings.mode === 'text') return parseTextModeMessage(lines);
+    const headerAt = lines.findIndex((line) => line.startsWith('+CMGR:'));
+    if (headerAt < 0) return undefined;
+    // The PDU is the first hex line after the header: a stray line in between is skipped, not taken for it.
+    const pdu = lines
+      .slice(headerAt + 1)
+      .map((line) => line.trim())
+      .find((line) => /^[0-9A-Fa-f]+$/.test(line));
+    if (pdu === undefined) throw new SmsCarrierError(SmsCarrierErrorCode.MalformedInput, 'the +CMGR answer holds no PDU line');
+    return decodeSmsDeliver(octetsFromHex(pdu));
+  }
+
+  private run(command: string): Promise<string[]> {
+    return this.session.run({ command, timeoutMs: this.options.commandTimeoutMs });
+  }
+}
