@@ -117,6 +117,8 @@ describe('payments from the CLI on the scaled stack (two gateways), a regtest ch
     expect(aliceEvm).toMatch(/^0x[0-9a-fA-F]{40}$/);
     await evm.mint(aliceEvm, 1_000_000n);
     await eventually(async () => (await json<WalletJson>('alice', 'wallet')).xbtcSat === 1_000_000, "Alice's X-BTC in her balance");
+    // The relayed transfer then waits for a block, so that Bob is shown it pending first, as on a real chain.
+    await evm.setAutomine(false);
     expect((await coming('alice', 'wallet')).stdout).toMatch(/^x-btc +0\.01 X-BTC$/m);
 
     const bobListens = run('bob', ['listen', '--json']);
