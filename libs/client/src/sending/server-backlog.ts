@@ -53,8 +53,8 @@ export class ServerBacklog {
     const entry = this.keeper.state.serverBacklog?.[0];
     if (entry === undefined) return undefined;
     return {
-      request: wire.SendMessageRequest.decode(Buffer.from(entry.request, 'base64')),
-      body: content.Content.decode(Buffer.from(entry.body, 'base64')),
+      request: wire.SendMessageRequest.decode(Uint8Array.from(Buffer.from(entry.request, 'base64'))),
+      body: content.Content.decode(Uint8Array.from(Buffer.from(entry.body, 'base64'))),
     };
   }
 

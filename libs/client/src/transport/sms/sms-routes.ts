@@ -90,7 +90,7 @@ export class SmsRoutes {
 
   cachedBundle(accountId: string): keys.Bundles | undefined {
     const stored = this.keeper.state.sms?.bundles[accountId];
-    return stored === undefined ? undefined : keys.Bundles.decode(Buffer.from(stored, 'base64'));
+    return stored === undefined ? undefined : keys.Bundles.decode(Uint8Array.from(Buffer.from(stored, 'base64')));
   }
 
   /** Its one-time prekeys are spent once a session started from it: it must not start another. */
