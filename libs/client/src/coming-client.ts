@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { AccountSession } from './account-session';
 import { ClientError, ClientErrorCode } from './client.errors';
 import { ConnectionKeeper } from './connection/connection-keeper';
+import { ServerHealth } from './connection/server-health';
 import { DeviceManager } from './devices/device-manager';
 import type { DeviceListing } from './devices/device-management';
 import { type LinkOptions, linkThisDevice } from './devices/link-this-device';
@@ -18,8 +19,9 @@ import { EnvelopeReader, unreadableError } from './receiving/envelope-reader';
 import type { Incoming } from './receiving/incoming-content';
 import { Inbox } from './receiving/inbox';
 import { RecipientDevices } from './recipients/recipient-devices';
-import { Outbox, type OutgoingMessage } from './sending/outbox';
+import { Outbox, type OutgoingMessage, type SendResult } from './sending/outbox';
 import { RefusedCopies } from './sending/refused-copies';
+import { ServerBacklog } from './sending/server-backlog';
 import { SyncTranscripts } from './sending/sync-transcripts';
 import { SerialQueue } from './serial-queue';
 import { ClientSignalStore } from './signal/client-signal-store';
@@ -28,6 +30,10 @@ import { StateKeeper } from './state-keeper';
 import type { ClientState, ClientStore } from './store/client-store';
 import { LoginApi } from './transport/login-api';
 import { ServerConnection } from './transport/server-connection';
+import { SmsControls, type SmsOptions, checkedSmsOptions } from './transport/sms/sms-controls';
+import { SmsInbound } from './transport/sms/sms-inbound';
+import { SmsOutbound } from './transport/sms/sms-outbound';
+import { SmsRoutes } from './transport/sms/sms-routes';
 import { ServerChainApi, transferStatusOf } from './wallet/bitcoin/server-chain-api';
 import { ServerXbtcChainApi, xbtcTransferStatusOf } from './wallet/xbtc/server-xbtc-chain-api';
 import { XBTC } from './wallet/currency';
@@ -56,6 +62,11 @@ export interface ComingClientOptions {
   bitcoin?: BitcoinOptions;
   /** The X-BTC token and the chain service its wallet uses. Without it, the client has no X-BTC wallet. */
   xbtc?: XbtcOptions;
+  /**
+   * SMS as a second carrier of the same sessions. Without it, contacts' routes can still be
+   * set (`client.sms`), and every message goes by the server.
+   */
+  sms?: SmsOptions;
 }
 
 export interface SendOptions {
@@ -64,11 +75,12 @@ export interface SendOptions {
 }
 
 /** What became of a sent message on each of the recipient's devices. */
-export interface SendReport {
+export interface SendReport extends SendResult {
   /**
-   * One per recipient device: delivered, stored, or refused with the reason (a full mailbox,
-   * say). Refused copies are resent later, on their own, while the client stays open;
-   * errors from that are reported through `onError`.
+   * One per recipient device when the server took the message: delivered, stored, or
+   * refused with the reason (a full mailbox, say). Refused copies are resent later, on
+   * their own, while the client stays open; errors from that are reported through
+   * `onError`. Empty when the message went by SMS, or waits for the server.
    */
   outcomes: wire.DeviceOutcome[];
 }
@@ -97,6 +109,7 @@ export class ComingClient {
   private readonly outbox: Outbox;
   private readonly transcripts: SyncTranscripts;
   private readonly inbox: Inbox;
+  private readonly smsInbound: SmsInbound | undefined;
   private readonly deviceManager: DeviceManager;
   private currencyAdapter: CurrencyAdapter | undefined;
   private readonly openWallet: () => CurrencyAdapter;
@@ -108,13 +121,17 @@ export class ComingClient {
   readonly chain: ServerChainApi;
   /** The payments service's X-BTC side: the X-BTC wallet's chain unless `xbtc.chain` names another. */
   readonly xbtcChain: ServerXbtcChainApi;
+  /** Contacts' SMS routes and policies, kept on this device only. */
+  readonly sms: SmsControls;
 
   private constructor(
     private readonly keeper: StateKeeper,
     identity: DeviceIdentity,
-    { server, audience, receive = true, bitcoin, xbtc }: ComingClientOptions,
+    { server, audience, receive = true, bitcoin, xbtc, sms }: ComingClientOptions,
   ) {
     this.xbtc = xbtc;
+    // Checked first: a client with unusable SMS options is not made at all.
+    const smsOptions = sms && checkedSmsOptions(sms);
     const report = (error: Error) => this.events.emit('error', error);
     const signal = new SerialQueue();
     const signalStore = new ClientSignalStore(keeper, identity.identityKeyPair);
@@ -122,13 +139,18 @@ export class ComingClient {
     const recipients = new RecipientDevices(keeper);
     const keys = new KeyUpkeep(keeper, signalStore, identity.identityKey, signal);
     const session = new AccountSession(keeper, new LoginApi(server), audience ?? audienceOfServerUrl(server), identity);
+    const health = new ServerHealth();
+    const routes = new SmsRoutes(keeper);
     this.connection = new ConnectionKeeper({
+      health,
       tokens: session,
       dial: (accessToken, events) => ServerConnection.connect(server, accessToken, events, receive),
       prepare: async (link) => {
         await keys.publishIfNew(link);
         // Status pushes are not stored for an absent device: ask what changed meanwhile.
         void this.payments.catchUp().catch(report);
+        // Messages sent by SMS or kept while the server was away: their copies for the server.
+        void this.outbox.flushBacklog().catch(report);
       },
       pushes: {
         onDeliver: (envelope) => this.inbox.receive(envelope),
@@ -155,7 +177,13 @@ export class ComingClient {
     const connected = () => this.connection.connected();
     this.deviceManager = new DeviceManager(keeper, identity, connected, recipients, this.events);
     this.refusedCopies = new RefusedCopies(async (request) => ({ outcomes: await (await connected()).send(request) }), report);
-    this.outbox = new Outbox(keeper, connected, endToEnd, recipients, this.refusedCopies, signal);
+    this.outbox = new Outbox(keeper, connected, endToEnd, recipients, this.refusedCopies, signal, new ServerBacklog(keeper), {
+      routes,
+      health,
+      outageMs: smsOptions?.outageMs ?? 0,
+      ...(smsOptions && { sms: new SmsOutbound(smsOptions.carrier, smsOptions.mode) }),
+      report,
+    });
     this.transcripts = new SyncTranscripts(this.outbox, identity.accountId, report);
     this.chain = new ServerChainApi(async () => (await connected()).requestChain);
     this.xbtcChain = new ServerXbtcChainApi(async () => (await connected()).requestChain);
@@ -170,12 +198,24 @@ export class ComingClient {
     const reader = new EnvelopeReader(endToEnd, recipients, signal, identity.accountId);
     this.inbox = new Inbox(keeper, {
       accepting: () => this.takesMessages(),
-      open: (envelope) => reader.read(envelope),
+      open: (envelope, via) => reader.read(envelope, via),
       deliver: (incoming) => this.deliver(incoming),
       reject: (envelope, error) => report(unreadableError(envelope, error)),
       acknowledge: async (serverGuids) => (await connected()).acknowledge(serverGuids),
       halt: (error) => void this.halt(error),
     });
+    this.smsInbound =
+      smsOptions &&
+      new SmsInbound(
+        smsOptions.carrier,
+        () => {
+          const { accountId, deviceId } = keeper.state;
+          return deviceId === undefined ? undefined : { accountId, deviceId };
+        },
+        (envelope) => this.inbox.receive(envelope, 'sms'),
+        report,
+      );
+    this.sms = new SmsControls(keeper, routes, endToEnd, connected, smsOptions, this.smsInbound);
   }
 
   /** Creates an identity from a fresh mnemonic, or restores one from `mnemonic`. */
@@ -276,7 +316,10 @@ export class ComingClient {
    * Encrypts a text for every device of the recipient and resolves once the server has
    * taken it: each device's copy delivered, stored or refused (see SendReport). Retries,
    * with the same client message ID, only while the server is unreachable or asks to wait.
-   * Then emits `sent`, and copies the message to this account's other devices.
+   * Under the contact's SMS policy (`client.sms`) it goes by SMS instead: under `sms`
+   * always, under `auto` once the server has been unreachable for `sms.outageMs`, its
+   * copies then kept for the server too and handed over when it is back. Then emits
+   * `sent`, and copies the message to this account's other devices.
    */
   async send(to: string, text: string, { deadlineMs = 60_000 }: SendOptions = {}): Promise<SendReport> {
     if (!isAccountId(to)) throw new ClientError(ClientErrorCode.InvalidArgument, `"${to}" is not an account ID (coming1…)`);
@@ -288,8 +331,9 @@ export class ComingClient {
       clientMessageId: randomBytes(CLIENT_MESSAGE_ID_BYTES),
       clientTimestampMs: Date.now(),
     };
-    const outcomes = await this.outbox.send(message, deadlineMs);
-    if (outcomes.length === 0) return { outcomes };
+    const report = await this.outbox.send(message, deadlineMs);
+    const { outcomes, sms, queuedForServer } = report;
+    if (outcomes.length + sms.length + queuedForServer.length === 0) return report;
     this.events.emit('sent', {
       to,
       text,
@@ -298,14 +342,18 @@ export class ComingClient {
       fromDevice: this.keeper.state.deviceId ?? 0,
       clientMessageId: Buffer.from(message.clientMessageId).toString('hex'),
     });
-    await this.transcripts.copy(message, deadlineMs);
-    return { outcomes };
+    // A message the server did not take: its transcript waits for the server too, rather than hold up the send.
+    await this.transcripts.copy(message, deadlineMs, { queueIfUnreachable: outcomes.length === 0 });
+    return report;
   }
 
   /** Calls `listener` on each `event` until the returned function is called. */
   on<Name extends ClientEventName>(event: Name, listener: ClientEventListener<Name>): () => void {
     const stop = this.events.on(event, listener);
-    if (CONTENT_EVENTS.includes(event)) this.inbox.resume();
+    if (CONTENT_EVENTS.includes(event)) {
+      this.inbox.resume();
+      this.smsInbound?.start();
+    }
     return stop;
   }
 

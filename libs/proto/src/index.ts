@@ -9,6 +9,7 @@ export * as keys from './generated/coming/keys/v1/keys';
 export * as mailbox from './generated/coming/mailbox/v1/mailbox';
 export * as messaging from './generated/coming/messaging/v1/envelope';
 export * as payments from './generated/coming/payments/v1/payments';
+export * as sms from './generated/coming/sms/v1/sms';
 export * as wire from './generated/coming/wire/v1/wire';
 
 /** Folder holding the .proto sources, which the gRPC loader reads at run time. */

@@ -2,6 +2,7 @@ import { wire } from '@coming/proto';
 import { ClientError, ClientErrorCode } from '../client.errors';
 import { backoff, retryDelayMs } from '../retry';
 import type { ServerLink, TransportEvents } from '../transport/transport';
+import type { ServerHealth } from './server-health';
 
 /** Access tokens, as AccountSession keeps them. */
 export interface AccessTokens {
@@ -22,6 +23,8 @@ export interface ConnectionKeeperOptions {
   onClosed(code: number, reason: string): void;
   /** Whether a dropped connection is opened again by itself: true while the application listens. */
   wantsConnection(): boolean;
+  /** Told when a connection opens, drops, or cannot be opened: what the SMS policy goes by. */
+  health: ServerHealth;
 }
 
 /**
@@ -88,13 +91,19 @@ export class ConnectionKeeper {
     const { tokens } = this.options;
     let link: ServerLink;
     try {
-      link = await this.options.dial(await tokens.accessToken(), events);
+      try {
+        link = await this.options.dial(await tokens.accessToken(), events);
+      } catch (error) {
+        if (!(error instanceof ClientError && error.code === ClientErrorCode.Unauthenticated)) throw error;
+        // The gateway refused a token we thought valid (a new signing key, say): log in afresh.
+        tokens.invalidate();
+        link = await this.options.dial(await tokens.accessToken(), events);
+      }
     } catch (error) {
-      if (!(error instanceof ClientError && error.code === ClientErrorCode.Unauthenticated)) throw error;
-      // The gateway refused a token we thought valid (a new signing key, say): log in afresh.
-      tokens.invalidate();
-      link = await this.options.dial(await tokens.accessToken(), events);
+      if (error instanceof ClientError && error.code === ClientErrorCode.ServerUnreachable) this.options.health.lost();
+      throw error;
     }
+    this.options.health.reached();
     await this.options.prepare(link);
     return link;
   }
@@ -103,6 +112,8 @@ export class ConnectionKeeper {
     this.current = undefined;
     if (code === (wire.CloseCode.CLOSE_CODE_DISPLACED as number) || code === (wire.CloseCode.CLOSE_CODE_REVOKED as number)) {
       this.displaced = true;
+    } else {
+      this.options.health.lost();
     }
     // The gateway saw the token expire; the next connection must not reuse it. A revoked
     // device's token is dropped too: gateways refuse it, save one that missed the

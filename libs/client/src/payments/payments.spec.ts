@@ -59,7 +59,7 @@ function twoAccounts(options: { payeeIsLinked?: boolean } = {}) {
         };
         const incoming = incomingOf(envelope, { ...body, identityKeySignature: new Uint8Array() }, to);
         if ('payment' in incoming || 'paymentRequest' in incoming) sides.get(to)?.payments.received(incoming);
-        return Promise.resolve([]);
+        return Promise.resolve({ outcomes: [], sms: [], queuedForServer: [] });
       },
     };
     const wallet = () => walletOfState(keeper, { network: BCOIN_REGTEST, chain });

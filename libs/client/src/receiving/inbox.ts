@@ -1,18 +1,32 @@
 import type { messaging } from '@coming/proto';
+import type { Carrier } from '../received-message';
 import type { StateKeeper } from '../state-keeper';
+import { SmsTransportError, SmsTransportErrorCode } from '../transport/sms/sms-transport.errors';
 import type { Incoming } from './incoming-content';
 
 // Enough to cover any redelivery window; older entries are forgotten first.
 const MAX_SEEN = 20_000;
+/**
+ * SMS held while the application takes no messages. The server keeps its own envelopes
+ * until acknowledged; an SMS has nowhere else to wait, so past this the newest are dropped.
+ */
+export const MAX_HELD_SMS = 1_000;
+
+/** An envelope and the carrier that brought it. */
+interface Arrival {
+  envelope: messaging.Envelope;
+  via: Carrier;
+}
 
 export interface InboxOutput {
   /** False when the application takes no more messages for now: they stay on the server. */
   accepting(): boolean;
   /** Decrypts and reads an envelope; undefined for a replay of one already read. */
-  open(envelope: messaging.Envelope): Promise<Incoming | undefined>;
+  open(envelope: messaging.Envelope, via: Carrier): Promise<Incoming | undefined>;
   deliver(incoming: Incoming): void;
   /** An envelope that can never be read; it is acknowledged so it does not block the rest. */
   reject(envelope: messaging.Envelope, error: unknown): void;
+  /** Tells the server these of its envelopes are safely stored; never called with none. */
   acknowledge(serverGuids: Uint8Array[]): Promise<void>;
   /**
    * The state could not be saved, so nothing received can be acknowledged: the inbox has
@@ -27,12 +41,17 @@ export interface InboxOutput {
  * application takes (decrypting advances the ratchet), and acknowledges only after the
  * state is durable, so a crash never loses a message. A store that cannot save stops the
  * inbox for good, rather than have the server push the same envelopes again and again.
+ *
+ * Envelopes that came by SMS take the same path and the same dedupe, so a message that
+ * came both ways is shown once; they are never acknowledged to the server, which never
+ * had them. One that fails to open only spends its own GUID: its sender + message ID is
+ * anyone's to claim over SMS, and must not shut out the genuine message.
  */
 export class Inbox {
   private readonly seen: Set<string>;
-  private batch: messaging.Envelope[] = [];
+  private batch: Arrival[] = [];
   /** Envelopes left while the application took no more; offered again when it does. */
-  private held: messaging.Envelope[] = [];
+  private held: Arrival[] = [];
   private processing: Promise<void> = Promise.resolve();
   private halted = false;
 
@@ -44,9 +63,9 @@ export class Inbox {
   }
 
   /** Collects envelopes arriving in one burst and handles them together. */
-  receive(envelope: messaging.Envelope): void {
+  receive(envelope: messaging.Envelope, via: Carrier = 'websocket'): void {
     if (this.halted) return;
-    this.batch.push(envelope);
+    this.batch.push({ envelope, via });
     if (this.batch.length === 1) setImmediate(() => this.flush());
   }
 
@@ -54,7 +73,7 @@ export class Inbox {
   resume(): void {
     const held = this.held;
     this.held = [];
-    for (const envelope of held) this.receive(envelope);
+    for (const { envelope, via } of held) this.receive(envelope, via);
   }
 
   /** Resolves once every envelope received so far is handled and acknowledged. */
@@ -74,24 +93,27 @@ export class Inbox {
       });
   }
 
-  private async process(envelopes: messaging.Envelope[]): Promise<void> {
+  private async process(arrivals: Arrival[]): Promise<void> {
     if (this.halted) return;
     const handled: messaging.Envelope[] = [];
-    for (const envelope of envelopes) {
+    for (const arrival of arrivals) {
+      const { envelope, via } = arrival;
       const keys = keysOf(envelope);
       if (!keys.some((key) => this.seen.has(key))) {
         if (!this.output.accepting()) {
-          this.held.push(envelope);
+          this.hold(arrival);
           continue;
         }
-        const incoming = await this.output.open(envelope).catch((error: unknown) => {
+        let opened = true;
+        const incoming = await this.output.open(envelope, via).catch((error: unknown) => {
+          opened = false;
           this.output.reject(envelope, error);
           return undefined;
         });
-        for (const key of keys) this.seen.add(key);
+        for (const key of opened || via === 'websocket' ? keys : keys.slice(0, 1)) this.seen.add(key);
         if (incoming !== undefined) this.output.deliver(incoming);
       }
-      handled.push(envelope);
+      if (via === 'websocket') handled.push(envelope);
     }
     this.keeper.state.seen = [...this.seen].slice(-MAX_SEEN);
     try {
@@ -102,10 +124,23 @@ export class Inbox {
       this.output.halt(error);
       return;
     }
-    await this.output.acknowledge(handled.map((envelope) => envelope.serverGuid));
+    if (handled.length > 0) await this.output.acknowledge(handled.map((envelope) => envelope.serverGuid));
+  }
+
+  private hold(arrival: Arrival): void {
+    if (arrival.via === 'sms' && this.held.filter(({ via }) => via === 'sms').length >= MAX_HELD_SMS) {
+      const error = new SmsTransportError(
+        SmsTransportErrorCode.NotTaken,
+        `${MAX_HELD_SMS} SMS already wait for the application to take messages; dropped one from ${arrival.envelope.sourceAccount}`,
+      );
+      this.output.reject(arrival.envelope, error);
+      return;
+    }
+    this.held.push(arrival);
   }
 }
 
+/** The GUID key first, then the sender + message ID one. */
 function keysOf(envelope: messaging.Envelope): string[] {
   const messageId = Buffer.from(envelope.clientMessageId).toString('hex');
   return [

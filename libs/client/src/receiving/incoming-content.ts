@@ -2,7 +2,7 @@ import { isAccountId } from '@coming/identity';
 import type { content, messaging } from '@coming/proto';
 import { ClientError, ClientErrorCode } from '../client.errors';
 import { type ReceivedPayment, type ReceivedPaymentRequest, paymentOf, paymentRequestOf } from '../payments/payment-messages';
-import type { ReceivedMessage } from '../received-message';
+import type { Carrier, ReceivedMessage } from '../received-message';
 import type { SentMessage } from '../sent-message';
 
 /** What a received envelope means for the application. */
@@ -16,11 +16,16 @@ export type Incoming =
  * identity key is checked against that account's signature, so no one else can write
  * into this account's history.
  */
-export function incomingOf(envelope: messaging.Envelope, body: content.Content, ownAccountId: string): Incoming {
+export function incomingOf(
+  envelope: messaging.Envelope,
+  body: content.Content,
+  ownAccountId: string,
+  via: Carrier = 'websocket',
+): Incoming {
   if (body.paymentRequest !== undefined) return { paymentRequest: paymentRequestOf(envelope, body.paymentRequest) };
   if (body.payment !== undefined) return { payment: paymentOf(envelope, body.payment) };
   const transcript = body.syncTranscript;
-  if (transcript === undefined) return { message: receivedMessageOf(envelope, body) };
+  if (transcript === undefined) return { message: receivedMessageOf(envelope, body, via) };
   if (envelope.sourceAccount !== ownAccountId) {
     throw new ClientError(
       ClientErrorCode.UnexpectedContent,
@@ -42,7 +47,7 @@ export function incomingOf(envelope: messaging.Envelope, body: content.Content, 
   };
 }
 
-function receivedMessageOf(envelope: messaging.Envelope, body: content.Content): ReceivedMessage {
+function receivedMessageOf(envelope: messaging.Envelope, body: content.Content, via: Carrier): ReceivedMessage {
   return {
     from: envelope.sourceAccount,
     fromDevice: envelope.sourceDevice,
@@ -50,5 +55,6 @@ function receivedMessageOf(envelope: messaging.Envelope, body: content.Content):
     sentAt: envelope.clientTimestampMs,
     receivedAt: envelope.serverTimestampMs,
     serverGuid: Buffer.from(envelope.serverGuid).toString('hex'),
+    via,
   };
 }

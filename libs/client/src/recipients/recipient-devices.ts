@@ -35,6 +35,14 @@ export class RecipientDevices {
     return devices;
   }
 
+  /**
+   * The devices of `accountId` as last learnt, even when the key directory is due to be
+   * asked again: the best there is while the server is away.
+   */
+  lastKnown(accountId: string): readonly number[] | undefined {
+    return this.keeper.state.recipients[accountId];
+  }
+
   /** `devices` less this device, when `accountId` is this device's own account. */
   others(accountId: string, devices: readonly number[]): number[] {
     const { accountId: own, deviceId } = this.keeper.state;

@@ -1,7 +1,7 @@
 import { CLIENT_MESSAGE_ID_BYTES } from '@coming/proto';
 import { randomBytes } from 'node:crypto';
 import { ClientError, ClientErrorCode } from '../client.errors';
-import type { Outbox, OutgoingMessage } from './outbox';
+import type { Outbox, OutboxSendOptions, OutgoingMessage } from './outbox';
 
 /**
  * Copies each message this device sent to another account to the account's other devices,
@@ -17,10 +17,10 @@ export class SyncTranscripts {
   ) {}
 
   /**
-   * Sends the transcript of `sent`, which the server has taken. A failure is reported, not
-   * thrown: the message itself went out, and the caller is told so.
+   * Sends the transcript of `sent`, which the server or SMS has taken. A failure is
+   * reported, not thrown: the message itself went out, and the caller is told so.
    */
-  async copy(sent: OutgoingMessage, deadlineMs: number): Promise<void> {
+  async copy(sent: OutgoingMessage, deadlineMs: number, options: OutboxSendOptions = {}): Promise<void> {
     if (sent.to === this.ownAccountId || sent.body.text === undefined) return;
     const transcript: OutgoingMessage = {
       to: this.ownAccountId,
@@ -37,7 +37,7 @@ export class SyncTranscripts {
       clientTimestampMs: Date.now(),
     };
     try {
-      await this.outbox.send(transcript, deadlineMs);
+      await this.outbox.send(transcript, deadlineMs, options);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.report(

@@ -65,6 +65,26 @@ export class ClientSignalStore implements SessionStore, IdentityKeyStore, PreKey
     this.state.sessions[addressKey(address)] = encode(serializeSessionRecord(record));
   }
 
+  /**
+   * Notes what decrypting a message from `address` may change (its session, the sender's
+   * identity key, one-time prekeys) and returns what puts it back, for a message that
+   * turns out forged.
+   */
+  checkpoint(address: ProtocolAddress): () => void {
+    const state = this.state;
+    const key = addressKey(address);
+    const session = state.sessions[key];
+    const identity = state.identities[address.name];
+    const preKeys = { ...state.preKeys };
+    const kyberPreKeys = { ...state.kyberPreKeys };
+    return () => {
+      putBack(state.sessions, key, session);
+      putBack(state.identities, address.name, identity);
+      state.preKeys = preKeys;
+      state.kyberPreKeys = kyberPreKeys;
+    };
+  }
+
   async getIdentityKeyPair(): Promise<CurveKeyPair> {
     return this.identityKeyPair;
   }
@@ -123,4 +143,9 @@ export class ClientSignalStore implements SessionStore, IdentityKeyStore, PreKey
   async markKyberPreKeyUsed(id: number): Promise<void> {
     if (id !== this.state.lastResortKyberPreKeyId) delete this.state.kyberPreKeys[id];
   }
+}
+
+function putBack(records: Record<string, string>, key: string, value: string | undefined) {
+  if (value === undefined) delete records[key];
+  else records[key] = value;
 }

@@ -2,6 +2,7 @@ import { verifyIdentityKey } from '@coming/identity';
 import { content, type keys, messaging, type wire } from '@coming/proto';
 import {
   CiphertextMessageType,
+  type ProtocolAddress,
   SessionBuilder,
   SessionCipher,
   SignalProtocolError,
@@ -47,13 +48,7 @@ export class EndToEnd {
 
   /** Starts sessions from the directory's bundles, after checking the account signs the identity key. */
   async startSessions(accountId: string, bundles: keys.Bundles, only: readonly number[]): Promise<number[]> {
-    const identity = bundles.identityKey;
-    if (identity === undefined || !verifyIdentityKey(accountId, identity.publicKey, identity.accountSignature)) {
-      throw new ClientError(
-        ClientErrorCode.UntrustedIdentity,
-        `the identity key the server gave for ${accountId} is not signed by that account's key; refusing to encrypt to it`,
-      );
-    }
+    const identity = verifiedIdentityKey(accountId, bundles);
     await this.adoptIdentity(accountId, identity.publicKey);
     const started: number[] = [];
     for (const device of bundles.devices) {
@@ -95,8 +90,25 @@ export class EndToEnd {
     return messages;
   }
 
+  /**
+   * Decrypts and checks the sender's account signature. What a message changes (session,
+   * identity, a one-time prekey) is undone when it fails: a PreKey message built by
+   * someone else, claiming a contact's account (anyone can, over SMS), decrypts fine under
+   * the forger's own identity key and only fails the signature check, and kept, its
+   * session would take the place of the contact's.
+   */
   async decrypt(envelope: messaging.Envelope): Promise<Opened> {
     const address = { name: envelope.sourceAccount, deviceId: envelope.sourceDevice };
+    const restore = this.store.checkpoint(address);
+    try {
+      return await this.open(envelope, address);
+    } catch (error) {
+      restore();
+      throw error;
+    }
+  }
+
+  private async open(envelope: messaging.Envelope, address: ProtocolAddress): Promise<Opened> {
     const before = await this.store.getIdentity(address);
     const cipher = new SessionCipher(this.stores, address, crypto);
     let plaintext: Uint8Array;
@@ -125,4 +137,16 @@ export class EndToEnd {
     const replaced = await this.store.saveIdentity({ name: accountId, deviceId: 0 }, identityKey);
     if (replaced) this.onIdentityChanged(accountId);
   }
+}
+
+/** The bundles' identity key, once checked to be signed by the account's key (no trust on first use); throws UNTRUSTED_IDENTITY. */
+export function verifiedIdentityKey(accountId: string, bundles: keys.Bundles): keys.IdentityKey {
+  const identity = bundles.identityKey;
+  if (identity === undefined || !verifyIdentityKey(accountId, identity.publicKey, identity.accountSignature)) {
+    throw new ClientError(
+      ClientErrorCode.UntrustedIdentity,
+      `the identity key the server gave for ${accountId} is not signed by that account's key; refusing to encrypt to it`,
+    );
+  }
+  return identity;
 }

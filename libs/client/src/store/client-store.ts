@@ -1,5 +1,7 @@
 import type { PaymentsState } from '../payments/payment-entries';
 import type { SignalState } from '../signal/client-signal-store';
+import type { SmsState } from '../transport/sms/sms-routes';
+import type { BacklogEntry } from '../sending/server-backlog';
 import type { BitcoinNetwork } from '../wallet/bitcoin/bitcoin-network';
 import type { BitcoinWalletState } from '../wallet/bitcoin/bitcoin-wallet-state';
 import type { XbtcWalletState } from '../wallet/xbtc/xbtc-wallet-state';
@@ -59,6 +61,10 @@ export interface ClientState {
   };
   /** Payment requests and payments this device sent or received. */
   payments?: PaymentsState;
+  /** Contacts' SMS routes and cached prekey bundles; never uploaded. */
+  sms?: SmsState;
+  /** Messages encrypted while the server was away, waiting to be handed to it, oldest first. */
+  serverBacklog?: BacklogEntry[];
 }
 
 /** Where a client keeps its state: a folder on disk for the CLI, anything else elsewhere. */
