@@ -33,8 +33,9 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  // ws loads these native speed-ups only if they are installed.
-  external: ['bufferutil', 'utf-8-validate'],
+  // ws loads these native speed-ups only if they are installed; serialport (a native
+  // binding) is loaded only when a GSM modem is used.
+  external: ['bufferutil', 'utf-8-validate', 'serialport'],
   plugins: [pureCrypto, noGrpcServer],
   logLevel: 'warning',
 });

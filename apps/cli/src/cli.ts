@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { CliIo } from './cli-io';
-import { CommandContext, DEFAULT_SERVER } from './command-context';
+import { CommandContext, DEFAULT_SERVER, type GlobalOptions } from './command-context';
 import { addCompletionCommand } from './completion/completion-command';
 import { addContactCommands } from './commands/contact-commands';
 import { addDeviceCommands } from './commands/device-commands';
@@ -23,12 +23,17 @@ ${PASSPHRASE_VARIABLE} gives it to scripts, a terminal is asked. Exit codes: 0 o
 /** Runs one command line; resolves with the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   const program = new Command('coming');
-  const context = new CommandContext(io, () => program.opts<{ home?: string; server?: string }>());
+  const context = new CommandContext(io, () => program.opts<GlobalOptions>());
   program
     .description('Coming, the end-to-end encrypted messenger, from the command line')
     .option('--home <dir>', 'where the identity lives (env COMING_HOME, default ~/.coming)')
     .option('--server <url>', `gateway to use (env COMING_SERVER, default ${DEFAULT_SERVER})`)
+    .option('--sms <url>', 'SMS beside the server: smpp://id:password@host:port, serial:///dev/ttyUSB0 or http(s)://… (env COMING_SMS)')
+    .option('--phone <e164>', "this device's own phone number, for SMS (env COMING_PHONE)")
     .addHelpText('after', EPILOG)
+    // Global options go before the command, so that a command may have an option of the same
+    // name: `coming --phone +E164 send …` is this device's number, `contact set … --phone` a contact's.
+    .enablePositionalOptions()
     .showHelpAfterError('(add --help for usage)')
     .showSuggestionAfterError()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })

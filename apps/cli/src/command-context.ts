@@ -7,6 +7,8 @@ import type { CliIo } from './cli-io';
 import { DaemonAccount } from './daemon/daemon-account';
 import { ExitCode } from './exit-codes';
 import { unlockHome } from './home/home';
+import { CliError } from './cli.errors';
+import { PHONE_VARIABLE, SMS_VARIABLE, type SmsSetting } from './sms/sms-carrier-of';
 
 export const DEFAULT_SERVER = 'ws://127.0.0.1:8080';
 
@@ -14,6 +16,24 @@ export const DEFAULT_SERVER = 'ws://127.0.0.1:8080';
 export interface Location {
   home: string;
   server: string;
+  /** --sms / COMING_SMS with --phone / COMING_PHONE: SMS beside the server, for sending and receiving messages. */
+  sms: SmsSetting | undefined;
+}
+
+/** The global options as commander parses them. */
+export interface GlobalOptions {
+  home?: string;
+  server?: string;
+  sms?: string;
+  phone?: string;
+}
+
+/** How a command uses the account. */
+export interface AccountUse {
+  /** False leaves the device's receiving connection alone (a one-off send beside a listener). */
+  receive: boolean;
+  /** True for the commands that carry messages (send, listen, the daemon): they open the SMS carrier, if one is set. */
+  messages?: boolean;
 }
 
 /** What every command gets: the streams, the global options, and the account of the home. */
@@ -23,14 +43,20 @@ export class CommandContext {
 
   constructor(
     readonly io: CliIo,
-    private readonly globals: () => { home?: string; server?: string },
+    private readonly globals: () => GlobalOptions,
   ) {}
 
   location(): Location {
-    const { home, server } = this.globals();
+    const { home, server, sms, phone } = this.globals();
+    const url = sms ?? this.io.env[SMS_VARIABLE];
+    const ownNumber = phone ?? this.io.env[PHONE_VARIABLE];
+    if (url !== undefined && ownNumber === undefined) {
+      throw new CliError(ExitCode.Usage, `--sms needs this device's own number: --phone +E164 (or ${PHONE_VARIABLE})`);
+    }
     return {
       home: resolve(home ?? this.io.env['COMING_HOME'] ?? join(homedir(), '.coming')),
       server: server ?? this.io.env['COMING_SERVER'] ?? DEFAULT_SERVER,
+      sms: url === undefined || ownNumber === undefined ? undefined : { url, phone: ownNumber },
     };
   }
 
@@ -38,15 +64,20 @@ export class CommandContext {
    * The home's account: through the daemon that holds the home, when one runs, else in
    * this process; `receive` false leaves the device's receiving connection alone.
    */
-  async account({ receive }: { receive: boolean }): Promise<Account> {
-    const { home, server } = this.location();
+  async account({ receive, messages = false }: AccountUse): Promise<Account> {
+    const { home, server, sms } = this.location();
     const daemon = await DaemonAccount.of(home);
     if (daemon !== undefined) return daemon;
-    return LocalAccount.open(await unlockHome(this.io, home), { io: this.io, server, receive });
+    return LocalAccount.open(await unlockHome(this.io, home), {
+      io: this.io,
+      server,
+      receive,
+      ...(messages && sms !== undefined ? { sms } : {}),
+    });
   }
 
   /** Runs `use` with the account and closes it, whatever happens. */
-  async withAccount<T>(options: { receive: boolean }, use: (account: Account) => Promise<T>): Promise<T> {
+  async withAccount<T>(options: AccountUse, use: (account: Account) => Promise<T>): Promise<T> {
     const account = await this.account(options);
     try {
       return await use(account);

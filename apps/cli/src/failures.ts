@@ -1,4 +1,14 @@
-import { ClientError, ClientErrorCode, StoreError, StoreErrorCode, WalletError, WalletErrorCode } from '@coming/client';
+import {
+  ClientError,
+  ClientErrorCode,
+  SmsTransportError,
+  SmsTransportErrorCode,
+  StoreError,
+  StoreErrorCode,
+  WalletError,
+  WalletErrorCode,
+} from '@coming/client';
+import { SmsCarrierError, SmsCarrierErrorCode } from '@coming/sms';
 import { assertUnreachable } from '@coming/errors';
 import { InvalidMnemonicError } from '@coming/identity';
 import { wire } from '@coming/proto';
@@ -22,6 +32,8 @@ export function failureOf(error: unknown): Failure {
   if (error instanceof InvalidMnemonicError) return { exitCode: ExitCode.Usage, message: error.message };
   if (error instanceof StoreError) return { exitCode: storeExitCode(error.code), message: error.message };
   if (error instanceof WalletError) return { exitCode: walletExitCode(error.code), message: error.message };
+  if (error instanceof SmsTransportError) return { exitCode: smsTransportExitCode(error.code), message: error.message };
+  if (error instanceof SmsCarrierError) return { exitCode: smsCarrierExitCode(error.code), message: error.message };
   if (error instanceof ClientError) return inUserTerms(error) ?? { exitCode: clientExitCode(error.code), message: clientMessage(error) };
   return { exitCode: ExitCode.Failure, message: error instanceof Error ? error.message : String(error) };
 }
@@ -43,6 +55,44 @@ function walletExitCode(code: WalletErrorCode): ExitCode {
     case WalletErrorCode.NotReplaceable:
     case WalletErrorCode.NoWallet:
     case WalletErrorCode.Unverifiable:
+      return ExitCode.Failure;
+    default:
+      return assertUnreachable(code);
+  }
+}
+
+function smsTransportExitCode(code: SmsTransportErrorCode): ExitCode {
+  switch (code) {
+    case SmsTransportErrorCode.InvalidOptions:
+    case SmsTransportErrorCode.InvalidRoute:
+    case SmsTransportErrorCode.NoRoute:
+    case SmsTransportErrorCode.NotConfigured:
+      return ExitCode.Usage;
+    case SmsTransportErrorCode.NoSession:
+    case SmsTransportErrorCode.MalformedSms:
+    case SmsTransportErrorCode.NotTaken:
+      return ExitCode.Failure;
+    default:
+      return assertUnreachable(code);
+  }
+}
+
+function smsCarrierExitCode(code: SmsCarrierErrorCode): ExitCode {
+  switch (code) {
+    case SmsCarrierErrorCode.InvalidConfig:
+    case SmsCarrierErrorCode.InvalidNumber:
+    case SmsCarrierErrorCode.InvalidPart:
+      return ExitCode.Usage;
+    case SmsCarrierErrorCode.Unavailable:
+    case SmsCarrierErrorCode.Timeout:
+      return ExitCode.Unreachable;
+    case SmsCarrierErrorCode.BindRefused:
+    case SmsCarrierErrorCode.SendRejected:
+    case SmsCarrierErrorCode.Throttled:
+      return ExitCode.Refused;
+    case SmsCarrierErrorCode.MalformedInput:
+    case SmsCarrierErrorCode.CommandFailed:
+    case SmsCarrierErrorCode.Closed:
       return ExitCode.Failure;
     default:
       return assertUnreachable(code);

@@ -90,7 +90,7 @@ describe('coming commands on a single node', () => {
           ])
         ).stdout.trim();
       expect(await complete('coming', 'con')).toBe('contact contacts');
-      expect(await complete('coming', '--home', '/tmp/x', 'contact', '')).toBe('add remove --help');
+      expect(await complete('coming', '--home', '/tmp/x', 'contact', '')).toBe('add remove set --help');
       expect(await complete('coming', 'listen', '--c')).toBe('--count');
       expect(await complete('coming', 'devices', '')).toBe('remove name --json --help');
       expect((await coming('alice', 'completion', 'zsh')).stdout).toMatch(/^autoload -U \+X bashcompinit/);

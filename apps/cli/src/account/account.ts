@@ -1,3 +1,4 @@
+import type { SmsPolicy } from '@coming/client';
 import type { Contact } from '../contacts/contact-book';
 import type { PaymentEventView, PaymentRequestView, PaymentView, WalletView } from '../wallet/payment-views';
 import type { DevicesView, RemovedDeviceView } from './device-views';
@@ -26,6 +27,8 @@ export interface MessageView {
   sentAt: string;
   receivedAt: string;
   serverGuid: string;
+  /** The carrier that brought it. */
+  via: 'websocket' | 'sms';
 }
 
 /** One message of `history --json`. */
@@ -44,7 +47,18 @@ export interface SendView {
   to: string;
   toName: string | null;
   sentAt: string;
-  devices: { device: number; outcome: 'delivered' | 'stored' | 'refused'; reason: string | null }[];
+  /** `sms`: sent by SMS; `queued`: kept to hand to the server when it answers again. */
+  devices: { device: number; outcome: 'delivered' | 'stored' | 'refused' | 'sms' | 'queued'; reason: string | null }[];
+}
+
+/** A contact's SMS route as `contact set` and `transport set` print it: kept on this device only. */
+export interface SmsRouteView {
+  contact: string;
+  contactName: string | null;
+  phone: string;
+  /** The contact's device that the phone number reaches. */
+  device: number;
+  transport: SmsPolicy;
 }
 
 export interface Subscriber {
@@ -70,6 +84,10 @@ export interface Account {
   contacts(): Promise<Contact[]>;
   addContact(name: string, accountId: string): Promise<Contact>;
   removeContact(name: string): Promise<void>;
+  /** Keeps a contact's phone number on this device (never uploaded), for SMS; caches their keys while the server answers. */
+  setContactPhone(contact: string, phone: string, device: number | undefined): Promise<SmsRouteView>;
+  /** How messages to a contact travel: `auto` (WebSocket, SMS after an outage), `websocket` or `sms`. */
+  setTransport(contact: string, transport: SmsPolicy): Promise<SmsRouteView>;
   history(contact: string, limit: number): Promise<HistoryView[]>;
   /** Resolves once subscribed; with `max`, later messages stay on the server. */
   subscribe(subscriber: Subscriber, options: { max?: number; deadline?: number }): Promise<void>;

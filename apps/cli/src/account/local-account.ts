@@ -5,6 +5,8 @@ import {
   ComingClient,
   parseAmount,
   type ReceivedMessage,
+  type SmsPolicy,
+  type SmsRouteView as ClientSmsRoute,
   WalletError,
   XBTC,
 } from '@coming/client';
@@ -15,7 +17,9 @@ import type { Contact } from '../contacts/contact-book';
 import { ExitCode } from '../exit-codes';
 import type { UnlockedHome } from '../home/home';
 import { escapeForTerminal } from '../output/safe-text';
-import type { Account, CurrencyName, HistoryView, PayChoices, SendView, Subscriber } from './account';
+import type { SmsCarrier } from '@coming/sms';
+import { openSmsCarrier, type SmsSetting } from '../sms/sms-carrier-of';
+import type { Account, CurrencyName, HistoryView, PayChoices, SendView, SmsRouteView, Subscriber } from './account';
 import { connectWithin } from './connect-within';
 import { type DevicesView, devicesView, removedDeviceView } from './device-views';
 import { historyView, messageView, sendView } from './message-views';
@@ -31,6 +35,8 @@ export interface LocalAccountOptions {
   server: string;
   /** False for a one-off send: it then leaves a listener on the same home connected. */
   receive: boolean;
+  /** The SMS carrier to open beside the server, for the commands that send or receive messages. */
+  sms?: SmsSetting;
 }
 
 /** The account of an unlocked home, served by a client in this process. */
@@ -49,21 +55,28 @@ export class LocalAccount implements Account {
     private readonly server: string,
     private readonly network: BitcoinNetwork,
     private readonly hasXbtc: boolean,
+    /** Open while this command may send or receive by SMS; closed after the client. */
+    private readonly smsCarrier: SmsCarrier | undefined,
   ) {}
 
-  static async open(home: UnlockedHome, { io, server, receive }: LocalAccountOptions): Promise<LocalAccount> {
+  static async open(home: UnlockedHome, { io, server, receive, sms }: LocalAccountOptions): Promise<LocalAccount> {
     const networkName = io.env[NETWORK_VARIABLE];
     const bitcoin = { network: bitcoinNetworkOf(networkName) };
     const token = xbtcTokenOf(io.env, networkName ?? 'regtest');
+    const carrier = sms === undefined ? undefined : await openSmsCarrier(sms, io.env);
     const client = await ComingClient.open({
       store: home.store,
       server,
       receive,
       bitcoin,
       ...(token === undefined ? {} : { xbtc: { token } }),
+      ...(carrier === undefined || sms === undefined ? {} : { sms: { carrier, ownNumber: sms.phone } }),
+    }).catch(async (error: unknown) => {
+      await carrier?.close();
+      throw error;
     });
     reportWarnings(client, io);
-    const account = new LocalAccount(home, client, io, server, bitcoin.network, token !== undefined);
+    const account = new LocalAccount(home, client, io, server, bitcoin.network, token !== undefined, carrier);
     // This device's sends and, while listening, the account's other devices' (sync
     // transcripts) go into one history.
     client.on('sent', ({ to, text, sentAt }) =>
@@ -80,7 +93,8 @@ export class LocalAccount implements Account {
     const accountId = await this.home.contacts.resolve(to);
     const deadline = Date.now() + timeoutMs;
     const sentAt = Date.now();
-    await connectWithin(this.client, this.io, this.server, deadline);
+    // With SMS the client chooses the carrier itself: a server that does not answer is no failure then.
+    if (this.smsCarrier === undefined) await connectWithin(this.client, this.io, this.server, deadline);
     const report = await this.client.send(accountId, text, { deadlineMs: Math.max(1, deadline - Date.now()) }).catch((error: unknown) => {
       throw inUserTerms(error, accountId);
     });
@@ -97,6 +111,21 @@ export class LocalAccount implements Account {
 
   removeContact(name: string): Promise<void> {
     return this.home.contacts.remove(name);
+  }
+
+  async setContactPhone(contact: string, phone: string, device: number | undefined): Promise<SmsRouteView> {
+    const accountId = await this.home.contacts.resolve(contact);
+    // The keys a first message over SMS needs are fetched now, if the server answers.
+    await this.connected().catch((error: unknown) => {
+      this.io.stderr.write(
+        `warning: no keys cached for SMS (${escapeForTerminal(error instanceof Error ? error.message : String(error))})\n`,
+      );
+    });
+    return this.routeView(await this.client.sms.setRoute(accountId, { phone, ...(device === undefined ? {} : { device }) }));
+  }
+
+  async setTransport(contact: string, transport: SmsPolicy): Promise<SmsRouteView> {
+    return this.routeView(await this.client.sms.setPolicy(await this.home.contacts.resolve(contact), transport));
   }
 
   async history(contact: string, limit: number): Promise<HistoryView[]> {
@@ -125,7 +154,14 @@ export class LocalAccount implements Account {
       if (ended !== undefined) subscriber.ended(ended);
       else this.io.stderr.write(`connection lost (${code}${reason === '' ? '' : ` ${escapeForTerminal(reason)}`}); reconnecting\n`);
     });
-    await connectWithin(this.client, this.io, this.server, deadline);
+    if (this.smsCarrier === undefined) {
+      await connectWithin(this.client, this.io, this.server, deadline);
+      return;
+    }
+    // Over SMS too: messages flow while the server is away, and the connection comes when it answers.
+    void connectWithin(this.client, this.io, this.server, undefined).catch((error: unknown) => {
+      this.io.stderr.write(`warning: ${escapeForTerminal(error instanceof Error ? error.message : String(error))}\n`);
+    });
   }
 
   async devices(): Promise<DevicesView> {
@@ -217,6 +253,11 @@ export class LocalAccount implements Account {
   async close(): Promise<void> {
     await this.client.close();
     await this.received;
+    await this.smsCarrier?.close();
+  }
+
+  private async routeView({ accountId, phone, device, policy }: ClientSmsRoute): Promise<SmsRouteView> {
+    return { contact: accountId, contactName: (await this.home.contacts.nameOf(accountId)) ?? null, phone, device, transport: policy };
   }
 
   /** The currency a command names, refused when this home has no X-BTC token configured. */

@@ -12,6 +12,7 @@ export function messageView(message: ReceivedMessage, fromName: string | undefin
     sentAt: new Date(message.sentAt).toISOString(),
     receivedAt: new Date(message.receivedAt).toISOString(),
     serverGuid: message.serverGuid,
+    via: message.via,
   };
 }
 
@@ -32,11 +33,18 @@ export function sendView(to: string, toName: string | undefined, sentAt: number,
     to,
     toName: toName ?? null,
     sentAt: new Date(sentAt).toISOString(),
-    devices: report.outcomes.map(({ destinationDevice, outcome, refusalReason }) => ({
-      device: destinationDevice,
-      outcome: outcomeName(outcome),
-      reason: outcome === wire.DeliveryOutcome.DELIVERY_OUTCOME_REFUSED ? reasonName(refusalReason) : null,
-    })),
+    devices: [
+      ...report.outcomes.map(({ destinationDevice, outcome, refusalReason }) => ({
+        device: destinationDevice,
+        outcome: outcomeName(outcome),
+        reason: outcome === wire.DeliveryOutcome.DELIVERY_OUTCOME_REFUSED ? reasonName(refusalReason) : null,
+      })),
+      ...report.sms.map(({ deviceId }) => ({ device: deviceId, outcome: 'sms' as const, reason: null })),
+      // A copy sent by SMS is kept for the server too: it shows as sent by SMS only.
+      ...report.queuedForServer
+        .filter((device) => !report.sms.some(({ deviceId }) => deviceId === device))
+        .map((device) => ({ device, outcome: 'queued' as const, reason: null })),
+    ],
   };
 }
 

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { type CommandContext, positiveInteger, printJson } from '../command-context';
-import { contactLine, historyLine } from '../output/views-as-lines';
+import { SMS_POLICIES } from '@coming/client';
+import { CliError } from '../cli.errors';
+import { ExitCode } from '../exit-codes';
+import { contactLine, historyLine, routeLine } from '../output/views-as-lines';
 
 const HISTORY_LIMIT = 20;
 
@@ -23,6 +26,35 @@ export function addContactCommands(program: Command, context: CommandContext): v
     .argument('<name>')
     .action(async (name: string) => {
       await context.withAccount({ receive: false }, (account) => account.removeContact(name));
+    });
+
+  contact
+    .command('set')
+    .description("keep a contact's phone number on this device, for SMS (never uploaded); caches their keys while the server answers")
+    .argument('<contact>', 'a contact name or an account ID')
+    .requiredOption('--phone <e164>', 'their number: + and up to 15 digits')
+    .option('--device <id>', "the contact's device that the number reaches (default 1, their primary)", positiveInteger)
+    .option('--json', 'print the route as JSON')
+    .action(async (name: string, { phone, device, json }: { phone: string; device?: number; json?: boolean }) => {
+      const route = await context.withAccount({ receive: false }, (account) => account.setContactPhone(name, phone, device));
+      if (json === true) printJson(io, route);
+      else io.stdout.write(`${routeLine(route)}\n`);
+    });
+
+  program
+    .command('transport')
+    .description('how messages to a contact travel')
+    .command('set')
+    .description('auto: the server, SMS once it has been away a while; websocket: the server only; sms: SMS only')
+    .argument('<contact>', 'a contact name or an account ID (with a phone number: contact set --phone)')
+    .argument('<transport>', SMS_POLICIES.join(', '))
+    .option('--json', 'print the route as JSON')
+    .action(async (name: string, transport: string, { json }: { json?: boolean }) => {
+      const policy = SMS_POLICIES.find((candidate) => candidate === transport);
+      if (policy === undefined) throw new CliError(ExitCode.Usage, `transport is "${transport}": use ${SMS_POLICIES.join(', ')}`);
+      const route = await context.withAccount({ receive: false }, (account) => account.setTransport(name, policy));
+      if (json === true) printJson(io, route);
+      else io.stdout.write(`${routeLine(route)}\n`);
     });
 
   program

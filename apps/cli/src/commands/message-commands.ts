@@ -15,7 +15,7 @@ export function addMessageCommands(program: Command, context: CommandContext): v
 
   program
     .command('send')
-    .description('send a message; exits 0 once the server has delivered or stored it for every recipient device')
+    .description('send a message; exits 0 once the server has delivered or stored it for every recipient device, or it went by SMS')
     .argument('<contact>', 'a contact name or an account ID')
     .argument('<text>', 'the message; "-" reads it from stdin')
     .option('--timeout <seconds>', 'give up when the server has not taken it by then', seconds, SEND_TIMEOUT_SECONDS)
@@ -24,8 +24,11 @@ export function addMessageCommands(program: Command, context: CommandContext): v
       const message = text === '-' ? await readStdin(io) : text;
       if (message === '') throw new CliError(ExitCode.Usage, 'the message is empty');
       // Send-only: a listener on the same home keeps its connection.
-      const sent = await context.withAccount({ receive: false }, (account) => account.send(contact, message, timeout * 1000));
+      const sent = await context.withAccount({ receive: false, messages: true }, (account) =>
+        account.send(contact, message, timeout * 1000),
+      );
       if (json === true) printJson(io, sent);
+      if (sent.devices.some(({ outcome }) => outcome === 'sms')) io.stderr.write('sent by SMS\n');
       const refusals = refusalLines(sent);
       for (const line of refusals) io.stderr.write(`${line}\n`);
       if (refusals.length > 0) context.exitCode = ExitCode.Refused;
@@ -40,7 +43,7 @@ export function addMessageCommands(program: Command, context: CommandContext): v
     .action(async ({ count, timeout, json }: { count?: number; timeout?: number; json?: boolean }) => {
       const print = (message: MessageView) => (json === true ? printJson(io, message) : io.stdout.write(`${messageLine(message)}\n`));
       const deadline = timeout === undefined ? undefined : Date.now() + timeout * 1000;
-      await context.withAccount({ receive: true }, (account) => {
+      await context.withAccount({ receive: true, messages: true }, (account) => {
         let received = 0;
         return follow(
           context,

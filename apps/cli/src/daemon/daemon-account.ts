@@ -1,6 +1,7 @@
 import { JSONRPCClient, JSONRPCErrorException } from 'json-rpc-2.0';
 import { connect, type Socket } from 'node:net';
-import type { Account, CurrencyName, HistoryView, MessageView, PayChoices, SendView, Subscriber } from '../account/account';
+import type { SmsPolicy } from '@coming/client';
+import type { Account, CurrencyName, HistoryView, MessageView, PayChoices, SendView, SmsRouteView, Subscriber } from '../account/account';
 import type { DevicesView, RemovedDeviceView } from '../account/device-views';
 import { CliError } from '../cli.errors';
 import type { Contact } from '../contacts/contact-book';
@@ -82,6 +83,14 @@ export class DaemonAccount implements Account {
 
   async approveLink(linkCode: string): Promise<void> {
     await this.call('approve', { linkCode });
+  }
+
+  setContactPhone(contact: string, phone: string, device: number | undefined): Promise<SmsRouteView> {
+    return this.call('contactSetPhone', { contact, phone, ...(device === undefined ? {} : { device }) }) as Promise<SmsRouteView>;
+  }
+
+  setTransport(contact: string, transport: SmsPolicy): Promise<SmsRouteView> {
+    return this.call('transportSet', { contact, transport }) as Promise<SmsRouteView>;
   }
 
   wallet(): Promise<WalletView> {

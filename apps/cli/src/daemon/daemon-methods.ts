@@ -1,3 +1,4 @@
+import { SMS_POLICIES } from '@coming/client';
 import { JSONRPCErrorCode, JSONRPCErrorException, JSONRPCServer } from 'json-rpc-2.0';
 import { z } from 'zod';
 import type { Account, MessageView } from '../account/account';
@@ -17,6 +18,8 @@ export const DAEMON_METHODS = [
   'contacts',
   'contactAdd',
   'contactRemove',
+  'contactSetPhone',
+  'transportSet',
   'history',
   'subscribe',
   'devices',
@@ -37,6 +40,8 @@ const HISTORY_LIMIT = 20;
 const sendParams = z.object({ to: z.string(), text: z.string().min(1), timeoutSeconds: z.number().positive().optional() });
 const contactAddParams = z.object({ name: z.string(), accountId: z.string() });
 const contactRemoveParams = z.object({ name: z.string() });
+const contactSetPhoneParams = z.object({ contact: z.string(), phone: z.string(), device: z.number().int().positive().optional() });
+const transportSetParams = z.object({ contact: z.string(), transport: z.enum(SMS_POLICIES) });
 const historyParams = z.object({ contact: z.string(), limit: z.number().int().positive().optional() });
 const deviceRemoveParams = z.object({ id: z.number().int().positive() });
 const deviceNameParams = z.object({ name: z.string() });
@@ -84,6 +89,8 @@ export function daemonMethods(account: Account, subscriptions: Subscriptions, no
   method('contacts', none, () => account.contacts());
   method('contactAdd', contactAddParams, ({ name, accountId }) => account.addContact(name, accountId));
   method('contactRemove', contactRemoveParams, ({ name }) => account.removeContact(name));
+  method('contactSetPhone', contactSetPhoneParams, ({ contact, phone, device }) => account.setContactPhone(contact, phone, device));
+  method('transportSet', transportSetParams, ({ contact, transport }) => account.setTransport(contact, transport));
   method('history', historyParams, ({ contact, limit }) => account.history(contact, limit ?? HISTORY_LIMIT));
   method('subscribe', none, async () => ({ subscribed: true, ...subscriptions.add(notify) }));
   method('devices', none, () => account.devices());

@@ -1,4 +1,4 @@
-import type { HistoryView, MessageView, SendView } from '../account/account';
+import type { HistoryView, MessageView, SendView, SmsRouteView } from '../account/account';
 import type { DeviceView, RemovedDeviceView } from '../account/device-views';
 import type { Contact } from '../contacts/contact-book';
 import { escapeForTerminal } from './safe-text';
@@ -7,12 +7,19 @@ import { escapeForTerminal } from './safe-text';
 // (see safe-text). --json output prints the views as they are instead.
 
 export function messageLine(message: MessageView): string {
-  return `${message.sentAt} ${escapeForTerminal(message.fromName ?? message.from)}: ${escapeForTerminal(message.text)}`;
+  const via = message.via === 'sms' ? ' (SMS)' : '';
+  return `${message.sentAt} ${escapeForTerminal(message.fromName ?? message.from)}${via}: ${escapeForTerminal(message.text)}`;
 }
 
 export function historyLine(entry: HistoryView): string {
   const who = escapeForTerminal(entry.contactName ?? entry.contact);
   return `${entry.sentAt} ${entry.direction === 'sent' ? `to ${who}` : `from ${who}`}: ${escapeForTerminal(entry.text)}`;
+}
+
+/** `bob +15550002 device 1 transport auto` */
+export function routeLine(route: SmsRouteView): string {
+  const who = route.contactName === null ? route.contact : escapeForTerminal(route.contactName);
+  return `${who} ${route.phone} device ${route.device} transport ${route.transport}`;
 }
 
 export function contactLine(contact: Contact): string {

@@ -1,4 +1,4 @@
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import type { PhoneNumber, SmsCarrier } from '../../sms-carrier';
 import type { SmsPart } from '../../sms-part';
 import { checkPhoneNumber } from '../phone-number';
@@ -65,7 +65,10 @@ export class ModemCarrier implements SmsCarrier {
   /** Opens `serial:///dev/ttyUSB0?baud=115200&mode=pdu|text&storage=SM|ME|MT` and sets the modem up. */
   static async open(url: string, options: ModemCarrierOptions = {}): Promise<ModemCarrier> {
     const settings = parseModemUrl(url);
-    const port = new SerialPort({ path: settings.path, baudRate: settings.baudRate, autoOpen: false });
+    // Loaded here, not with the module: its native binding is needed only where a modem is,
+    // and a one-file bundle of the CLI leaves it out.
+    const { SerialPort: Port } = await import('serialport');
+    const port = new Port({ path: settings.path, baudRate: settings.baudRate, autoOpen: false });
     await new Promise<void>((resolve, reject) =>
       port.open((error) =>
         error
