@@ -1,7 +1,6 @@
 import { ComingClient, FileClientStore, MemoryClientStore } from '@coming/client';
 import { accountKeyFromMnemonic, seedFromMnemonic, signalIdentityKeyFromSeed } from '@coming/identity';
-import { ServiceProcess } from '@coming/stack';
-import { findFreePorts } from '@coming/testing';
+import type { ServiceProcess } from '@coming/stack';
 import { execFile } from 'node:child_process';
 import { access, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeHolds } from './support/home-bytes';
 import { describeLinkedDevices } from './linked-devices.cases';
 import { accountIdOf, comingFor } from './support/run-coming';
+import { startSingleNode } from './support/single-node';
 import { RpcPeer } from './support/rpc-peer';
 
 const PASSPHRASE = 'a passphrase for the tests';
@@ -36,16 +36,7 @@ describe('coming commands on a single node', () => {
 
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'coming-cli-commands-'));
-    const port = await findFreePorts(5);
-    server = `ws://127.0.0.1:${port}`;
-    node = new ServiceProcess({
-      app: 'single-node',
-      name: 'single-node',
-      env: { PORT: String(port), COMING_DATA_DIR: join(scratch, 'data'), COMING_INTERNAL_PORT_BASE: String(port + 1), LOG_LEVEL: 'info' },
-      readyUrl: `http://127.0.0.1:${port}/readyz`,
-      logFile: join(scratch, 'single-node.log'),
-    });
-    await node.start();
+    ({ node, server } = await startSingleNode(scratch, 'single-node', { LOG_LEVEL: 'info' }));
     await init('alice');
     await init('bob');
     await coming('alice', 'contact', 'add', 'bob', ids['bob'] ?? '');

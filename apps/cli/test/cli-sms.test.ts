@@ -1,11 +1,11 @@
 import { type Smsc, startSmsc } from '@coming/smsc';
-import { ServiceProcess } from '@coming/stack';
-import { findFreePorts } from '@coming/testing';
+import type { ServiceProcess } from '@coming/stack';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountIdOf, comingFor } from './support/run-coming';
+import { startSingleNode } from './support/single-node';
 
 const PASSPHRASE = 'a passphrase for the SMS tests';
 const PHONES: Record<string, string> = { alice: '+15550001', bob: '+15550002' };
@@ -37,16 +37,7 @@ describe('coming over SMS through a local SMSC, beside a single node', () => {
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'coming-cli-sms-'));
     smsc = await startSmsc({ accounts: 'open' });
-    const port = await findFreePorts(5);
-    server = `ws://127.0.0.1:${port}`;
-    node = new ServiceProcess({
-      app: 'single-node',
-      name: 'single-node-sms',
-      env: { PORT: String(port), COMING_DATA_DIR: join(scratch, 'data'), COMING_INTERNAL_PORT_BASE: String(port + 1) },
-      readyUrl: `http://127.0.0.1:${port}/readyz`,
-      logFile: join(scratch, 'single-node.log'),
-    });
-    await node.start();
+    ({ node, server } = await startSingleNode(scratch, 'single-node-sms'));
     const ids: Record<string, string> = {};
     for (const home of ['alice', 'bob']) ids[home] = accountIdOf(await coming(home, 'init'));
     await coming('alice', 'contact', 'add', 'bob', ids['bob'] ?? '');

@@ -1,5 +1,5 @@
 import { REGTEST_SEGWIT_HEIGHT, type RegtestNode, startRegtestNode } from '@coming/regtest';
-import { ServiceProcess } from '@coming/stack';
+import type { ServiceProcess } from '@coming/stack';
 import { findFreePorts } from '@coming/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COINBASE_MATURITY, jsonCommands, type PaymentJson, payOneRequest, type WalletJson } from './payment-flow.cases';
 import { accountIdOf, comingFor } from './support/run-coming';
+import { startSingleNode } from './support/single-node';
 
 const PASSPHRASE = 'a passphrase for the wallet tests';
 
@@ -21,25 +22,14 @@ describe('coming wallet, request, pay and payments on a single node and a regtes
 
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'coming-cli-wallet-'));
-    const [chainPort, port] = [await findFreePorts(1), await findFreePorts(5)];
+    const chainPort = await findFreePorts(1);
     chain = await startRegtestNode({ port: chainPort });
     // Alice's coinbase comes once she watches her address: SegWit must be active and it mature by then.
     await chain.mine(REGTEST_SEGWIT_HEIGHT - COINBASE_MATURITY);
-    server = `ws://127.0.0.1:${port}`;
-    node = new ServiceProcess({
-      app: 'single-node',
-      name: 'single-node-wallet',
-      env: {
-        PORT: String(port),
-        COMING_DATA_DIR: join(scratch, 'data'),
-        COMING_INTERNAL_PORT_BASE: String(port + 1),
-        PAYMENTS_BACKEND_URL: chain.rpcUrl,
-        PAYMENTS_POLL_INTERVAL_MS: '100',
-      },
-      readyUrl: `http://127.0.0.1:${port}/readyz`,
-      logFile: join(scratch, 'single-node.log'),
-    });
-    await node.start();
+    ({ node, server } = await startSingleNode(scratch, 'single-node-wallet', {
+      PAYMENTS_BACKEND_URL: chain.rpcUrl,
+      PAYMENTS_POLL_INTERVAL_MS: '100',
+    }));
     const ids: Record<string, string> = {};
     for (const home of ['alice', 'bob']) ids[home] = accountIdOf(await coming(home, 'init'));
     await coming('alice', 'contact', 'add', 'bob', ids['bob'] ?? '');
