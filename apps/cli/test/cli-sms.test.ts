@@ -1,6 +1,6 @@
 import { type Smsc, startSmsc } from '@coming/smsc';
 import type { ServiceProcess } from '@coming/stack';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,8 @@ describe('coming over SMS through a local SMSC, beside a single node', () => {
   const smsOf = (home: string) => ({
     COMING_SMS: smsc.url.replace('smpp://', `smpp://${home}:secret@`),
     COMING_PHONE: PHONES[home] ?? '',
+    // auto turns to SMS after 1 s without the server, not the default 10 s.
+    COMING_SMS_OUTAGE_SECONDS: '1',
   });
   const withSms = (home: string, ...args: string[]) => run(home, args, { env: smsOf(home) });
   const messages = (stdout: string) =>
@@ -117,5 +119,16 @@ describe('coming over SMS through a local SMSC, beside a single node', () => {
     expect(messages(listened.stdout).map(({ text, via }) => ({ text, via }))).toEqual([{ text: 'the server is back', via: 'websocket' }]);
     const history = (await coming('bob', 'history', 'alice', '--json')).stdout;
     expect(history.split('while the server is down').length - 1).toBe(1);
+
+    // Phone numbers stay in the homes: not in the server's database files, nor in its log.
+    const serverFiles = [join(scratch, 'single-node.log'), ...(await filesUnder(join(scratch, 'data')))];
+    const serverBytes = Buffer.concat(await Promise.all(serverFiles.map((file) => readFile(file))));
+    expect(serverBytes.includes(Buffer.from('single node'))).toBe(true);
+    for (const phone of Object.values(PHONES)) expect(serverBytes.includes(Buffer.from(phone.slice(1)))).toBe(false);
   }, 180_000);
 });
+
+async function filesUnder(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}

@@ -148,14 +148,15 @@ describe('payments from the CLI on the scaled stack (two gateways), a regtest ch
     const shownFee = Number(/^fee: (\d+) sat/m.exec(paid.stderr)?.[1]);
     expect(shownFee).toBeGreaterThan(0);
 
-    const bobSaw = (status: string) =>
+    // A pass may see the mined transfer at 1 confirmation before the second block: wait for the one asked for.
+    const bobSaw = (status: string, confirmations = 0) =>
       bobListens.printedLine((line) => {
         const event = JSON.parse(line) as PaymentJson;
-        return event.type === 'payment' && event.txid === txid && event.status === status;
+        return event.type === 'payment' && event.txid === txid && event.status === status && event.confirmations >= confirmations;
       }, `Bob's listen to show ${txid} ${status}`);
     expect(JSON.parse(await bobSaw('in_mempool'))).toMatchObject({ currency: 'X-BTC', direction: 'received', amountSat: 100_000 });
     await evm.mine(XBTC_DEPTH);
-    expect(JSON.parse(await bobSaw('confirmed'))).toMatchObject({ currency: 'X-BTC', confirmations: XBTC_DEPTH });
+    expect(JSON.parse(await bobSaw('confirmed', XBTC_DEPTH))).toMatchObject({ currency: 'X-BTC', confirmations: XBTC_DEPTH });
     expect(await bobListens.stop()).toMatchObject({ code: 0 });
 
     // Exact to the unit: the relayer earned the fee Alice was shown and signed, and Alice never held gas.

@@ -18,7 +18,7 @@ import { ExitCode } from '../exit-codes';
 import type { UnlockedHome } from '../home/home';
 import { escapeForTerminal } from '../output/safe-text';
 import type { SmsCarrier } from '@coming/sms';
-import { openSmsCarrier, type SmsSetting } from '../sms/sms-carrier-of';
+import { openSmsCarrier, type SmsSetting, smsChoicesOf } from '../sms/sms-carrier-of';
 import type { Account, CurrencyName, HistoryView, PayChoices, SendView, SmsRouteView, Subscriber } from './account';
 import { connectWithin } from './connect-within';
 import { type DevicesView, devicesView, removedDeviceView } from './device-views';
@@ -63,6 +63,7 @@ export class LocalAccount implements Account {
     const networkName = io.env[NETWORK_VARIABLE];
     const bitcoin = { network: bitcoinNetworkOf(networkName) };
     const token = xbtcTokenOf(io.env, networkName ?? 'regtest');
+    const smsChoices = sms === undefined ? {} : smsChoicesOf(io.env);
     const carrier = sms === undefined ? undefined : await openSmsCarrier(sms, io.env);
     const client = await ComingClient.open({
       store: home.store,
@@ -70,7 +71,7 @@ export class LocalAccount implements Account {
       receive,
       bitcoin,
       ...(token === undefined ? {} : { xbtc: { token } }),
-      ...(carrier === undefined || sms === undefined ? {} : { sms: { carrier, ownNumber: sms.phone } }),
+      ...(carrier === undefined || sms === undefined ? {} : { sms: { carrier, ownNumber: sms.phone, ...smsChoices } }),
     }).catch(async (error: unknown) => {
       await carrier?.close();
       throw error;

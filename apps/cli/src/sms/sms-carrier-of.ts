@@ -9,6 +9,11 @@ export const WEBHOOK_VARIABLE = 'COMING_SMS_WEBHOOK';
 /** The secret the HTTP gateway presents on each webhook call: from the environment, never a command line that `ps` shows. */
 export const WEBHOOK_SECRET_VARIABLE = 'COMING_SMS_WEBHOOK_SECRET';
 
+/** Seconds without an answer from the server after which `auto` sends by SMS (default 10). */
+export const OUTAGE_VARIABLE = 'COMING_SMS_OUTAGE_SECONDS';
+/** `text` (GSM-safe text, the default: what phones hand to apps) or `binary` (8-bit parts, fewer of them). */
+export const MODE_VARIABLE = 'COMING_SMS_MODE';
+
 /** The SMS adapter and this device's own number, as --sms and --phone (or their variables) give them. */
 export interface SmsSetting {
   url: string;
@@ -33,6 +38,22 @@ export function openSmsCarrier({ url, phone }: SmsSetting, env: NodeJS.ProcessEn
     default:
       throw new CliError(ExitCode.Usage, `--sms takes an smpp://, serial:// or http(s):// URL, not "${url.split(':')[0] ?? ''}:…"`);
   }
+}
+
+/** How the client uses SMS beyond the carrier: the outage that turns `auto` to SMS, and the parts' coding. */
+export function smsChoicesOf(env: NodeJS.ProcessEnv): { outageMs?: number; mode?: 'text' | 'binary' } {
+  const outage = env[OUTAGE_VARIABLE];
+  const mode = env[MODE_VARIABLE];
+  if (outage !== undefined && !/^\d+(\.\d+)?$/.test(outage)) {
+    throw new CliError(ExitCode.Usage, `${OUTAGE_VARIABLE} is "${outage}": give seconds, 0 or more`);
+  }
+  if (mode !== undefined && mode !== 'text' && mode !== 'binary') {
+    throw new CliError(ExitCode.Usage, `${MODE_VARIABLE} is "${mode}": use text or binary`);
+  }
+  return {
+    ...(outage === undefined ? {} : { outageMs: Math.round(Number(outage) * 1000) }),
+    ...(mode === undefined ? {} : { mode }),
+  };
 }
 
 function webhookAddress(env: NodeJS.ProcessEnv): { host: string; port: number } {
