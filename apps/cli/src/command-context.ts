@@ -16,8 +16,6 @@ export const DEFAULT_SERVER = 'ws://127.0.0.1:8080';
 export interface Location {
   home: string;
   server: string;
-  /** --sms / COMING_SMS with --phone / COMING_PHONE: SMS beside the server, for sending and receiving messages. */
-  sms: SmsSetting | undefined;
 }
 
 /** The global options as commander parses them. */
@@ -47,17 +45,26 @@ export class CommandContext {
   ) {}
 
   location(): Location {
-    const { home, server, sms, phone } = this.globals();
-    const url = sms ?? this.io.env[SMS_VARIABLE];
-    const ownNumber = phone ?? this.io.env[PHONE_VARIABLE];
-    if (url !== undefined && ownNumber === undefined) {
-      throw new CliError(ExitCode.Usage, `--sms needs this device's own number: --phone +E164 (or ${PHONE_VARIABLE})`);
-    }
+    const { home, server } = this.globals();
     return {
       home: resolve(home ?? this.io.env['COMING_HOME'] ?? join(homedir(), '.coming')),
       server: server ?? this.io.env['COMING_SERVER'] ?? DEFAULT_SERVER,
-      sms: url === undefined || ownNumber === undefined ? undefined : { url, phone: ownNumber },
     };
+  }
+
+  /**
+   * --sms / COMING_SMS with --phone / COMING_PHONE: SMS beside the server, for the commands
+   * that send and receive messages; the others ignore it.
+   */
+  smsSetting(): SmsSetting | undefined {
+    const { sms, phone } = this.globals();
+    const url = sms ?? this.io.env[SMS_VARIABLE];
+    const ownNumber = phone ?? this.io.env[PHONE_VARIABLE];
+    if (url === undefined) return undefined;
+    if (ownNumber === undefined) {
+      throw new CliError(ExitCode.Usage, `--sms needs this device's own number: --phone +E164 (or ${PHONE_VARIABLE})`);
+    }
+    return { url, phone: ownNumber };
   }
 
   /**
@@ -65,14 +72,15 @@ export class CommandContext {
    * this process; `receive` false leaves the device's receiving connection alone.
    */
   async account({ receive, messages = false }: AccountUse): Promise<Account> {
-    const { home, server, sms } = this.location();
+    const { home, server } = this.location();
+    const sms = messages ? this.smsSetting() : undefined;
     const daemon = await DaemonAccount.of(home);
     if (daemon !== undefined) return daemon;
     return LocalAccount.open(await unlockHome(this.io, home), {
       io: this.io,
       server,
       receive,
-      ...(messages && sms !== undefined ? { sms } : {}),
+      ...(sms === undefined ? {} : { sms }),
     });
   }
 

@@ -22,7 +22,8 @@ export function addDaemonCommand(program: Command, context: CommandContext): voi
     .option('--socket <path>', 'the Unix socket to serve (default: daemon.sock in the home)')
     .option('--stdio', 'serve one client on stdin and stdout instead of a socket')
     .action(async ({ socket, stdio }: { socket?: string; stdio?: boolean }) => {
-      const { home: path, server, sms } = context.location();
+      const { home: path, server } = context.location();
+      const sms = context.smsSetting();
       const home = await unlockHome(io, path);
       const account = await LocalAccount.open(home, { io, server, receive: true, ...(sms === undefined ? {} : { sms }) });
       const hub = new SubscriptionHub();

@@ -38,6 +38,8 @@ export class ConnectionKeeper {
   private current: Promise<ServerLink> | undefined;
   private closed = false;
   private displaced = false;
+  /** A reconnect loop runs: a second would double the attempts, and so on at each loss. */
+  private reconnecting = false;
   /** Set when the client must stop for good: every later use fails with it. */
   private haltedBy: Error | undefined;
   /** Counts connections opened, so that a late close event of an old one is recognised. */
@@ -125,15 +127,21 @@ export class ConnectionKeeper {
     void this.reconnect();
   }
 
-  /** Keeps a listening client connected across gateway restarts. */
+  /** Keeps a listening client connected across gateway restarts; one loop at a time. */
   private async reconnect() {
-    for (let attempt = 0; !this.stopped() && this.current === undefined; attempt += 1) {
-      await backoff(attempt);
-      try {
-        await this.connected();
-      } catch (error) {
-        if (retryDelayMs(error, attempt) === undefined) return;
+    if (this.reconnecting) return;
+    this.reconnecting = true;
+    try {
+      for (let attempt = 0; !this.stopped() && this.current === undefined; attempt += 1) {
+        await backoff(attempt);
+        try {
+          await this.connected();
+        } catch (error) {
+          if (retryDelayMs(error, attempt) === undefined) return;
+        }
       }
+    } finally {
+      this.reconnecting = false;
     }
   }
 

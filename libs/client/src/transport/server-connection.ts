@@ -23,12 +23,19 @@ export class ServerConnection implements ServerLink {
     const socket = new WebSocket(url, { headers: { Authorization: `Bearer ${accessToken}` }, handshakeTimeout: CONNECT_TIMEOUT_MS });
     const connection = new ServerConnection(socket);
     socket.on('message', (data: Buffer) => connection.onFrame(data, handlers));
+    // A socket that never opened closes too (1006, after its error): that is a failed connect,
+    // already reported by the rejection below, not a lost connection to reconnect from. Each
+    // failed attempt taken for a loss started another reconnect loop, and a listener spun.
+    let opened = false;
     socket.on('close', (code, reason) => {
       connection.failPending(code, reason.toString());
-      handlers.onClose(code, reason.toString());
+      if (opened) handlers.onClose(code, reason.toString());
     });
     return new Promise((resolve, reject) => {
-      socket.once('open', () => resolve(connection));
+      socket.once('open', () => {
+        opened = true;
+        resolve(connection);
+      });
       socket.once('unexpected-response', (_request, response) => {
         let body = '';
         response.on('data', (chunk: Buffer) => (body += chunk.toString()));
