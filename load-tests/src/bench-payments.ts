@@ -88,7 +88,7 @@ async function main() {
       currency: XBTC,
       mine: () => evm.mine(1),
       // The relayer's fee is the one transfer of the transaction that is not the payment.
-      feeOf: async (hash) => {
+      feeOf: async (hash, amount) => {
         const receipt = await evm.client.getTransactionReceipt({ hash: hash as Hash });
         gasUsed.push(receipt.gasUsed);
         const logs = await evm.client.getContractEvents({
@@ -98,7 +98,7 @@ async function main() {
           blockHash: receipt.blockHash,
         });
         const ours = logs.filter((log) => log.transactionHash === hash).map((log) => log.args.value ?? 0n);
-        return ours.reduce((sum, value) => sum + value, 0n) - 100_000n;
+        return ours.reduce((sum, value) => sum + value, 0n) - amount;
       },
     };
 

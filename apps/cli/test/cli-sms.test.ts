@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountIdOf, comingFor } from './support/run-coming';
+import { comingFor, initAliceAndBob } from './support/run-coming';
 import { startSingleNode } from './support/single-node';
 
 const PASSPHRASE = 'a passphrase for the SMS tests';
@@ -40,10 +40,7 @@ describe('coming over SMS through a local SMSC, beside a single node', () => {
     scratch = await mkdtemp(join(tmpdir(), 'coming-cli-sms-'));
     smsc = await startSmsc({ accounts: 'open' });
     ({ node, server } = await startSingleNode(scratch, 'single-node-sms'));
-    const ids: Record<string, string> = {};
-    for (const home of ['alice', 'bob']) ids[home] = accountIdOf(await coming(home, 'init'));
-    await coming('alice', 'contact', 'add', 'bob', ids['bob'] ?? '');
-    await coming('bob', 'contact', 'add', 'alice', ids['alice'] ?? '');
+    await initAliceAndBob(coming);
   }, 120_000);
 
   afterAll(async () => {

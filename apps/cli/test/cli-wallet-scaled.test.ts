@@ -11,7 +11,7 @@ import { type Address, parseEther } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COINBASE_MATURITY, jsonCommands, type PaymentJson, payOneRequest, sumOfOutputs, type WalletJson } from './payment-flow.cases';
-import { accountIdOf, comingFor } from './support/run-coming';
+import { comingFor, initAliceAndBob } from './support/run-coming';
 import { secretFormsOf } from './support/wallet-secrets';
 
 const PASSPHRASE = 'a passphrase for the scaled wallet tests';
@@ -59,10 +59,7 @@ describe('payments from the CLI on the scaled stack (two gateways), a regtest ch
         LOG_LEVEL: 'debug',
       },
     });
-    const ids: Record<string, string> = {};
-    for (const home of ['alice', 'bob']) ids[home] = accountIdOf(await coming(home, 'init'));
-    await coming('alice', 'contact', 'add', 'bob', ids['bob'] ?? '');
-    await coming('bob', 'contact', 'add', 'alice', ids['alice'] ?? '');
+    await initAliceAndBob(coming);
   }, 180_000);
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COINBASE_MATURITY, jsonCommands, type PaymentJson, payOneRequest, type WalletJson } from './payment-flow.cases';
-import { accountIdOf, comingFor } from './support/run-coming';
+import { comingFor, initAliceAndBob } from './support/run-coming';
 import { startSingleNode } from './support/single-node';
 
 const PASSPHRASE = 'a passphrase for the wallet tests';
@@ -30,10 +30,7 @@ describe('coming wallet, request, pay and payments on a single node and a regtes
       PAYMENTS_BACKEND_URL: chain.rpcUrl,
       PAYMENTS_POLL_INTERVAL_MS: '100',
     }));
-    const ids: Record<string, string> = {};
-    for (const home of ['alice', 'bob']) ids[home] = accountIdOf(await coming(home, 'init'));
-    await coming('alice', 'contact', 'add', 'bob', ids['bob'] ?? '');
-    await coming('bob', 'contact', 'add', 'alice', ids['alice'] ?? '');
+    await initAliceAndBob(coming);
   }, 120_000);
 
   afterAll(async () => {

@@ -19,8 +19,8 @@ export interface PaymentRound {
   amount: bigint;
   /** Mines one block on the payment's chain. */
   mine: () => Promise<void>;
-  /** The fee the payment paid, read off its chain. */
-  feeOf: (transactionId: string) => Promise<bigint>;
+  /** The fee the payment of `amount` paid, read off its chain. */
+  feeOf: (transactionId: string, amount: bigint) => Promise<bigint>;
 }
 
 /**
@@ -50,7 +50,7 @@ export async function timePayment({ payer, payee, currency, amount, mine, feeOf 
   const minedAt = performance.now();
   await mine();
   await confirmed;
-  return { feeSat: Number(await feeOf(transactionId)), payMs, seenMs, confirmedMs: performance.now() - minedAt };
+  return { feeSat: Number(await feeOf(transactionId, amount)), payMs, seenMs, confirmedMs: performance.now() - minedAt };
 }
 
 /** Resolves at the first payment the payee is shown that passes `test`, from now on. */

@@ -132,3 +132,11 @@ export function comingFor(
 export function accountIdOf(result: CliResult): string {
   return result.stdout.trim().split('\n').pop() ?? '';
 }
+
+/** Makes identities in the homes "alice" and "bob", each the other's contact by that name. */
+export async function initAliceAndBob(coming: (home: string, ...args: string[]) => Promise<CliResult>): Promise<void> {
+  const ids: Record<string, string> = {};
+  for (const home of ['alice', 'bob']) ids[home] = accountIdOf(await coming(home, 'init'));
+  await coming('alice', 'contact', 'add', 'bob', ids['bob'] ?? '');
+  await coming('bob', 'contact', 'add', 'alice', ids['alice'] ?? '');
+}
