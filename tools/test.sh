@@ -36,6 +36,7 @@ node -e '
   const { readdirSync, readFileSync } = require("fs");
   const dir = process.argv[1];
   let passed = 0, failed = 0, skipped = 0, broken = 0;
+  const firstLine = (text) => String(text ?? "").split("\n")[0].slice(0, 300);
   for (const file of readdirSync(dir).filter((name) => name.endsWith(".json"))) {
     const r = JSON.parse(readFileSync(`${dir}/${file}`, "utf8"));
     passed += r.numPassedTests;
@@ -43,6 +44,13 @@ node -e '
     skipped += r.numPendingTests;
     // A test file that did not load reports no tests, only a failed suite.
     broken += r.testResults.filter((suite) => suite.status === "failed" && suite.assertionResults.length === 0).length;
+    // Each failure again, last, where a CI log cut to its tail still shows it.
+    for (const suite of r.testResults.filter((suite) => suite.status === "failed")) {
+      const file = suite.name.slice(process.cwd().length + 1);
+      const failures = suite.assertionResults.filter((test) => test.status === "failed");
+      if (failures.length === 0) console.log(`FAILED ${file}: ${firstLine(suite.message)}`);
+      for (const test of failures) console.log(`FAILED ${file} > ${test.fullName}: ${firstLine(test.failureMessages[0])}`);
+    }
   }
   console.log(`${passed} passed, ${failed + broken} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' "$reports" 2>/dev/null || echo "0 passed, 0 failed (no test reports were written)"
