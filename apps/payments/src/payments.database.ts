@@ -96,6 +96,8 @@ export interface PaymentsDatabase {
     confirmations: ColumnType<number, number | undefined, number>;
     /** While set and ahead of the clock, only the submitter that set it may send the transfer. */
     submitting_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
+    /** Set when the transfer's fee went into the fee counter, the first time it was mined. */
+    fee_counted: ColumnType<boolean, boolean | undefined, boolean>;
     created_at: ColumnType<Date, Date, never>;
     updated_at: Date;
   };

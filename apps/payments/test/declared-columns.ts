@@ -51,6 +51,7 @@ export const DECLARED_COLUMNS = {
     block_hash: true,
     confirmations: true,
     submitting_until: true,
+    fee_counted: true,
     created_at: true,
     updated_at: true,
   },

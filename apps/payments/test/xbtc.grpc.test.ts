@@ -8,6 +8,14 @@ import { events, payments } from '@coming/proto';
 import type { StartedService } from '@coming/runtime';
 import { createTestInfrastructure, findFreePorts, tableColumnMismatches, type TestInfrastructure } from '@coming/testing';
 import { TRANSFER_WITH_FEE_TYPES, type TransferWithFee, XBTC_ABI, xbtcDomain } from '@coming/xbtc';
+import { metrics } from '@opentelemetry/api';
+import {
+  AggregationTemporality,
+  DataPointType,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
 import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -47,6 +55,22 @@ describe('payments X-BTC relaying on a local EVM chain', () => {
   const balanceOf = (address: Address) =>
     chain.client.readContract({ address: chain.token, abi: XBTC_ABI, functionName: 'balanceOf', args: [address] });
   const rpc = (method: string, params: unknown[]) => chain.client.request({ method: method as 'eth_chainId', params: params as never });
+
+  // The service's instruments, read when a test asks (the interval never comes round).
+  const metricReader = new PeriodicExportingMetricReader({
+    exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
+    exportIntervalMillis: 3_600_000,
+  });
+  const meterProvider = new MeterProvider({ readers: [metricReader] });
+  /** What the relayer's fee counter has counted so far, in X-BTC satoshis. */
+  const feesCounted = async () => {
+    const { resourceMetrics } = await metricReader.collect();
+    return resourceMetrics.scopeMetrics
+      .flatMap((scope) => scope.metrics)
+      .filter(({ descriptor }) => descriptor.name === 'coming.payments.xbtc.fees')
+      .flatMap((metric) => (metric.dataPointType === DataPointType.SUM ? metric.dataPoints : []))
+      .reduce((sum, { value }) => sum + value, 0);
+  };
 
   /** Resolves with the first X-BTC status event for the account (already published or still to come) that matches. */
   const transferEvent = (accountId: string, matches: (status: payments.XbtcTransferStatus) => boolean) =>
@@ -104,6 +128,7 @@ describe('payments X-BTC relaying on a local EVM chain', () => {
     call((c) => c.relayXbtcTransfer({ accountId, deviceId: 1, authorization }));
 
   beforeAll(async () => {
+    metrics.setGlobalMeterProvider(meterProvider);
     const [evmPort, grpcPort, deadBitcoinPort] = [await findFreePorts(1), await findFreePorts(1), await findFreePorts(1)];
     chain = await startEvmDevnet({ port: evmPort });
     await chain.setNativeBalance(relayer, parseEther('10'));
@@ -153,6 +178,8 @@ describe('payments X-BTC relaying on a local EVM chain', () => {
     await service?.close();
     await infrastructure?.release();
     await chain?.close();
+    await meterProvider.shutdown();
+    metrics.disable();
   });
 
   it('has exactly the columns its table types declare', async () => {
@@ -205,9 +232,11 @@ describe('payments X-BTC relaying on a local EVM chain', () => {
     }
   });
 
-  it('sends a reorganised-out transfer back to pending, submits it again, and confirms it anew', async () => {
+  it('sends a reorganised-out transfer back to pending, submits it again, and confirms it anew, its fee counted once', async () => {
+    const feesBefore = await feesCounted();
     const snapshot = await chain.snapshot();
-    const { accepted } = await relay(await authorize(aliceSigner, { value: 7_000n }));
+    const authorization = await authorize(aliceSigner, { value: 7_000n });
+    const { accepted } = await relay(authorization);
     const confirmed = await transferEvent(alice.accountId, (status) => status.txHash === accepted!.txHash && status.confirmations >= 1);
     await chain.revert(snapshot);
     const back = await transferEvent(
@@ -225,6 +254,8 @@ describe('payments X-BTC relaying on a local EVM chain', () => {
     );
     expect(again.state).toBe(PaymentState.PAYMENT_STATE_CONFIRMED);
     expect(await balanceOf(bob)).toBe(107_000n);
+    // Mined twice, paid once: the fee counter agrees with the relayer's token balance.
+    expect((await feesCounted()) - feesBefore).toBe(authorization.feeSat);
   });
 
   it('refuses bad authorizations by name before spending any gas', async () => {

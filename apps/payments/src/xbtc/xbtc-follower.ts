@@ -145,9 +145,9 @@ export class XbtcFollower implements OnApplicationBootstrap, OnApplicationShutdo
       const change = await this.settle(transfer, chainTime);
       if (change === undefined || !(await this.transfers.change(transfer.id, change, this.clock.now()))) continue;
       changed.add(transfer.id);
-      // Counted at each time it is mined: one a reorganisation undid and that is mined anew
-      // counts twice here, though it paid once; the relayer's token balance is the exact sum.
-      if (change.state === 'confirmed') this.metrics.xbtcFees.add(Number(transfer.fee_sat));
+      // Counted the first time it is mined: one a reorganisation undid and that is mined anew paid once.
+      if (change.state === 'confirmed' && (await this.transfers.countFeeOnce(transfer.id)))
+        this.metrics.xbtcFees.add(Number(transfer.fee_sat));
     }
   }
 

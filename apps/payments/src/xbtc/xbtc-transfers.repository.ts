@@ -74,6 +74,18 @@ export class XbtcTransfersRepository {
     return claimed !== undefined;
   }
 
+  /** Marks the fee of a transfer counted; false when it was already (a transfer mined again after a reorganisation). */
+  async countFeeOnce(id: XbtcTransferRow['id']): Promise<boolean> {
+    const marked = await this.db
+      .updateTable('xbtc_transfers')
+      .set({ fee_counted: true })
+      .where('id', '=', id)
+      .where('fee_counted', '=', false)
+      .returning('id')
+      .executeTakeFirst();
+    return marked !== undefined;
+  }
+
   /** Relayed transfers not yet mined (or waiting for gas): what each pass settles. */
   openRelayed(): Promise<XbtcTransferRow[]> {
     return this.db
