@@ -62,6 +62,8 @@ describe('gasless X-BTC payments in the chat, on the scaled stack and a local EV
     expect(await chain.client.getBalance({ address: aliceAddress })).toBe(0n);
     await eventually(async () => (await alice.xbtcWallet.balance()).confirmed === 1_000_000n, "Alice's X-BTC in her balance");
 
+    // The relayed transfer then waits for a block, so that Bob is shown it pending first, as on a real chain.
+    await chain.setAutomine(false);
     const request = await bob.payments.request(alice.accountId, 100_000n, { currency: XBTC, memo: 'coffee' });
     await requestSeen;
     const relayerBefore = await tokenBalance(relayer);
@@ -70,12 +72,14 @@ describe('gasless X-BTC payments in the chat, on the scaled stack and a local EV
 
     const bobSees = (state: TransferState) =>
       bobPayments.some((payment) => payment.transactionId === paid.transactionId && payment.check.state === state);
-    await eventually(() => bobSees(TransferState.InMempool) || bobSees(TransferState.Confirmed), 'Bob to see the payment');
+    await eventually(() => bobSees(TransferState.InMempool), 'Bob to see the payment pending');
+    expect(bobSees(TransferState.Confirmed)).toBe(false);
     await chain.mine(DEPTH);
     await eventually(() => bobSees(TransferState.Confirmed), 'Bob to see it confirmed');
-    // Never confirmed before pending: the first state Bob was shown after checking it was not "confirmed" ahead of its block.
+    // Checked on chain before anything else was shown, then pending, then confirmed.
     const shown = bobPayments.filter((payment) => payment.transactionId === paid.transactionId).map((payment) => payment.check.state);
     expect(shown[0]).toBe('verifying');
+    expect(shown.indexOf(TransferState.InMempool)).toBeLessThan(shown.indexOf(TransferState.Confirmed));
 
     const fee = (await tokenBalance(relayer)) - relayerBefore;
     expect(fee).toBeGreaterThan(0n);
