@@ -11,8 +11,8 @@ const BOB = '+4915550002';
 const started = new Started();
 afterEach(() => started.closeAll());
 
-async function simulator(network: GsmNetwork, number: string): Promise<ModemSimulator> {
-  const modem = await ModemSimulator.start({ network, number });
+async function simulator(network: GsmNetwork, number: string, pin?: string): Promise<ModemSimulator> {
+  const modem = await ModemSimulator.start({ network, number, pin });
   started.add({ close: () => modem.stop() });
   return modem;
 }
@@ -150,6 +150,44 @@ describe(ModemCarrier.name, () => {
     await expect(ModemCarrier.open(`serial://${modem.path}-missing`)).rejects.toMatchObject({
       code: SmsCarrierErrorCode.Unavailable,
       message: expect.stringContaining(`cannot open ${modem.path}-missing`),
+    });
+  });
+
+  it('unlocks a SIM with the PIN in the URL, waiting out its busy start; refuses without one or with a wrong one, never repeating it', async () => {
+    const network = new GsmNetwork();
+    const locked = await simulator(network, ALICE, '2468');
+    const bob = await carrier(await simulator(network, BOB));
+    const open = (query: string) => ModemCarrier.open(`serial://${locked.path}${query}`);
+
+    await expect(open('')).rejects.toMatchObject({
+      code: SmsCarrierErrorCode.InvalidConfig,
+      message: expect.stringContaining('?pin=1234'),
+    });
+    const refused = await open('?pin=1357').catch((error: unknown) => error);
+    expect(refused).toMatchObject({
+      code: SmsCarrierErrorCode.InvalidConfig,
+      message:
+        'the SIM refused the PIN in the URL (AT+CPIN with the PIN answered +CME ERROR: 16); not tried again, since three wrong PINs block it',
+    });
+    expect(String((refused as Error).message)).not.toContain('1357');
+
+    const alice = await open('?pin=2468');
+    started.add(alice);
+    const bobInbox = new PartInbox(bob);
+    await alice.send(BOB, [{ body: { coding: 'gsm7', text: 'unlocked' } }]);
+    expect(await bobInbox.next(1)).toEqual([{ from: ALICE, part: { body: { coding: 'gsm7', text: 'unlocked' } } }]);
+  });
+
+  it('says a SIM blocked by wrong PINs needs its PUK, which a phone must give it', async () => {
+    const blocked = await simulator(new GsmNetwork(), ALICE, '2468');
+    for (const pin of ['1111', '2222', '3333'])
+      await expect(ModemCarrier.open(`serial://${blocked.path}?pin=${pin}`)).rejects.toMatchObject({
+        code: SmsCarrierErrorCode.InvalidConfig,
+      });
+
+    await expect(ModemCarrier.open(`serial://${blocked.path}?pin=2468`)).rejects.toMatchObject({
+      code: SmsCarrierErrorCode.Unavailable,
+      message: 'the SIM asks for SIM PUK, which only a phone can give it: unlock it there first',
     });
   });
 

@@ -9,6 +9,8 @@ export interface ModemSimulatorOptions {
   readonly number: PhoneNumber;
   /** Message slots; 30, a common SIM's size. */
   readonly capacity?: number;
+  /** A PIN the SIM is locked by until AT+CPIN gives it; none by default. */
+  readonly pin?: string;
 }
 
 /**
@@ -22,9 +24,9 @@ export class ModemSimulator {
     private readonly network: GsmNetwork,
   ) {}
 
-  static async start({ network, number, capacity = 30 }: ModemSimulatorOptions): Promise<ModemSimulator> {
+  static async start({ network, number, capacity = 30, pin }: ModemSimulatorOptions): Promise<ModemSimulator> {
     const relay = await PtyRelay.start();
-    const modem = new SimulatedModem(number, network, (data) => relay.write(data), capacity);
+    const modem = new SimulatedModem(number, network, (data) => relay.write(data), capacity, pin);
     relay.onData((data) => modem.feed(data));
     network.attach(number, modem);
     return new ModemSimulator(relay, modem, network);

@@ -5,6 +5,7 @@ const CTRL_Z = '\u001a';
 const ESCAPE = '\u001b';
 /** The most a line or a message typed after the prompt may hold: a real modem's buffer is about this size. */
 const MAX_INPUT = 1024;
+const MAX_WRONG_PINS = 3;
 
 /** A stored SMS-DELIVER; `sent` is what the network knew of it, absent for one stored raw (see storeRaw). */
 interface StoredMessage {
@@ -28,13 +29,22 @@ export class SimulatedModem {
   private indications = false;
   private messageReference = 0;
   private readonly slots = new Map<number, StoredMessage>();
+  /** The SIM's PIN while it is locked; undefined once unlocked (or for a SIM without one). */
+  private lockedBy: string | undefined;
+  /** A SIM just unlocked answers "SIM busy" to this many storage commands, as real ones do while they read their files. */
+  private busyAnswers = 0;
+  /** Wrong PINs given; the third blocks the SIM until its PUK, which this simulator never takes. */
+  private wrongPins = 0;
 
   constructor(
     readonly number: PhoneNumber,
     private readonly network: GsmNetwork,
     private readonly output: (data: string) => void,
     private readonly capacity: number,
-  ) {}
+    pin?: string,
+  ) {
+    this.lockedBy = pin;
+  }
 
   /** Stores a message from the network; false when every slot is taken. */
   receive(from: PhoneNumber, part: SmsPart): boolean {
@@ -135,6 +145,16 @@ export class SimulatedModem {
       this.echo = command === 'ATE1';
       return final('OK');
     }
+    if (/^AT\+CMEE=[012]$/.test(command)) return final('OK');
+    if (command === 'AT+CPIN?') return `\r\n+CPIN: ${this.simState()}\r\n` + final('OK');
+    const pin = /^AT\+CPIN="([0-9]{4,8})"$/.exec(command)?.[1];
+    if (pin !== undefined) return this.unlock(pin);
+    // TS 27.007 §9.2: 11, SIM PIN required.
+    if (this.lockedBy !== undefined) return final('+CME ERROR: 11');
+    if (this.busyAnswers > 0 && command.startsWith('AT+CPMS=')) {
+      this.busyAnswers -= 1;
+      return final('+CMS ERROR: 314');
+    }
     if (command === 'AT+CMGF=0' || command === 'AT+CMGF=1') {
       this.textMode = command === 'AT+CMGF=1';
       return final('OK');
@@ -143,7 +163,7 @@ export class SimulatedModem {
       this.indications = true;
       return final('OK');
     }
-    if (/^AT\+(CMEE=[012]|CSCS="GSM"|CSDH=[01]|CSMP=[0-9,]+)$/.test(command)) return final('OK');
+    if (/^AT\+(CSCS="GSM"|CSDH=[01]|CSMP=[0-9,]+)$/.test(command)) return final('OK');
     if (/^AT\+CPMS="SM","SM","SM"$/.test(command)) {
       const usage = `${this.slots.size},${this.capacity}`;
       return `\r\n+CPMS: ${usage},${usage},${usage}\r\n` + final('OK');
@@ -157,6 +177,24 @@ export class SimulatedModem {
       return final('OK');
     }
     return final('ERROR');
+  }
+
+  private simState(): string {
+    if (this.lockedBy === undefined) return 'READY';
+    return this.wrongPins < MAX_WRONG_PINS ? 'SIM PIN' : 'SIM PUK';
+  }
+
+  /** TS 27.007 §9.2 codes: 3 operation not allowed, 12 SIM PUK required, 16 incorrect password. */
+  private unlock(pin: string): string {
+    if (this.lockedBy === undefined) return final('+CME ERROR: 3');
+    if (this.wrongPins >= MAX_WRONG_PINS) return final('+CME ERROR: 12');
+    if (pin !== this.lockedBy) {
+      this.wrongPins += 1;
+      return final('+CME ERROR: 16');
+    }
+    this.lockedBy = undefined;
+    this.busyAnswers = 2;
+    return final('OK');
   }
 
   private readSlot(index: number): string {

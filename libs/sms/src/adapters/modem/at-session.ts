@@ -17,6 +17,8 @@ export interface AtCommand {
   readonly payload?: string;
   /** The code an ERROR answer is reported with; a refused AT+CMGS is the network's no, not a modem failure. */
   readonly failure?: SmsCarrierErrorCode;
+  /** How errors name the command, when the command itself carries a secret (AT+CPIN with the PIN). */
+  readonly label?: string;
 }
 
 interface Running extends AtCommand {
@@ -63,7 +65,7 @@ export class AtSession {
     if (FINAL_ERROR.test(line)) {
       const reason = line.startsWith('+CMS') ? describeCmsError(line) : line;
       return this.finish(running, () =>
-        running.reject(new SmsCarrierError(running.failure ?? SmsCarrierErrorCode.CommandFailed, `${running.command} answered ${reason}`)),
+        running.reject(new SmsCarrierError(running.failure ?? SmsCarrierErrorCode.CommandFailed, `${nameOf(running)} answered ${reason}`)),
       );
     }
     if (running.lines.length < MAX_ANSWER_LINES) running.lines.push(raw);
@@ -102,7 +104,7 @@ export class AtSession {
     // Escape ends the message entry a modem may still be in, so the next command is heard.
     if (running.payload !== undefined) this.write(ESCAPE);
     this.finish(running, () =>
-      running.reject(new SmsCarrierError(SmsCarrierErrorCode.Timeout, `${running.command} got no final result in ${running.timeoutMs} ms`)),
+      running.reject(new SmsCarrierError(SmsCarrierErrorCode.Timeout, `${nameOf(running)} got no final result in ${running.timeoutMs} ms`)),
     );
   }
 
@@ -111,7 +113,7 @@ export class AtSession {
     this.running = undefined;
     if (running.overflowed) {
       running.reject(
-        new SmsCarrierError(SmsCarrierErrorCode.MalformedInput, `${running.command} answered more than ${MAX_ANSWER_LINES} lines`),
+        new SmsCarrierError(SmsCarrierErrorCode.MalformedInput, `${nameOf(running)} answered more than ${MAX_ANSWER_LINES} lines`),
       );
     } else {
       settle();
@@ -123,4 +125,8 @@ export class AtSession {
     if (this.running) return;
     this.queue.shift()?.();
   }
+}
+
+function nameOf(command: AtCommand): string {
+  return command.label ?? command.command;
 }

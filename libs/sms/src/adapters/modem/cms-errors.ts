@@ -26,6 +26,8 @@ const MEANINGS: Readonly<Record<number, string>> = {
   310: 'SIM not inserted',
   311: 'SIM PIN required',
   313: 'SIM failure',
+  314: 'SIM busy',
+  316: 'SIM PUK required',
   320: 'memory failure',
   321: 'invalid memory index',
   322: 'memory full',

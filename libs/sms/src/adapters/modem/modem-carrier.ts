@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SerialPort } from 'serialport';
 import type { PhoneNumber, SmsCarrier } from '../../sms-carrier';
 import type { SmsPart } from '../../sms-part';
@@ -29,6 +30,11 @@ export interface ModemCarrierOptions {
 const MAX_PENDING_READS = 256;
 const NEW_MESSAGE = /^\+CMTI:\s*"[A-Z]{2}",\s*(\d{1,5})$/;
 const LISTED = /^\+CMGL:\s*(\d{1,5}),/;
+const SIM_STATE = /^\+CPIN:\s*(.+)$/;
+/** A SIM just unlocked reads its storage for a while and answers "SIM busy" meanwhile (TS 27.005 §3.2.5, TS 27.007 §9.2). */
+const SIM_BUSY = /\+CMS ERROR:\s*314\b|\+CME ERROR:\s*(14|SIM busy)\b/i;
+const SIM_BUSY_RETRY_MS = 500;
+const SIM_BUSY_TRIES = 20;
 
 /**
  * An AT-command GSM modem on a serial port as an SMS carrier (3GPP TS 27.005). Messages the
@@ -62,7 +68,7 @@ export class ModemCarrier implements SmsCarrier {
     port.on('close', () => this.session.close(new SmsCarrierError(SmsCarrierErrorCode.Closed, `${settings.path} closed`)));
   }
 
-  /** Opens `serial:///dev/ttyUSB0?baud=115200&mode=pdu|text&storage=SM|ME|MT` and sets the modem up. */
+  /** Opens `serial:///dev/ttyUSB0?baud=115200&mode=pdu|text&storage=SM|ME|MT&pin=1234` and sets the modem up, unlocking the SIM with the PIN if it asks. */
   static async open(url: string, options: ModemCarrierOptions = {}): Promise<ModemCarrier> {
     const settings = parseModemUrl(url);
     // Loaded here, not with the module: its native binding is needed only where a modem is,
@@ -118,17 +124,62 @@ export class ModemCarrier implements SmsCarrier {
 
   private async initialize(): Promise<void> {
     const { mode, storage } = this.settings;
+    for (const command of ['AT', 'ATE0', 'AT+CMEE=1']) await this.run(command);
+    await this.unlockSim();
     const setup = [
-      'AT',
-      'ATE0',
-      'AT+CMEE=1',
       mode === 'pdu' ? 'AT+CMGF=0' : 'AT+CMGF=1',
       ...(mode === 'text' ? ['AT+CSCS="GSM"', 'AT+CSDH=1', TEXT_MODE_PARAMETERS] : []),
       `AT+CPMS="${storage}","${storage}","${storage}"`,
       // New messages are stored and announced with +CMTI, not pushed whole (TS 27.005 §3.4.1).
       'AT+CNMI=2,1,0,0,0',
     ];
-    for (const command of setup) await this.run(command);
+    for (const command of setup) await this.whileSimBusy(() => this.run(command));
+  }
+
+  /**
+   * Gives a SIM locked by its PIN the one in the URL. Once per open, and never after a
+   * refusal: three wrong PINs block the SIM until its PUK is entered.
+   */
+  private async unlockSim(): Promise<void> {
+    // A modem that cannot tell is taken as unlocked; a locked SIM then fails the next commands with "SIM PIN required".
+    const answer = await this.run('AT+CPIN?').catch((error: unknown) => {
+      if (error instanceof SmsCarrierError && error.code === SmsCarrierErrorCode.CommandFailed) return [];
+      throw error;
+    });
+    const state = answer.map((line) => SIM_STATE.exec(line.trim())?.[1]).find((found) => found !== undefined);
+    if (state === undefined || state === 'READY') return;
+    if (state !== 'SIM PIN')
+      throw new SmsCarrierError(
+        SmsCarrierErrorCode.Unavailable,
+        `the SIM asks for ${state}, which only a phone can give it: unlock it there first`,
+      );
+    const { pin } = this.settings;
+    if (pin === undefined)
+      throw new SmsCarrierError(
+        SmsCarrierErrorCode.InvalidConfig,
+        'the SIM is locked by a PIN: give it in the URL, as in serial:///dev/ttyUSB0?pin=1234',
+      );
+    try {
+      await this.session.run({ command: `AT+CPIN="${pin}"`, label: 'AT+CPIN with the PIN', timeoutMs: this.options.commandTimeoutMs });
+    } catch (error) {
+      if (!(error instanceof SmsCarrierError) || error.code !== SmsCarrierErrorCode.CommandFailed) throw error;
+      throw new SmsCarrierError(
+        SmsCarrierErrorCode.InvalidConfig,
+        `the SIM refused the PIN in the URL (${error.message}); not tried again, since three wrong PINs block it`,
+        { cause: error },
+      );
+    }
+  }
+
+  private async whileSimBusy<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries += 1) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof SmsCarrierError && SIM_BUSY.test(error.message)) || tries === SIM_BUSY_TRIES) throw error;
+        await sleep(SIM_BUSY_RETRY_MS);
+      }
+    }
   }
 
   private unsolicited(line: string): void {

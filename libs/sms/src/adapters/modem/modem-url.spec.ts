@@ -11,6 +11,16 @@ describe(parseModemUrl.name, () => {
       mode: 'text',
       storage: 'ME',
     });
+    expect(parseModemUrl('serial:///dev/ttyUSB0?pin=0042')).toMatchObject({ pin: '0042' });
+  });
+
+  it.each(['12', '123456789', '12a4', ''])('refuses the PIN %j without repeating it', (pin) => {
+    const url = `serial://host/dev/ttyUSB0?pin=${pin}`;
+    expect(() => parseModemUrl(url.replace('host', ''))).toThrow(
+      expect.objectContaining({ message: 'modem URL: pin is not 4 to 8 digits' }),
+    );
+    // Another fault of a URL that holds a PIN names the URL without it.
+    expect(() => parseModemUrl(url)).toThrow(expect.objectContaining({ message: expect.not.stringContaining('pin') }));
   });
 
   it.each([
