@@ -208,11 +208,12 @@ export class ComingClient {
       smsOptions &&
       new SmsInbound(
         smsOptions.carrier,
+        keeper,
         () => {
           const { accountId, deviceId } = keeper.state;
           return deviceId === undefined ? undefined : { accountId, deviceId };
         },
-        (envelope) => this.inbox.receive(envelope, 'sms'),
+        (envelope) => this.inbox.receiveSms(envelope),
         report,
       );
     this.sms = new SmsControls(keeper, routes, endToEnd, connected, smsOptions, this.smsInbound);

@@ -18,7 +18,7 @@ export {
 } from './codec/sms-reassembler';
 export { type SplitOptions, MAX_SMS_PARTS, partCapacity, splitIntoParts } from './codec/split-into-parts';
 export type { SmsPorts } from './codec/user-data-header';
-export type { PhoneNumber, SmsCarrier } from './sms-carrier';
+export type { PhoneNumber, SmsCarrier, SmsPartListener } from './sms-carrier';
 export type { SmsBody, SmsPart } from './sms-part';
 export * from './adapters/smpp';
 export { type ModemCarrierOptions, ModemCarrier } from './adapters/modem/modem-carrier';

@@ -21,6 +21,8 @@ export interface SmscStats {
   delivered: number;
   /** Messages their recipient refused for good. */
   undeliverable: number;
+  /** Deliveries their recipient refused for now (ESME_RX_T_APPN, a full queue, throttled): the message waits for its next bind. */
+  deferred: number;
   /** Receipts dropped because their recipient's queue was full. */
   receiptsDropped: number;
 }
@@ -108,6 +110,7 @@ export class MessageRouter {
     message.inFlight = false;
     if (TEMPORARY_REFUSALS.has(status)) {
       message.deferred = true;
+      this.stats.deferred += 1;
     } else {
       this.store.remove(message);
       if (status === SmppStatus.Ok) this.stats.delivered += 1;

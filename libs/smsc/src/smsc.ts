@@ -60,7 +60,7 @@ export async function startSmsc(options: SmscOptions): Promise<Smsc> {
   checkAccounts(accounts);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new SmscError(SmscErrorCode.InvalidOptions, `option port is ${port}, not a port from 0 to 65535`);
-  const stats: SmscStats = { throttled: 0, queueFull: 0, delivered: 0, undeliverable: 0, receiptsDropped: 0 };
+  const stats: SmscStats = { throttled: 0, queueFull: 0, delivered: 0, undeliverable: 0, deferred: 0, receiptsDropped: 0 };
   const store = new MessageStore(settings);
   const log = new SmscLog(settings.maxLogEntries);
   const router = new MessageRouter(store, log, stats);

@@ -152,6 +152,22 @@ describe(HttpCarrier.name, () => {
     expect(inbox.received).toEqual([{ from: ALICE, part: { body: { coding: 'gsm7', text: 'forged' } } }]);
   });
 
+  it('answers 503 with a Retry-After while no listener takes SMS, or while it fails to keep them; 204 once one is kept', async () => {
+    const secret = randomBytes(16).toString('hex');
+    const bob = await HttpCarrier.open({ gatewayUrl: 'http://bob:pw@127.0.0.1:9/sms', webhook: { secret } });
+    started.add(bob);
+    const body = JSON.stringify({ from: ALICE, parts: [{ udh: null, coding: 'gsm7', text: 'kept?' }] });
+
+    const unheard = await postToWebhook(bob.webhookUrl, secret, body);
+    expect([unheard.status, unheard.headers.get('retry-after')]).toEqual([503, '30']);
+    bob.onPart(() => Promise.reject(new Error('the client could not save it')));
+    expect((await postToWebhook(bob.webhookUrl, secret, body)).status).toBe(503);
+    const kept: string[] = [];
+    bob.onPart(async (_from, part) => void kept.push(part.body.coding === 'gsm7' ? part.body.text : ''));
+    expect((await postToWebhook(bob.webhookUrl, secret, body)).status).toBe(204);
+    expect(kept).toEqual(['kept?']);
+  });
+
   it('answers 413 to a body over the cap, declared or streamed, and delivers nothing', async () => {
     const { carrier: bob, inbox, secret } = await carrier(await gateway(), BOB);
     const oversized = JSON.stringify({ from: ALICE, parts: [], padding: 'x'.repeat(MAX_WEBHOOK_BODY_BYTES) });

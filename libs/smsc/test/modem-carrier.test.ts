@@ -93,9 +93,27 @@ describe(ModemCarrier.name, () => {
     const received = await new PartInbox(bob).next(parts.length);
 
     expect(received).toEqual(parts.map((part) => ({ from: ALICE, part })));
-    // The deletions follow each read; one more command round trip shows them all done.
-    await bob.send(ALICE, [{ body: { coding: 'gsm7', text: 'ok' } }]);
-    expect(bobModem.storedCount).toBe(0);
+    // Each is deleted once the listener has it safe.
+    await expect.poll(() => bobModem.storedCount).toBe(0);
+  });
+
+  it('keeps stored a message its listener fails to keep, and hands it on at the next start', async () => {
+    const network = new GsmNetwork();
+    const bobModem = await simulator(network, BOB);
+    const alice = await carrier(await simulator(network, ALICE));
+    const discards: string[] = [];
+    const failing = await carrier(bobModem, 'pdu', discards);
+    failing.onPart(() => Promise.reject(new Error('the client could not save it')));
+    const part: SmsPart = { body: { coding: 'gsm7', text: 'keep me' } };
+
+    await alice.send(BOB, [part]);
+    await expect.poll(() => discards).toEqual([expect.stringContaining('not taken, kept in storage: Error: the client could not save it')]);
+    expect(bobModem.storedCount).toBe(1);
+    await failing.close();
+
+    const bob = await carrier(bobModem);
+    expect(await new PartInbox(bob).next(1)).toEqual([{ from: ALICE, part }]);
+    await expect.poll(() => bobModem.storedCount).toBe(0);
   });
 
   it('discards and deletes what a hostile network stores (malformed, lying about lengths, foreign UCS2), then goes on', async () => {
@@ -127,8 +145,7 @@ describe(ModemCarrier.name, () => {
       expect.stringMatching(/from \+4912345678: UCS2 text outside the GSM alphabet/),
       expect.stringContaining('the PDU ends at octet 4, inside its originating address'),
     ]);
-    await alice.send(BOB, [hello]);
-    expect(aliceModem.storedCount).toBe(0);
+    await expect.poll(() => aliceModem.storedCount).toBe(0);
   });
 
   it('reports a message the network refuses with the +CMS ERROR and its meaning', async () => {

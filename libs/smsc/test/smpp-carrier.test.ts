@@ -107,6 +107,21 @@ describe(SmppCarrier.name, () => {
     expect(await toCarol.first(2)).toEqual(parts.map((part) => ({ from: ALICE, part })));
   });
 
+  it('answers a part only once the listener has it safe: one it fails on stays with the SMSC and comes again at the next bind', async () => {
+    const alice = await connect('alice', ALICE);
+    const bob = await connect('bob', BOB);
+    const part = binary(concatenation(9, 1, 1), random(60));
+    bob.onPart(() => Promise.reject(new Error('the client could not save it')));
+    const before = smsc.stats();
+
+    await alice.send(BOB, [part]);
+    await expect.poll(() => smsc.stats().deferred - before.deferred).toBe(1);
+    await bob.close();
+
+    const again = await connect('bob', BOB);
+    expect(await new PartInbox(again).first(1)).toEqual([{ from: ALICE, part }]);
+  });
+
   it('reports a delivered part with a receipt naming its message ID, not as a part', async () => {
     const alice = await connect('alice', ALICE);
     const bob = await connect('bob', BOB);

@@ -15,7 +15,11 @@ async function measure(name: string, alice: SmsCarrier, bob: SmsCarrier, mode: '
   const parts: SmsPart[] = splitIntoParts(encodeSmsMessage(Uint8Array.from(randomBytes(1_900)), { mode }), { reference: 1 });
   const expected = parts.length * messages;
   let received = 0;
-  const done = new Promise<void>((resolve) => bob.onPart(() => ++received === expected && resolve()));
+  const done = new Promise<void>((resolve) =>
+    bob.onPart(() => {
+      if (++received === expected) resolve();
+    }),
+  );
   const started = performance.now();
   for (let message = 0; message < messages; message++) await alice.send(BOB, parts);
   await done;

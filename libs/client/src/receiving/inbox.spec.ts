@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Carrier } from '../received-message';
 import { StateKeeper } from '../state-keeper';
+import type { ClientState } from '../store/client-store';
 import { MemoryClientStore } from '../store/memory-client-store';
 import { SmsTransportErrorCode } from '../transport/sms/sms-transport.errors';
 import { Inbox, MAX_HELD_SMS } from './inbox';
@@ -26,14 +27,18 @@ const envelope = (clientMessageId: Uint8Array, firstByte = 0x44): messaging.Enve
   content: Uint8Array.of(firstByte, ...randomBytes(8)),
 });
 
-/** An inbox whose reader opens every envelope but forged ones, recording what it shows, rejects and acknowledges. */
-function inbox(accepting = true) {
+/**
+ * An inbox whose reader opens every envelope but forged ones, recording what it shows,
+ * rejects and acknowledges; on `store`, as a run of a client that saved its state there.
+ */
+function inbox(accepting = true, store = new MemoryClientStore(), state: ClientState = { accountId: OWN, recipients: {}, seen: [] }) {
   const shown: { id: string; via: Carrier }[] = [];
   const rejected: unknown[] = [];
   const acknowledged: Uint8Array[] = [];
-  const keeper = new StateKeeper({ accountId: OWN, recipients: {}, seen: [] }, new MemoryClientStore());
+  const keeper = new StateKeeper(state, store);
+  const taking = { now: accepting };
   const under = new Inbox(keeper, {
-    accepting: () => accepting,
+    accepting: () => taking.now,
     open: async (opened, via) => {
       if (opened.content[0] === FORGED) throw new Error('bad MAC');
       const id = Buffer.from(opened.clientMessageId).toString('hex');
@@ -46,7 +51,7 @@ function inbox(accepting = true) {
     acknowledge: async (guids) => void acknowledged.push(...guids),
     halt: (error) => rejected.push(error),
   });
-  return { under, shown, rejected, acknowledged };
+  return { under, shown, rejected, acknowledged, taking };
 }
 
 describe(`${Inbox.name} with SMS`, () => {
@@ -55,9 +60,8 @@ describe(`${Inbox.name} with SMS`, () => {
     const id = randomBytes(16);
     const bySms = envelope(id);
     const byServer = { ...bySms, serverGuid: randomBytes(16) };
-    under.receive(bySms, 'sms');
-    await under.settled();
-    under.receive(byServer, 'websocket');
+    await under.receiveSms(bySms);
+    under.receive(byServer);
     await under.settled();
     expect(shown).toEqual([{ id: id.toString('hex'), via: 'sms' }]);
     expect(acknowledged).toEqual([byServer.serverGuid]);
@@ -66,18 +70,48 @@ describe(`${Inbox.name} with SMS`, () => {
   it('lets a forged SMS claiming a message ID spend only its own GUID: the genuine message with that ID is still shown', async () => {
     const { under, shown, rejected } = inbox();
     const id = randomBytes(16);
-    under.receive(envelope(id, FORGED), 'sms');
-    await under.settled();
-    under.receive(envelope(id), 'websocket');
+    await under.receiveSms(envelope(id, FORGED));
+    under.receive(envelope(id));
     await under.settled();
     expect(rejected).toHaveLength(1);
     expect(shown).toEqual([{ id: id.toString('hex'), via: 'websocket' }]);
   });
 
-  it('holds at most MAX_HELD_SMS SMS while the application takes none, and says so for the rest', async () => {
+  it('holds at most MAX_HELD_SMS SMS while the application takes none, and leaves the rest with the network, saying so', async () => {
     const { under, rejected } = inbox(false);
-    for (let index = 0; index <= MAX_HELD_SMS; index += 1) under.receive(envelope(randomBytes(16)), 'sms');
-    await under.settled();
+    const taken = Array.from({ length: MAX_HELD_SMS + 1 }, () =>
+      under.receiveSms(envelope(randomBytes(16))).then(
+        () => 'taken',
+        () => 'left',
+      ),
+    );
+    const outcomes = await Promise.all(taken);
+    expect(outcomes.filter((outcome) => outcome === 'left')).toHaveLength(1);
     expect(rejected).toEqual([expect.objectContaining({ code: SmsTransportErrorCode.NotTaken })]);
+  });
+
+  it('keeps the SMS it holds in the state: a restart shows them once the application takes messages', async () => {
+    const store = new MemoryClientStore();
+    const first = inbox(false, store);
+    const ids = [randomBytes(16), randomBytes(16)];
+    for (const id of ids) await first.under.receiveSms(envelope(id));
+    expect(first.shown).toEqual([]);
+
+    // The first run ends without the application ever taking them; the next loads what was saved.
+    const second = inbox(false, store, (await store.load())!);
+    second.taking.now = true;
+    second.under.resume();
+    await second.under.settled();
+    expect(second.shown).toEqual(ids.map((id) => ({ id: id.toString('hex'), via: 'sms' })));
+    expect((await store.load())?.heldSms).toEqual([]);
+  });
+
+  it('does not call an SMS taken when the state cannot be saved', async () => {
+    const store = new MemoryClientStore();
+    store.save = () => Promise.reject(new Error('disk full'));
+    const { under } = inbox(true, store);
+    await expect(under.receiveSms(envelope(randomBytes(16)))).rejects.toThrow(/disk full/);
+    // Stopped for good: a later SMS is refused at once, so its carrier keeps it too.
+    await expect(under.receiveSms(envelope(randomBytes(16)))).rejects.toMatchObject({ code: SmsTransportErrorCode.NotTaken });
   });
 });

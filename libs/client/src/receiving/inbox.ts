@@ -1,4 +1,4 @@
-import type { messaging } from '@coming/proto';
+import { messaging } from '@coming/proto';
 import type { Carrier } from '../received-message';
 import type { StateKeeper } from '../state-keeper';
 import { SmsTransportError, SmsTransportErrorCode } from '../transport/sms/sms-transport.errors';
@@ -12,10 +12,11 @@ const MAX_SEEN = 20_000;
  */
 export const MAX_HELD_SMS = 1_000;
 
-/** An envelope and the carrier that brought it. */
+/** An envelope and the carrier that brought it; an SMS's `taken` is told once it is safe (or not). */
 interface Arrival {
   envelope: messaging.Envelope;
   via: Carrier;
+  taken?: { resolve(): void; reject(error: unknown): void };
 }
 
 export interface InboxOutput {
@@ -45,7 +46,10 @@ export interface InboxOutput {
  * Envelopes that came by SMS take the same path and the same dedupe, so a message that
  * came both ways is shown once; they are never acknowledged to the server, which never
  * had them. One that fails to open only spends its own GUID: its sender + message ID is
- * anyone's to claim over SMS, and must not shut out the genuine message.
+ * anyone's to claim over SMS, and must not shut out the genuine message. An SMS has no
+ * server to wait on: the promise `receiveSms` gives resolves once it is safe in the state
+ * (read, or held there while the application takes no messages), and only then does the
+ * carrier acknowledge it.
  */
 export class Inbox {
   private readonly seen: Set<string>;
@@ -60,20 +64,37 @@ export class Inbox {
     private readonly output: InboxOutput,
   ) {
     this.seen = new Set(keeper.state.seen);
+    // SMS held when the last run ended: offered again once the application takes messages.
+    this.held = (keeper.state.heldSms ?? []).map((encoded) => ({
+      envelope: messaging.Envelope.decode(Buffer.from(encoded, 'base64')),
+      via: 'sms',
+    }));
   }
 
-  /** Collects envelopes arriving in one burst and handles them together. */
-  receive(envelope: messaging.Envelope, via: Carrier = 'websocket'): void {
-    if (this.halted) return;
-    this.batch.push({ envelope, via });
-    if (this.batch.length === 1) setImmediate(() => this.flush());
+  /** Collects envelopes the server pushes in one burst and handles them together. */
+  receive(envelope: messaging.Envelope): void {
+    this.arrive({ envelope, via: 'websocket' });
+  }
+
+  /** Takes an envelope that came by SMS; resolves once it is safe in the state, rejects when the state cannot be saved. */
+  receiveSms(envelope: messaging.Envelope): Promise<void> {
+    return new Promise((resolve, reject) => this.arrive({ envelope, via: 'sms', taken: { resolve, reject } }));
   }
 
   /** Offers held envelopes again, after the application started taking messages. */
   resume(): void {
     const held = this.held;
     this.held = [];
-    for (const { envelope, via } of held) this.receive(envelope, via);
+    for (const { envelope, via } of held) this.arrive({ envelope, via });
+  }
+
+  private arrive(arrival: Arrival): void {
+    if (this.halted) {
+      arrival.taken?.reject(new SmsTransportError(SmsTransportErrorCode.NotTaken, 'the inbox stopped: the client state cannot be saved'));
+      return;
+    }
+    this.batch.push(arrival);
+    if (this.batch.length === 1) setImmediate(() => this.flush());
   }
 
   /** Resolves once every envelope received so far is handled and acknowledged. */
@@ -94,7 +115,10 @@ export class Inbox {
   }
 
   private async process(arrivals: Arrival[]): Promise<void> {
-    if (this.halted) return;
+    if (this.halted) {
+      for (const { taken } of arrivals) taken?.reject(new SmsTransportError(SmsTransportErrorCode.NotTaken, 'the inbox stopped'));
+      return;
+    }
     const handled: messaging.Envelope[] = [];
     for (const arrival of arrivals) {
       const { envelope, via } = arrival;
@@ -116,14 +140,17 @@ export class Inbox {
       if (via === 'websocket') handled.push(envelope);
     }
     this.keeper.state.seen = [...this.seen].slice(-MAX_SEEN);
+    this.keeper.state.heldSms = this.held.filter(({ via }) => via === 'sms').map(({ envelope }) => encoded(envelope));
     try {
       await this.keeper.save();
     } catch (error) {
       this.halted = true;
       this.held = [];
+      for (const { taken } of arrivals) taken?.reject(error);
       this.output.halt(error);
       return;
     }
+    for (const { taken } of arrivals) taken?.resolve();
     if (handled.length > 0) await this.output.acknowledge(handled.map((envelope) => envelope.serverGuid));
   }
 
@@ -131,13 +158,19 @@ export class Inbox {
     if (arrival.via === 'sms' && this.held.filter(({ via }) => via === 'sms').length >= MAX_HELD_SMS) {
       const error = new SmsTransportError(
         SmsTransportErrorCode.NotTaken,
-        `${MAX_HELD_SMS} SMS already wait for the application to take messages; dropped one from ${arrival.envelope.sourceAccount}`,
+        `${MAX_HELD_SMS} SMS already wait for the application to take messages; left one from ${arrival.envelope.sourceAccount} with the network`,
       );
       this.output.reject(arrival.envelope, error);
+      // Settled once: the resolve after the batch's save does not undo this.
+      arrival.taken?.reject(error);
       return;
     }
-    this.held.push(arrival);
+    this.held.push({ envelope: arrival.envelope, via: arrival.via });
   }
+}
+
+function encoded(envelope: messaging.Envelope): string {
+  return Buffer.from(messaging.Envelope.encode(envelope).finish()).toString('base64');
 }
 
 /** The GUID key first, then the sender + message ID one. */

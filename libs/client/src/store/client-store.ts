@@ -1,5 +1,6 @@
 import type { PaymentsState } from '../payments/payment-entries';
 import type { SignalState } from '../signal/client-signal-store';
+import type { StoredSmsPart } from '../transport/sms/sms-inbound';
 import type { SmsState } from '../transport/sms/sms-routes';
 import type { BacklogEntry } from '../sending/server-backlog';
 import type { BitcoinNetwork } from '../wallet/bitcoin/bitcoin-network';
@@ -65,6 +66,10 @@ export interface ClientState {
   sms?: SmsState;
   /** Messages encrypted while the server was away, waiting to be handed to it, oldest first. */
   serverBacklog?: BacklogEntry[];
+  /** SMS (messaging.Envelope, base64) that came while the application took no messages: an SMS has no server to wait on. */
+  heldSms?: string[];
+  /** Parts of SMS messages still incomplete, as received, so that a restart holds them again. */
+  smsParts?: StoredSmsPart[];
 }
 
 /** Where a client keeps its state: a folder on disk for the CLI, anything else elsewhere. */

@@ -68,6 +68,25 @@ describe(SmsReassembler.name, () => {
     expect(reassembler.stats()).toMatchObject({ pendingMessages: 0, heldBytes: 0 });
   });
 
+  it('gives back the parts it holds as received, so that another reassembler holds them again and completes the message', () => {
+    const { reassembler } = harness();
+    const [text, binary] = [partsOf(randomBytes(seededRandom(6), 600), 3), partsOf(randomBytes(seededRandom(7), 600), 4, 'binary')];
+    feed(reassembler, ALICE, text.slice(1));
+    feed(reassembler, BOB, binary.slice(0, -1));
+    feed(reassembler, BOB, partsOf(randomBytes(seededRandom(8), 10), 5));
+
+    const held = reassembler.heldParts();
+    expect(held).toEqual([
+      ...text.slice(1).map((part) => ({ from: ALICE, part })),
+      ...binary.slice(0, -1).map((part) => ({ from: BOB, part })),
+    ]);
+    const { reassembler: next } = harness();
+    for (const { from, part } of held) expect(next.accept(from, part)).toBeUndefined();
+    expect(bytesOf(next.accept(ALICE, text[0]!))).toEqual(bytesOf(reassembler.accept(ALICE, text[0]!)));
+    expect(next.accept(BOB, binary.at(-1)!)).toBeDefined();
+    expect(next.heldParts()).toEqual([]);
+  });
+
   it('keeps the parts of the same reference from two senders apart', () => {
     const { reassembler } = harness();
     const [fromAlice, fromBob] = [randomBytes(seededRandom(1), 500), randomBytes(seededRandom(2), 500)];

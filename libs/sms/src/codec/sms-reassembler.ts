@@ -69,7 +69,8 @@ interface PendingMessage {
   readonly total: number;
   readonly ports?: SmsPorts;
   readonly firstSeenAt: number;
-  readonly parts: Map<number, string | Uint8Array>;
+  /** By sequence number, as received (header and all), so that heldParts can give them back. */
+  readonly parts: Map<number, SmsPart>;
   bytes: number;
 }
 
@@ -153,7 +154,8 @@ export class SmsReassembler {
       this.holdingsOf(from).messages.set(key, message);
     }
     // A copy: the carrier's octets may be a view into a larger buffer, which holding would keep alive uncounted.
-    message.parts.set(concatenation.sequence, part.body.coding === 'gsm7' ? part.body.text : part.body.bytes.slice());
+    const body: SmsBody = part.body.coding === 'gsm7' ? part.body : { coding: 'binary', bytes: part.body.bytes.slice() };
+    message.parts.set(concatenation.sequence, { udh: part.udh.slice(), body });
     this.charge(message, charge);
     if (message.parts.size < message.total) return undefined;
 
@@ -174,6 +176,14 @@ export class SmsReassembler {
       if (completion.expiresAt > now) break;
       this.forget(key, completion.from);
     }
+  }
+
+  /**
+   * The parts of the messages still incomplete, as they were received, oldest message first:
+   * what a client keeps across a restart, and feeds to a new reassembler to hold them again.
+   */
+  heldParts(): { readonly from: PhoneNumber; readonly part: SmsPart }[] {
+    return [...this.pending.values()].flatMap(({ from, parts }) => [...parts.values()].map((part) => ({ from, part })));
   }
 
   stats(): SmsReassemblerStats {
@@ -289,9 +299,9 @@ function samePorts(first: SmsPorts | undefined, second: SmsPorts | undefined): b
 }
 
 function assemble(message: PendingMessage): SmsBody {
-  const parts = Array.from({ length: message.total }, (_, index) => message.parts.get(index + 1)!);
-  if (message.coding === 'gsm7') return { coding: 'gsm7', text: parts.join('') };
-  return { coding: 'binary', bytes: concatBytes(...(parts as Uint8Array[])) };
+  const bodies = Array.from({ length: message.total }, (_, index) => message.parts.get(index + 1)!.body);
+  if (message.coding === 'gsm7') return { coding: 'gsm7', text: bodies.map((body) => (body.coding === 'gsm7' ? body.text : '')).join('') };
+  return { coding: 'binary', bytes: concatBytes(...bodies.map((body) => (body.coding === 'binary' ? body.bytes : new Uint8Array()))) };
 }
 
 /** Refuses limits under which a message that obeys them could still not complete. */

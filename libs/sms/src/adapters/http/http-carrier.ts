@@ -1,4 +1,4 @@
-import type { PhoneNumber, SmsCarrier } from '../../sms-carrier';
+import type { PhoneNumber, SmsCarrier, SmsPartListener } from '../../sms-carrier';
 import type { SmsPart } from '../../sms-part';
 import { checkPhoneNumber } from '../phone-number';
 import { SmsCarrierError, SmsCarrierErrorCode } from '../sms-carrier.errors';
@@ -37,12 +37,13 @@ const MIN_SECRET_LENGTH = 16;
 
 /**
  * An HTTP SMS gateway as a carrier: each send is one POST of the message's parts (more for
- * over 100 parts), retried
- * with backoff while the gateway is busy or failing, and incoming SMS arrive on a webhook
- * this carrier serves. Retries can deliver a message twice; the reassembler drops repeats.
+ * over 100 parts), retried with backoff while the gateway is busy or failing, and incoming
+ * SMS arrive on a webhook this carrier serves, answered 204 once the listener has every part
+ * safe (503, for the gateway to retry, otherwise). Retries can deliver a message twice; the
+ * reassembler drops repeats.
  */
 export class HttpCarrier implements SmsCarrier {
-  private listener: ((from: PhoneNumber, part: SmsPart) => void) | undefined;
+  private listener: SmsPartListener | undefined;
   private closed = false;
 
   private constructor(
@@ -61,7 +62,7 @@ export class HttpCarrier implements SmsCarrier {
       );
     }
     // The webhook starts first, so that its URL is known; it hands parts on once the carrier exists.
-    let handOn = (_from: string, _parts: SmsPart[]): void => undefined;
+    let handOn = async (_from: string, _parts: SmsPart[]): Promise<void> => undefined;
     const webhook = await SmsWebhookServer.start({
       host: options.webhook.host ?? '127.0.0.1',
       port: options.webhook.port ?? 0,
@@ -69,8 +70,10 @@ export class HttpCarrier implements SmsCarrier {
       onMessage: (from, parts) => handOn(from, parts),
     });
     const carrier = new HttpCarrier(endpoint, options, webhook);
-    handOn = (from, parts) => {
-      for (const part of parts) carrier.listener?.(from, part);
+    handOn = async (from, parts) => {
+      const listener = carrier.listener;
+      if (listener === undefined) throw new SmsCarrierError(SmsCarrierErrorCode.Unavailable, 'no listener takes SMS yet');
+      for (const part of parts) await listener(from, part);
     };
     return carrier;
   }
@@ -90,7 +93,7 @@ export class HttpCarrier implements SmsCarrier {
     }
   }
 
-  onPart(listener: (from: PhoneNumber, part: SmsPart) => void): void {
+  onPart(listener: SmsPartListener): void {
     this.listener = listener;
   }
 

@@ -12,12 +12,15 @@ export const WEBHOOK_SECRET_HEADER = 'x-sms-webhook-secret';
 export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
 const PATH = '/sms';
 const MAX_CONNECTIONS = 64;
+/** What a 503 asks the gateway to wait before sending a message not taken again. */
+const RETRY_AFTER_SECONDS = 30;
 
 export interface SmsWebhookOptions {
   readonly host: string;
   readonly port: number;
   readonly secret: string;
-  readonly onMessage: (from: string, parts: SmsPart[]) => void;
+  /** Resolves once the parts are safe; until then the gateway gets no answer, and on a rejection a 503 to deliver them again. */
+  readonly onMessage: (from: string, parts: SmsPart[]) => Promise<void>;
 }
 
 /**
@@ -62,7 +65,7 @@ async function handle(
   request: IncomingMessage,
   response: ServerResponse,
   secretDigest: Buffer,
-  onMessage: (from: string, parts: SmsPart[]) => void,
+  onMessage: (from: string, parts: SmsPart[]) => Promise<void>,
 ): Promise<void> {
   if (new URL(request.url ?? '/', 'http://webhook').pathname !== PATH) return reply(response, 404, 'not found');
   if (request.method !== 'POST') return reply(response, 405, 'only POST');
@@ -77,7 +80,13 @@ async function handle(
   } catch (error) {
     return reply(response, 400, error instanceof Error ? error.message : 'unreadable');
   }
-  onMessage(message.from, message.parts);
+  try {
+    await onMessage(message.from, message.parts);
+  } catch {
+    // Not taken (no listener yet, a client that cannot save): the gateway keeps the message and sends it again.
+    response.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+    return reply(response, 503, 'not taken now; send it again later');
+  }
   reply(response, 204);
 }
 

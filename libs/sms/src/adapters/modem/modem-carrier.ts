@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SerialPort } from 'serialport';
-import type { PhoneNumber, SmsCarrier } from '../../sms-carrier';
+import type { PhoneNumber, SmsCarrier, SmsPartListener } from '../../sms-carrier';
 import type { SmsPart } from '../../sms-part';
 import { checkPhoneNumber } from '../phone-number';
 import { SmsCarrierError, SmsCarrierErrorCode } from '../sms-carrier.errors';
@@ -38,13 +38,14 @@ const SIM_BUSY_TRIES = 20;
 
 /**
  * An AT-command GSM modem on a serial port as an SMS carrier (3GPP TS 27.005). Messages the
- * modem stores are read, handed to the listener and deleted: on `+CMTI` indications, and all
- * those already stored when the listener registers, so that nothing sent while the client
- * was down is lost. Every stored message is deleted once read, a foreign one too, or the
- * storage would fill up: the modem should be one given to Coming.
+ * modem stores are read, handed to the listener and deleted once it has them safe: on
+ * `+CMTI` indications, and all those already stored when the listener registers, so that
+ * nothing sent while the client was down is lost. Every stored message is deleted once
+ * taken, a foreign one too, or the storage would fill up: the modem should be one given to
+ * Coming. One the listener fails to keep stays stored, for the next start.
  */
 export class ModemCarrier implements SmsCarrier {
-  private listener: ((from: PhoneNumber, part: SmsPart) => void) | undefined;
+  private listener: SmsPartListener | undefined;
   private readonly pendingReads = new Set<number>();
   private reading = false;
   private listingWanted = false;
@@ -110,7 +111,7 @@ export class ModemCarrier implements SmsCarrier {
   }
 
   /** Registers the listener and reads every message already stored. */
-  onPart(listener: (from: PhoneNumber, part: SmsPart) => void): void {
+  onPart(listener: SmsPartListener): void {
     this.listener = listener;
     this.listingWanted = true;
     this.readPending();
@@ -231,17 +232,25 @@ export class ModemCarrier implements SmsCarrier {
       if (!(error instanceof SmsCarrierError) || error.code === SmsCarrierErrorCode.Closed) throw error;
       this.options.onDiscard(`slot ${index}: ${error.message}`);
     }
-    if (message?.kind === 'part') this.handOn(index, message.from, message.part);
-    else if (message) this.options.onDiscard(`slot ${index}, from ${message.from}: ${message.reason}`);
+    if (message?.kind === 'part') {
+      if (!(await this.handOn(index, message.from, message.part))) return;
+    } else if (message) {
+      this.options.onDiscard(`slot ${index}, from ${message.from}: ${message.reason}`);
+    }
     await this.run(`AT+CMGD=${index}`);
   }
 
-  /** A listener that throws must not stop reading, nor keep the message in storage to be read again forever. */
-  private handOn(index: number, from: string, part: SmsPart): void {
+  /**
+   * True once the listener has the part safe. A listener that fails leaves the message stored,
+   * to be read at the next start (the listing when a listener registers); reading goes on.
+   */
+  private async handOn(index: number, from: string, part: SmsPart): Promise<boolean> {
     try {
-      this.listener?.(from, part);
+      await this.listener?.(from, part);
+      return true;
     } catch (error) {
-      this.options.onDiscard(`slot ${index}: the listener threw ${String(error)}`);
+      this.options.onDiscard(`slot ${index}: not taken, kept in storage: ${String(error)}`);
+      return false;
     }
   }
 

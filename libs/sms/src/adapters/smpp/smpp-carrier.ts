@@ -1,5 +1,5 @@
 import { setTimeout as wait } from 'node:timers/promises';
-import type { PhoneNumber, SmsCarrier } from '../../sms-carrier';
+import type { PhoneNumber, SmsCarrier, SmsPartListener } from '../../sms-carrier';
 import { SmsCarrierError, SmsCarrierErrorCode } from '../sms-carrier.errors';
 import type { SmsPart } from '../../sms-part';
 import { backoffDelay, type BackoffPolicy } from './backoff';
@@ -64,7 +64,7 @@ interface HeldPart {
  * what the network sends.
  */
 export class SmppCarrier implements SmsCarrier {
-  private partListener: ((from: PhoneNumber, part: SmsPart) => void) | undefined;
+  private partListener: SmsPartListener | undefined;
   private receiptListener: ((receipt: DeliveryReceipt) => void) | undefined;
   private readonly held: HeldPart[] = [];
   private readonly closing = new AbortController();
@@ -115,9 +115,9 @@ export class SmppCarrier implements SmsCarrier {
     return this.submitFieldsOf(to, this.submitFields(to, part, 0));
   }
 
-  onPart(listener: (from: PhoneNumber, part: SmsPart) => void): void {
+  onPart(listener: SmsPartListener): void {
     this.partListener = listener;
-    for (const { from, part, answer } of this.held.splice(0)) answer(this.handOver(from, part));
+    for (const { from, part, answer } of this.held.splice(0)) void this.handOver(from, part).then(answer);
   }
 
   /** Registers the one listener of delivery receipts; without one they are answered and dropped. */
@@ -216,12 +216,12 @@ export class SmppCarrier implements SmsCarrier {
     return new Promise((answer) => this.held.push({ from, part, answer }));
   }
 
-  private handOver(from: PhoneNumber, part: SmsPart): number {
+  /** Answered once the listener has the part safe; a temporary error when it failed, for the SMSC to try again. */
+  private async handOver(from: PhoneNumber, part: SmsPart): Promise<number> {
     try {
-      this.partListener?.(from, part);
+      await this.partListener?.(from, part);
       return SmppStatus.Ok;
     } catch {
-      // The listener failed on this part: a temporary error leaves it to the SMSC to try again.
       return SmppStatus.TemporaryAppError;
     }
   }
