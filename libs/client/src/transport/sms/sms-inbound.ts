@@ -12,6 +12,13 @@ import type { StateKeeper } from '../../state-keeper';
 import { envelopeOfSms, type SmsReceiver } from './sms-envelope';
 import { SmsTransportError, SmsTransportErrorCode } from './sms-transport.errors';
 
+/**
+ * What incomplete messages may hold in all: every part received saves the state, these
+ * included, so a flood of parts from many numbers costs bounded writes. About 80 pending
+ * messages of the longest kind (a first PreKey message of 20 parts).
+ */
+const MAX_HELD_BYTES = 256 * 1024;
+
 export interface SmsInboundStats {
   /** Whole SMS without Coming's marker: someone's ordinary text, left alone. */
   foreign: number;
@@ -57,7 +64,7 @@ export class SmsInbound {
     private readonly report: (error: Error) => void,
     private readonly now: () => number = Date.now,
   ) {
-    this.reassembler = new SmsReassembler({}, now);
+    this.reassembler = new SmsReassembler({ maxBytes: MAX_HELD_BYTES }, now);
     for (const { from, part } of (keeper.state.smsParts ?? []).map(partOfStored)) this.reassembler.accept(from, part);
   }
 
