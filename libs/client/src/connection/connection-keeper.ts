@@ -51,11 +51,14 @@ export class ConnectionKeeper {
   connected(): Promise<ServerLink> {
     if (this.haltedBy !== undefined) return Promise.reject(this.haltedBy);
     if (this.closed) return Promise.reject(new ClientError(ClientErrorCode.ConnectionLost, 'the client is closed'));
-    this.current ??= this.open().catch((error: unknown) => {
-      this.current = undefined;
+    if (this.current !== undefined) return this.current;
+    const attempt: Promise<ServerLink> = this.open().catch((error: unknown) => {
+      // Only this attempt is forgotten: a drop during it may already have started the next.
+      if (this.current === attempt) this.current = undefined;
       throw error;
     });
-    return this.current;
+    this.current = attempt;
+    return attempt;
   }
 
   /** Drops the connection; a later `connected` opens another. */
