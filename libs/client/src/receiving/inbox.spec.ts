@@ -106,6 +106,23 @@ describe(`${Inbox.name} with SMS`, () => {
     expect((await store.load())?.heldSms).toEqual([]);
   });
 
+  it("does not call an SMS taken when the application's listener throws on it", async () => {
+    const keeper = new StateKeeper({ accountId: OWN, recipients: {}, seen: [] }, new MemoryClientStore());
+    const under = new Inbox(keeper, {
+      accepting: () => true,
+      open: async () => ({
+        message: { from: CONTACT, fromDevice: 1, text: '', sentAt: 1, receivedAt: 2, serverGuid: '', via: 'sms' },
+      }),
+      deliver: () => {
+        throw new Error('the view crashed');
+      },
+      reject: () => undefined,
+      acknowledge: async () => undefined,
+      halt: () => undefined,
+    });
+    await expect(under.receiveSms(envelope(randomBytes(16)))).rejects.toThrow('the view crashed');
+  });
+
   it('does not call an SMS taken when the state cannot be saved', async () => {
     const store = new MemoryClientStore();
     store.save = () => Promise.reject(new Error('disk full'));

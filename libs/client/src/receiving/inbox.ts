@@ -115,6 +115,16 @@ export class Inbox {
   }
 
   private async process(arrivals: Arrival[]): Promise<void> {
+    try {
+      await this.handle(arrivals);
+    } catch (error) {
+      // An application listener that threw, say: an SMS not yet saved is not taken (settled once, so a taken one stays so).
+      for (const { taken } of arrivals) taken?.reject(error);
+      throw error;
+    }
+  }
+
+  private async handle(arrivals: Arrival[]): Promise<void> {
     if (this.halted) {
       for (const { taken } of arrivals) taken?.reject(new SmsTransportError(SmsTransportErrorCode.NotTaken, 'the inbox stopped'));
       return;
