@@ -52,16 +52,24 @@ function message(): { parts: SmsPart[]; clientMessageId: Buffer } {
   return { parts: splitIntoParts(encodeSmsMessage(envelope), { reference: 7 }), clientMessageId };
 }
 
-/** A run of a client: its inbound SMS on `store`, the envelopes it delivered (saving the state as the inbox does). */
-function run(store: MemoryClientStore, state: ClientState = { accountId: OWN, recipients: {}, seen: [] }) {
+/**
+ * A run of a client: its inbound SMS on `store`, the envelopes it delivered (saving the state
+ * as the inbox does); the inbox refuses the first `refusals` whole messages.
+ */
+function run(store: MemoryClientStore, state: ClientState = { accountId: OWN, recipients: {}, seen: [] }, refusals = 0) {
   const keeper = new StateKeeper(state, store);
   const network = new NetworkSide();
   const delivered: messaging.Envelope[] = [];
+  let refused = 0;
   const inbound = new SmsInbound(
     network,
     keeper,
     () => ({ accountId: OWN, deviceId: 1 }),
     async (envelope) => {
+      if (refused < refusals) {
+        refused += 1;
+        throw new Error('the application threw on it');
+      }
       delivered.push(envelope);
       await keeper.save();
     },
@@ -89,6 +97,16 @@ describe(SmsInbound.name, () => {
     expect(await second.network.deliver(PHONE, parts.at(-1)!)).toBe('taken');
     expect(second.delivered.map((envelope) => Buffer.from(envelope.clientMessageId))).toEqual([clientMessageId]);
     expect(second.keeper.state.smsParts).toEqual([]);
+  });
+
+  it('gives a message the inbox did not take its parts back, so that the next delivery of its last part completes it', async () => {
+    const { parts, clientMessageId } = message();
+    const { network, delivered } = run(new MemoryClientStore(), undefined, 1);
+    for (const part of parts.slice(0, -1)) await network.deliver(PHONE, part);
+
+    expect(await network.deliver(PHONE, parts.at(-1)!)).toBe('left');
+    expect(await network.deliver(PHONE, parts.at(-1)!)).toBe('taken');
+    expect(delivered.map((envelope) => Buffer.from(envelope.clientMessageId))).toEqual([clientMessageId]);
   });
 
   it('leaves a part with the network when the state cannot be saved', async () => {

@@ -47,7 +47,7 @@ export interface StoredSmsPart {
  * leaves the part with the network, to be delivered again.
  */
 export class SmsInbound {
-  private readonly reassembler: SmsReassembler;
+  private reassembler: SmsReassembler;
   private foreign = 0;
   private malformed = 0;
   private started = false;
@@ -64,8 +64,7 @@ export class SmsInbound {
     private readonly report: (error: Error) => void,
     private readonly now: () => number = Date.now,
   ) {
-    this.reassembler = new SmsReassembler({ maxBytes: MAX_HELD_BYTES }, now);
-    for (const { from, part } of (keeper.state.smsParts ?? []).map(partOfStored)) this.reassembler.accept(from, part);
+    this.reassembler = this.reassemblerHolding(keeper.state.smsParts ?? []);
   }
 
   /** Starts taking parts: only once the application takes messages, so that until then the SMS centre keeps them. */
@@ -89,10 +88,24 @@ export class SmsInbound {
     this.delivering += 1;
     try {
       await this.deliver(envelope);
+    } catch (error) {
+      // Not taken: the parts kept for it go back, so that the network's next delivery of its last part completes it again.
+      this.reassembler = this.reassemblerHolding([
+        ...(this.keeper.state.smsParts ?? []),
+        ...this.reassembler.heldParts().map(storedOfPart),
+      ]);
+      throw error;
     } finally {
       this.delivering -= 1;
       this.keepHeldParts();
     }
+  }
+
+  /** A reassembler holding `parts` (repeats dropped), remembering no completed message. */
+  private reassemblerHolding(parts: StoredSmsPart[]): SmsReassembler {
+    const reassembler = new SmsReassembler({ maxBytes: MAX_HELD_BYTES }, this.now);
+    for (const { from, part } of parts.map(partOfStored)) reassembler.accept(from, part);
+    return reassembler;
   }
 
   /**
