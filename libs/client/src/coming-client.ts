@@ -172,6 +172,7 @@ export class ComingClient {
         },
       },
       onClosed: (code, reason) => this.events.emit('connectionClosed', code, reason),
+      onGaveUp: report,
       wantsConnection: () => this.takesMessages(),
     });
     const connected = () => this.connection.connected();

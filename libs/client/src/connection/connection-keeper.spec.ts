@@ -23,6 +23,7 @@ describe(ConnectionKeeper.name, () => {
       prepare: () => (dialled.length === 1 ? new Promise<void>((_resolve, reject) => (failFirstPreparation = reject)) : Promise.resolve()),
       pushes: {} as Omit<TransportEvents, 'onClose'>,
       onClosed: () => undefined,
+      onGaveUp: () => undefined,
       wantsConnection: () => true,
       health: new ServerHealth(),
     });
@@ -38,6 +39,35 @@ describe(ConnectionKeeper.name, () => {
 
     await keeper.connected();
     expect(dialled).toHaveLength(2);
+    await keeper.close();
+  });
+
+  it('says why it stopped reconnecting when trying again cannot help', async () => {
+    const refusal = new ClientError(ClientErrorCode.Revoked, 'this device was removed from its account');
+    const gaveUp: Error[] = [];
+    let dials = 0;
+    let dropped!: TransportEvents;
+    const keeper = new ConnectionKeeper({
+      tokens: { accessToken: async () => 'token', invalidate: () => undefined },
+      dial: async (_token, events) => {
+        dials += 1;
+        if (dials > 1) throw refusal;
+        dropped = events;
+        return { close: async () => undefined } as unknown as ServerLink;
+      },
+      prepare: async () => undefined,
+      pushes: {} as Omit<TransportEvents, 'onClose'>,
+      onClosed: () => undefined,
+      onGaveUp: (error) => gaveUp.push(error),
+      wantsConnection: () => true,
+      health: new ServerHealth(),
+    });
+
+    await keeper.connected();
+    dropped.onClose(1006, 'gone');
+    await until(() => gaveUp.length > 0);
+    expect(gaveUp).toEqual([refusal]);
+    expect(dials).toBe(2);
     await keeper.close();
   });
 });

@@ -21,6 +21,8 @@ export interface ConnectionKeeperOptions {
   pushes: Omit<TransportEvents, 'onClose'>;
   /** Told each time the current connection closes. */
   onClosed(code: number, reason: string): void;
+  /** Told why reconnecting stopped, when trying again cannot help (a revoked device, a refused login). */
+  onGaveUp(error: Error): void;
   /** Whether a dropped connection is opened again by itself: true while the application listens. */
   wantsConnection(): boolean;
   /** Told when a connection opens, drops, or cannot be opened: what the SMS policy goes by. */
@@ -140,7 +142,10 @@ export class ConnectionKeeper {
         try {
           await this.connected();
         } catch (error) {
-          if (retryDelayMs(error, attempt) === undefined) return;
+          if (retryDelayMs(error, attempt) !== undefined) continue;
+          // Said, or a listening application would wait on a connection that never comes back.
+          this.options.onGaveUp(error instanceof Error ? error : new Error(String(error)));
+          return;
         }
       }
     } finally {
