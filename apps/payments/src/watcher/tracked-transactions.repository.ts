@@ -235,23 +235,26 @@ function accountsConcerned(transaction: ChainTransaction, context: RelevanceCont
 
 /** Inserts or moves the transaction to where it was seen; true when its status changed. */
 async function upsert(trx: Db, transaction: ChainTransaction, placement: Placement, now: Date): Promise<boolean> {
+  const target =
+    placement.kind === 'block'
+      ? { state: 'confirmed' as const, block_height: placement.height, block_hash: placement.hash }
+      : { state: placement.kind === 'broadcast' ? ('broadcast' as const) : ('in_mempool' as const), block_height: null, block_hash: null };
+  // A broadcast and the watcher's pass can meet on a new transaction: a lock taken by a select
+  // cannot cover a row not there yet, and both inserting, one failed on the key (INTERNAL).
+  // The insert that loses waits for the other to commit, then moves the row like any other.
+  const inserted = await trx
+    .insertInto('chain_transactions')
+    .values({ txid: transaction.txid, raw: transaction.raw, ...target, replaced_by: null, first_seen_at: now, updated_at: now })
+    .onConflict((conflict) => conflict.column('txid').doNothing())
+    .returning('txid')
+    .executeTakeFirst();
+  if (inserted !== undefined) return true;
   const existing = await trx
     .selectFrom('chain_transactions')
     .select(['state', 'block_hash'])
     .where('txid', '=', transaction.txid)
     .forUpdate()
-    .executeTakeFirst();
-  const target =
-    placement.kind === 'block'
-      ? { state: 'confirmed' as const, block_height: placement.height, block_hash: placement.hash }
-      : { state: placement.kind === 'broadcast' ? ('broadcast' as const) : ('in_mempool' as const), block_height: null, block_hash: null };
-  if (existing === undefined) {
-    await trx
-      .insertInto('chain_transactions')
-      .values({ txid: transaction.txid, raw: transaction.raw, ...target, replaced_by: null, first_seen_at: now, updated_at: now })
-      .execute();
-    return true;
-  }
+    .executeTakeFirstOrThrow();
   const moves =
     placement.kind === 'block'
       ? existing.block_hash !== placement.hash
