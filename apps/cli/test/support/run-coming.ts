@@ -1,6 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../src/cli';
 
+/** How long a running command's output is waited for before the wait fails, naming what it waited for. */
+const WAIT_LIMIT_MS = 90_000;
+
 export interface CliResult {
   code: number;
   stdout: string;
@@ -86,12 +89,19 @@ export class ComingRun {
 
   private until(condition: () => boolean, what: string): Promise<void> {
     return new Promise((resolve, reject) => {
+      // Under the tests' own timeouts, so that a wait that never ends names what it waited for.
+      const timer = setTimeout(() => {
+        this.watchers.delete(check);
+        reject(new Error(`timed out after ${WAIT_LIMIT_MS / 1000} s waiting for ${what}; stderr so far: ${this.stderr}`));
+      }, WAIT_LIMIT_MS);
       const check = () => {
         if (condition()) {
           this.watchers.delete(check);
+          clearTimeout(timer);
           resolve();
         } else if (this.done) {
           this.watchers.delete(check);
+          clearTimeout(timer);
           reject(new Error(`the command ended before ${what}: ${this.stderr}`));
         }
       };
